@@ -1,0 +1,270 @@
+// Package app wires Loa together: configuration, the subcommands and the
+// processes they run. main.go only hands it the arguments and the signals;
+// tests drive the same App.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Config is everything Loa reads from its environment.
+type Config struct {
+	DatabaseURL     string
+	RedisURL        string
+	TelegramToken   string // empty: run against the built-in sandbox (loa dev)
+	TelegramAPIURL  string
+	WebhookSecret   string
+	PublicURL       string
+	HTTPAddr        string
+	Timezone        *time.Location
+	SecretKey       string // keys the phone hashes and signs invite links
+	SendRate        int    // messages per second, shared by every worker
+	PaidBroadcast   bool
+	Concurrency     int
+	QuestionLogDays int
+	TwoPersonRule   bool
+	LogLevel        string
+	SandboxAddr     string
+	BotUsername     string
+}
+
+// Sandbox reports whether Loa runs against the built-in fake Telegram.
+func (c Config) Sandbox() bool { return c.TelegramToken == "" }
+
+// variable describes one environment variable: its default, whether it is a
+// secret (also readable from NAME_FILE, never printed), and how to apply it.
+type variable struct {
+	name, def, doc string
+	secret         bool
+	apply          func(c *Config, v string) error
+}
+
+var (
+	tokenRe  = regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{30,60}$`)
+	secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// variables is the one list of settings: loading, `loa config check` and the
+// README's table all follow it.
+var variables = []variable{
+	{name: "DATABASE_URL", def: "postgres://postgres@127.0.0.1:5432/loa?sslmode=disable",
+		doc: "PostgreSQL connection URL", apply: setDatabaseURL},
+	{name: "REDIS_URL", def: "redis://127.0.0.1:6379/0", doc: "Redis URL (queues, shared rate limit)", apply: setRedisURL},
+	{name: "TELEGRAM_TOKEN", secret: true, doc: "bot token from @BotFather; empty runs the sandbox", apply: func(c *Config, v string) error {
+		if v != "" && !tokenRe.MatchString(v) {
+			return errors.New("does not look like a bot token (digits, a colon, then 30+ letters, digits, _ or -)")
+		}
+		c.TelegramToken = v
+		return nil
+	}},
+	{name: "TELEGRAM_API_URL", def: "https://api.telegram.org", doc: "Bot API server (api.telegram.org or a self-hosted one)",
+		apply: func(c *Config, v string) error { c.TelegramAPIURL = strings.TrimRight(v, "/"); return httpURL(v) }},
+	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, doc: "secret Telegram sends with every webhook call (A-Z a-z 0-9 _ -, 1-256)",
+		apply: func(c *Config, v string) error {
+			if v != "" && !secretRe.MatchString(v) {
+				return errors.New("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+			}
+			c.WebhookSecret = v
+			return nil
+		}},
+	{name: "PUBLIC_URL", doc: "public https base URL of `loa web`; set it to use a webhook instead of polling",
+		apply: func(c *Config, v string) error {
+			c.PublicURL = strings.TrimRight(v, "/")
+			if v == "" {
+				return nil
+			}
+			return httpURL(v)
+		}},
+	{name: "HTTP_ADDR", def: "127.0.0.1:8080", doc: "address `loa web` listens on", apply: func(c *Config, v string) error {
+		c.HTTPAddr = v
+		if !strings.Contains(v, ":") {
+			return errors.New("must be host:port, for example :8080")
+		}
+		return nil
+	}},
+	{name: "LOA_TIMEZONE", def: "Asia/Ho_Chi_Minh", doc: "zone for schedules and dates shown to people", apply: func(c *Config, v string) error {
+		loc, err := time.LoadLocation(v)
+		c.Timezone = loc
+		return err
+	}},
+	{name: "LOA_SECRET_KEY", secret: true, doc: "32+ characters; keys phone hashes and signs invite links (required with TELEGRAM_TOKEN)",
+		apply: func(c *Config, v string) error {
+			if v != "" && len(v) < 32 {
+				return errors.New("must be at least 32 characters")
+			}
+			c.SecretKey = v
+			return nil
+		}},
+	{name: "LOA_SEND_RATE", def: "25", doc: "broadcast messages per second for the whole bot (max 30, or 1000 with paid broadcast)",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.SendRate) }},
+	{name: "LOA_PAID_BROADCAST", def: "false", doc: "send with allow_paid_broadcast (Telegram bills Stars) to go above 30/s",
+		apply: func(c *Config, v string) error { return boolean(v, &c.PaidBroadcast) }},
+	{name: "LOA_WORKER_CONCURRENCY", def: "8", doc: "batches one worker process sends at once",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.Concurrency) }},
+	{name: "LOA_QUESTION_LOG_DAYS", def: "90", doc: "days residents' questions are kept for the unanswered-questions report",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.QuestionLogDays) }},
+	{name: "LOA_TWO_PERSON_RULE", def: "true", doc: "a broadcast's approver must not be its author",
+		apply: func(c *Config, v string) error { return boolean(v, &c.TwoPersonRule) }},
+	{name: "LOG_LEVEL", def: "info", doc: "debug, info, warn or error", apply: func(c *Config, v string) error {
+		c.LogLevel = v
+		switch v {
+		case "debug", "info", "warn", "error":
+			return nil
+		}
+		return errors.New("must be debug, info, warn or error")
+	}},
+	{name: "LOA_SANDBOX_ADDR", def: "127.0.0.1:8081", doc: "where `loa dev` serves the sandbox Telegram and `loa chat` finds it",
+		apply: func(c *Config, v string) error { c.SandboxAddr = v; return nil }},
+	{name: "TELEGRAM_BOT_USERNAME", def: "loa_sandbox_bot", doc: "the bot's @username, for invite links (t.me/<name>?start=...)",
+		apply: func(c *Config, v string) error { c.BotUsername = strings.TrimPrefix(v, "@"); return nil }},
+}
+
+// LoadConfig reads the environment through getenv (and readFile for *_FILE
+// secrets) and returns every problem, one per variable, not just the first.
+func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, []error) {
+	var c Config
+	var errs []error
+	for _, v := range variables {
+		val, err := lookup(v, getenv, readFile)
+		if err == nil {
+			err = v.apply(&c, val)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", v.name, err))
+		}
+	}
+	errs = append(errs, c.crossCheck()...)
+	return c, errs
+}
+
+func lookup(v variable, getenv func(string) string, readFile func(string) ([]byte, error)) (string, error) {
+	val := getenv(v.name)
+	if v.secret {
+		if file := getenv(v.name + "_FILE"); file != "" {
+			if val != "" {
+				return "", fmt.Errorf("set either %s or %s_FILE, not both", v.name, v.name)
+			}
+			b, err := readFile(file)
+			if err != nil {
+				return "", fmt.Errorf("reading %s_FILE: %w", v.name, err)
+			}
+			val = strings.TrimSpace(string(b))
+		}
+	}
+	if val == "" {
+		val = v.def
+	}
+	return val, nil
+}
+
+// crossCheck covers rules that involve more than one variable.
+func (c Config) crossCheck() []error {
+	var errs []error
+	if c.SendRate > 30 && !c.PaidBroadcast {
+		errs = append(errs, fmt.Errorf("LOA_SEND_RATE: %d is above Telegram's 30 messages/s; set LOA_PAID_BROADCAST=true to go higher", c.SendRate))
+	}
+	if c.SendRate > 1000 {
+		errs = append(errs, fmt.Errorf("LOA_SEND_RATE: %d is above Telegram's paid limit of 1000 messages/s", c.SendRate))
+	}
+	if c.TelegramToken != "" && c.SecretKey == "" {
+		errs = append(errs, errors.New("LOA_SECRET_KEY: required when TELEGRAM_TOKEN is set (32+ random characters)"))
+	}
+	if c.PublicURL != "" && c.WebhookSecret == "" {
+		errs = append(errs, errors.New("TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)"))
+	}
+	return errs
+}
+
+// Key returns the secret key, or a fixed development key in the sandbox.
+func (c Config) Key() []byte {
+	if c.SecretKey != "" {
+		return []byte(c.SecretKey)
+	}
+	return []byte("loa-sandbox-development-key-not-for-production")
+}
+
+func setDatabaseURL(c *Config, v string) error {
+	c.DatabaseURL = v
+	u, err := url.Parse(v)
+	if err != nil {
+		return errors.New("is not a URL")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("scheme %q: want postgres://user@host:5432/dbname?sslmode=disable", u.Scheme)
+	}
+	if strings.Trim(u.Path, "/") == "" {
+		return errors.New("names no database: add /loa to the URL")
+	}
+	return nil
+}
+
+func setRedisURL(c *Config, v string) error {
+	c.RedisURL = v
+	if _, err := redis.ParseURL(v); err != nil {
+		return fmt.Errorf("want redis://host:6379/0: %w", err)
+	}
+	return nil
+}
+
+func httpURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", v)
+	}
+	return nil
+}
+
+func positiveInt(v string, dst *int) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("%q is not a positive whole number", v)
+	}
+	*dst = n
+	return nil
+}
+
+func boolean(v string, dst *bool) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", v)
+	}
+	*dst = b
+	return nil
+}
+
+// Describe lists every variable with its effective value, secrets masked.
+func (c Config) Describe(getenv func(string) string) [][3]string {
+	rows := make([][3]string, 0, len(variables))
+	for _, v := range variables {
+		val, _ := lookup(v, getenv, func(string) ([]byte, error) { return nil, nil })
+		shown := val
+		switch {
+		case v.secret && getenv(v.name+"_FILE") != "":
+			shown = "(from " + getenv(v.name+"_FILE") + ")"
+		case v.secret && val != "":
+			shown = fmt.Sprintf("set (%d characters, hidden)", len(val))
+		case v.secret:
+			shown = "not set"
+		case v.name == "DATABASE_URL" || v.name == "REDIS_URL":
+			shown = redactURL(val)
+		}
+		rows = append(rows, [3]string{v.name, shown, v.doc})
+	}
+	return rows
+}
+
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/loa-vn/loa/web"
+)
+
+// Metrics returns the process's Prometheus registry, created on first use.
+func (a *App) Metrics() *prometheus.Registry {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.metrics == nil {
+		a.metrics = prometheus.NewRegistry()
+		a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	return a.metrics
+}
+
+func cmdWeb(ctx context.Context, a *App, _ []string) error {
+	return a.run(ctx, a.webProcess())
+}
+
+// webProcess serves health, readiness, metrics, the Telegram webhook and the staff API.
+func (a *App) webProcess() process {
+	return process{name: "web", run: func(ctx context.Context, ready func()) error {
+		st, err := a.Store(ctx, true)
+		if err != nil {
+			return err
+		}
+		rdb, err := a.Redis(ctx)
+		if err != nil {
+			return err
+		}
+		mux := web.NewMux(a.Metrics(), web.Check{Name: "postgres", Ping: st.Ping},
+			web.Check{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
+		if err := a.mountRoutes(ctx, mux); err != nil {
+			return err
+		}
+		return serveHTTP(ctx, a, a.Cfg.HTTPAddr, mux, ready)
+	}}
+}
+
+// serveHTTP listens, reports ready once the port is bound, and shuts down
+// gracefully when ctx ends.
+func serveHTTP(ctx context.Context, a *App, addr string, h http.Handler, ready func()) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	a.Log.Info("http listening", "addr", ln.Addr().String())
+	ready()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout-time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
