@@ -167,3 +167,22 @@ func BenchmarkSearchLocalities(b *testing.B) {
 		i++
 	}
 }
+
+// A row the database refuses (a malformed GSO code passes the loader's checks)
+// must roll back the whole seed.
+func TestSeedFailureLeavesDatabaseAsItWas(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ds, err := seed.Load(seed.Hanoi(), seed.HanoiCity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds.Localities[100].GSOCode = "ABC"
+	if _, err := st.Seed(context.Background(), ds); err == nil || !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("err = %v, want ErrInvalid", err)
+	}
+	cur, dist, former, err := st.CountLocalities(context.Background())
+	if err != nil || cur+dist+former != 0 {
+		t.Fatalf("after a failed seed: %d %d %d (%v), want nothing", cur, dist, former, err)
+	}
+}
