@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/loa-vn/loa/store/fold"
 )
 
@@ -61,12 +63,31 @@ func (s *Store) SearchLocalities(ctx context.Context, query string, limit int) (
 	if limit <= 0 || limit > 50 {
 		limit = 10
 	}
+	stmt, err := s.searchStmt(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search localities: %w", err)
+	}
 	var out []LocalityMatch
-	err := s.db.SelectContext(ctx, &out, searchLocalitiesSQL, q, limit)
+	err = stmt.SelectContext(ctx, &out, q, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search localities %q: %w", q, translate(err))
 	}
 	return out, nil
+}
+
+// searchStmt prepares the search once: planning the query costs more than
+// running it on a few hundred names.
+func (s *Store) searchStmt(ctx context.Context) (*sqlx.Stmt, error) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if s.searchPrep == nil {
+		stmt, err := s.db.PreparexContext(ctx, searchLocalitiesSQL)
+		if err != nil {
+			return nil, err
+		}
+		s.searchPrep = stmt
+	}
+	return s.searchPrep, nil
 }
 
 const searchLocalitiesSQL = `

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -20,6 +21,9 @@ type Store struct {
 	dsn string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	prepMu     sync.Mutex
+	searchPrep *sqlx.Stmt
 }
 
 // Open connects and checks the connection, so a wrong DATABASE_URL fails here
@@ -76,7 +80,12 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 func (s *Store) DSN() string { return s.dsn }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.searchPrep != nil {
+		s.searchPrep.Close()
+	}
+	return s.db.Close()
+}
 
 // Ping checks that PostgreSQL answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
