@@ -1,0 +1,53 @@
+package tgfake
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+type okEnvelope struct {
+	OK     bool `json:"ok"`
+	Result any  `json:"result"`
+}
+
+type errParams struct {
+	RetryAfter      int   `json:"retry_after,omitempty"`
+	MigrateToChatID int64 `json:"migrate_to_chat_id,omitempty"`
+}
+
+type errEnvelope struct {
+	OK          bool       `json:"ok"`
+	ErrorCode   int        `json:"error_code"`
+	Description string     `json:"description"`
+	Parameters  *errParams `json:"parameters,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		code = http.StatusInternalServerError
+		body = []byte(`{"ok":false,"error_code":500,"description":"Internal Server Error: fake cannot encode result"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(body)
+}
+
+func writeOK(w http.ResponseWriter, result any) {
+	writeJSON(w, http.StatusOK, okEnvelope{OK: true, Result: result})
+}
+
+// writeFault answers the way Telegram does: the HTTP status equals
+// error_code, and parameters only appear when they carry something.
+func writeFault(w http.ResponseWriter, f *Fault) {
+	env := errEnvelope{ErrorCode: f.Code, Description: f.Description}
+	if f.RetryAfter > 0 || f.MigrateTo != 0 {
+		env.Parameters = &errParams{RetryAfter: f.RetryAfter, MigrateToChatID: f.MigrateTo}
+	}
+	writeJSON(w, f.Code, env)
+}
+
+// badRequest builds a 400 with Telegram's "Bad Request: " prefix.
+func badRequest(detail string) *Fault {
+	return &Fault{Code: http.StatusBadRequest, Description: "Bad Request: " + detail}
+}

@@ -1,0 +1,185 @@
+package tgfake
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// outgoing is a validated send waiting to be committed.
+type outgoing struct {
+	chatID int64
+	rec    Sent
+	msg    wireMessage
+}
+
+func (s *Server) sendMessage(_ context.Context, p *params) (any, *Fault) {
+	chatID, f := p.chatIDField("chat_id")
+	if f != nil {
+		return nil, f
+	}
+	text, mode := p.get("text"), p.get("parse_mode")
+	plain, ents, f := messageText(text, mode)
+	if f != nil {
+		return nil, f
+	}
+	mk, f := parseMarkup(p.get("reply_markup"))
+	if f != nil {
+		return nil, f
+	}
+	o := &outgoing{chatID: chatID,
+		rec: Sent{Method: "sendMessage", ChatID: chatID, Text: text, Plain: plain, ParseMode: mode,
+			Markup: mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
+		msg: wireMessage{Text: plain, Entities: ents, ReplyMarkup: mk.wire()}}
+	return s.commitSend(o)
+}
+
+func (s *Server) sendPhoto(_ context.Context, p *params) (any, *Fault) {
+	chatID, f := p.chatIDField("chat_id")
+	if f != nil {
+		return nil, f
+	}
+	photo, size := p.get("photo"), int64(0)
+	if fh := p.files["photo"]; fh != nil {
+		photo, size = "upload:"+fh.Filename, fh.Size
+	}
+	if photo == "" {
+		return nil, badRequest("there is no photo in the request")
+	}
+	caption, mode := p.get("caption"), p.get("parse_mode")
+	plain, ents, f := captionText(caption, mode)
+	if f != nil {
+		return nil, f
+	}
+	mk, f := parseMarkup(p.get("reply_markup"))
+	if f != nil {
+		return nil, f
+	}
+	o := &outgoing{chatID: chatID,
+		rec: Sent{Method: "sendPhoto", ChatID: chatID, Photo: photo, Caption: caption, Plain: plain,
+			ParseMode: mode, Markup: mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
+		msg: wireMessage{Caption: plain, CaptionEntities: ents, ReplyMarkup: mk.wire(),
+			Photo: []wireFile{s.fakeFile(size, 1280, 720)}}}
+	return s.commitSend(o)
+}
+
+// copyMessage re-sends a message the fake knows; Telegram answers with
+// just the new MessageId.
+func (s *Server) copyMessage(_ context.Context, p *params) (any, *Fault) {
+	chatID, f := p.chatIDField("chat_id")
+	if f != nil {
+		return nil, f
+	}
+	from, f := p.chatIDField("from_chat_id")
+	if f != nil {
+		return nil, f
+	}
+	msgID, f := p.integer("message_id", 0)
+	if f != nil {
+		return nil, f
+	}
+	src, f := s.lookupMessage(from, int(msgID))
+	if f != nil {
+		return nil, f
+	}
+	mk, f := parseMarkup(p.get("reply_markup"))
+	if f != nil {
+		return nil, f
+	}
+	o := &outgoing{chatID: chatID, msg: src}
+	o.msg.ReplyMarkup = mk.wire()
+	if p.has("caption") {
+		plain, ents, f := captionText(p.get("caption"), p.get("parse_mode"))
+		if f != nil {
+			return nil, f
+		}
+		o.msg.Caption, o.msg.CaptionEntities = plain, ents
+	}
+	o.rec = Sent{Method: "copyMessage", ChatID: chatID, Text: o.msg.Text, Caption: o.msg.Caption,
+		Plain: o.msg.Text + o.msg.Caption, Markup: mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")}
+	if len(o.msg.Photo) > 0 {
+		o.rec.Photo = o.msg.Photo[0].FileID
+	}
+	m, f := s.commitSend(o)
+	if f != nil {
+		return nil, f
+	}
+	return wireMessageID{MessageID: m.MessageID}, nil
+}
+
+// lookupMessage copies a stored message; without message storage
+// (WithoutRecording) the source cannot be known, so a stub is used.
+func (s *Server) lookupMessage(chatID int64, msgID int) (wireMessage, *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	if c == nil || msgID <= 0 || msgID >= c.nextMsgID {
+		return wireMessage{}, badRequest("message to copy not found")
+	}
+	if !s.storesMessages() {
+		return wireMessage{Text: "(copied message)"}, nil
+	}
+	m := c.msgs[msgID]
+	if m == nil {
+		return wireMessage{}, badRequest("message to copy not found")
+	}
+	return *m, nil
+}
+
+// checkChatLocked answers what Telegram answers before delivering.
+func (s *Server) checkChatLocked(chatID int64) *Fault {
+	c := s.chats[chatID]
+	if c != nil && c.blocked {
+		f := Blocked()
+		return &f
+	}
+	if s.strictChats && (c == nil || !c.seen) {
+		f := ChatNotFound()
+		return &f
+	}
+	return nil
+}
+
+// commitSend delivers a validated send: chat checks, rate limit, message
+// id, storage and recording, all in one short critical section.
+func (s *Server) commitSend(o *outgoing) (*wireMessage, *Fault) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f := s.checkChatLocked(o.chatID); f != nil {
+		return nil, f
+	}
+	if f := s.limitLocked(o.rec.AllowPaidBroadcast, now); f != nil {
+		return nil, f // call() counts the 429
+	}
+	c := s.chatLocked(o.chatID)
+	m := o.msg
+	m.MessageID = c.nextMsgID
+	c.nextMsgID++
+	bot := s.botWireUser()
+	m.From, m.Chat, m.Date = &bot, s.wireChatLocked(o.chatID), now.Unix()
+	m.EditDate = 0
+	if s.storesMessages() {
+		if c.msgs == nil {
+			c.msgs = make(map[int]*wireMessage, 4)
+		}
+		stored := m
+		c.msgs[m.MessageID] = &stored
+	}
+	o.rec.MessageID, o.rec.Time = m.MessageID, now
+	s.recordLocked(c, o.rec, true)
+	return &m, nil
+}
+
+// fakeFile invents a file the way Telegram reports stored media.
+func (s *Server) fakeFile(size int64, w, h int) wireFile {
+	s.mu.Lock()
+	s.fileSeq++
+	n := s.fileSeq
+	s.mu.Unlock()
+	id := "AgACAgFake" + strconv.FormatInt(n, 10)
+	if size == 0 {
+		size = 54321
+	}
+	return wireFile{FileID: id, FileUniqueID: "AQAD" + strconv.FormatInt(n, 10), Width: w, Height: h, FileSize: size}
+}
