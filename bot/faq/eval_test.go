@@ -1,0 +1,78 @@
+package faq
+
+import (
+	"testing"
+)
+
+// Accuracy targets on faq/eval.yaml. The eval set is never edited to make
+// the engine pass; improve the engine or the KB phrasings instead.
+var targets = map[string]float64{
+	KindAccented: 0.92,
+	KindPlain:    0.88,
+	KindEnglish:  0.90,
+	KindOOS:      0.90,
+}
+
+func TestEvalTargets(t *testing.T) {
+	e, _ := testEngine(t)
+	cases, err := LoadEval(testFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Evaluate(e, cases)
+	for _, k := range Kinds {
+		if acc := r.Accuracy(k); acc < targets[k] {
+			t.Errorf("%s: accuracy %.1f%% below target %.0f%%", k, 100*acc, 100*targets[k])
+		}
+	}
+	if t.Failed() {
+		for _, m := range r.Misses {
+			t.Logf("miss %-8s want %-24s got %-24s %.2f %q", m.Case.Kind, m.Case.Expect, m.Got, m.Score, m.Case.Q)
+		}
+	}
+}
+
+// TestEvalSetShape checks the mix the brief asks for and that every expected
+// id exists.
+func TestEvalSetShape(t *testing.T) {
+	e, _ := testEngine(t)
+	cases, err := LoadEval(testFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, c := range cases {
+		n[c.Kind]++
+		if c.Expect != "" && e.Entry(c.Lang, c.Expect) == nil {
+			t.Errorf("case %q expects unknown id %q", c.Q, c.Expect)
+		}
+	}
+	total := float64(len(cases))
+	if len(cases) < 150 || float64(n[KindPlain]) < 0.3*total ||
+		float64(n[KindEnglish]) < 0.1*total || float64(n[KindOOS]) < 0.1*total {
+		t.Errorf("eval mix %v of %d does not meet the brief", n, len(cases))
+	}
+}
+
+// TestEvalDistinctFromKB guards against the eval set leaking into the KB: no
+// eval question may equal, after Fold, any phrasing of any entry.
+func TestEvalDistinctFromKB(t *testing.T) {
+	_, kbs := testEngine(t)
+	cases, err := LoadEval(testFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	phrasings := map[string]string{}
+	for _, kb := range kbs {
+		for _, e := range kb.Entries {
+			for _, q := range e.Questions {
+				phrasings[Fold(q)] = e.ID
+			}
+		}
+	}
+	for _, c := range cases {
+		if id, ok := phrasings[Fold(c.Q)]; ok {
+			t.Errorf("eval question %q repeats a phrasing of %s", c.Q, id)
+		}
+	}
+}

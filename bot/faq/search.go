@@ -1,0 +1,178 @@
+package faq
+
+import "math"
+
+// Query weights: a typo-corrected word counts less than an exact one, a word
+// we cannot place at all still weighs in the confidence denominator, and
+// bigrams reward the right word order on top of the unigrams.
+const (
+	weightTypo1   = 0.7
+	weightTypo2   = 0.5
+	weightBigram  = 0.6
+	weightUnknown = 1.0 // fraction of the top idf given to an unknown word
+	// weightUnseenPair scales the idf added to the confidence denominator
+	// for an adjacent word pair that never occurs in the KB (Vietnamese).
+	weightUnseenPair = 0.5
+	// weightIntent boosts question words ("when", "why", "là gì"): they are
+	// what separates entries on the same subject (the date of DT Day versus
+	// its purpose).
+	weightIntent = 1.5
+)
+
+// Blend of the three signals into one score in [0,1]: closeness to the best
+// single phrasing (cosine), share of the question's words the entry covers
+// anywhere, and BM25 relative to the best BM25 of this query.
+const (
+	blendCosine   = 0.5
+	blendCoverage = 0.35
+	blendBM25     = 0.15
+)
+
+// hit is one ranked candidate.
+type hit struct {
+	doc   int32
+	score float32 // blended, 0..1
+}
+
+// query state shared by the scoring passes.
+type queryStats struct {
+	mass  float32 // idf mass of the query's unigrams (unknown words included)
+	norm2 float32 // squared norm of the query vector
+}
+
+// search ranks entries for a folded question and fills top, best first,
+// returning how many hits it holds.
+func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
+	st := ix.query(sc, folded)
+	if st.mass == 0 {
+		return 0
+	}
+	ix.accumulate(sc)
+	qnorm := float32(math.Sqrt(float64(st.norm2)))
+	var maxBM25 float32
+	for _, d := range sc.touched {
+		maxBM25 = max(maxBM25, sc.score[d])
+	}
+	for _, q := range sc.qtouched {
+		d := ix.qdoc[q]
+		sc.best[d] = max(sc.best[d], sc.dot[q]/(qnorm*ix.qnorm[q]))
+	}
+	n := 0
+	for _, d := range sc.touched {
+		cov := min(1, sc.cov[d]/st.mass)
+		s := blendCosine*sc.best[d] + blendCoverage*cov + blendBM25*sc.score[d]/maxBM25
+		n = insertHit(top, n, hit{doc: d, score: s})
+	}
+	sc.reset()
+	return n
+}
+
+// query fills sc.q with the distinct terms of the question.
+func (ix *index) query(sc *scratch, folded string) queryStats {
+	sc.toks = ix.an.tokens(sc.toks[:0], folded)
+	sc.q = sc.q[:0]
+	var st queryStats
+	prev := int32(-1)
+	for _, t := range sc.toks {
+		id, w := ix.lookup(t, sc)
+		if intentWords[t] {
+			w *= weightIntent
+		}
+		if id < 0 {
+			u := ix.maxIDF * weightUnknown
+			st.mass += u
+			st.norm2 += u * u
+			prev = -1
+			continue
+		}
+		if sc.addTerm(id, w, true) {
+			v := ix.idf[id] * w
+			st.mass += v
+			st.norm2 += v * v
+		}
+		if prev >= 0 {
+			bid, ok := ix.bigram[uint64(prev)<<32|uint64(uint32(id))]
+			switch {
+			case ok && sc.addTerm(bid, w*weightBigram, false):
+				v := ix.idf[bid] * w * weightBigram
+				st.norm2 += v * v
+			case !ok && ix.an.compounds:
+				// Two known syllables the KB never writes together are
+				// usually a compound it does not know ("kết hôn" from
+				// "kết quả" and "hơn"): count part of it as unexplained.
+				st.mass += weightUnseenPair * min(ix.idf[prev], ix.idf[id])
+			}
+		}
+		prev = id
+	}
+	return st
+}
+
+// lookup finds a word in the vocabulary, correcting a typo if it must.
+func (ix *index) lookup(t string, sc *scratch) (int32, float32) {
+	if id, ok := ix.vocab[t]; ok {
+		return id, 1
+	}
+	id, d := ix.correct(t, sc)
+	switch {
+	case id < 0:
+		return -1, 0
+	case d == 1:
+		return id, weightTypo1
+	}
+	return id, weightTypo2
+}
+
+// addTerm records a query term once; it reports whether the term was new.
+func (sc *scratch) addTerm(id int32, w float32, uni bool) bool {
+	for i := range sc.q {
+		if sc.q[i].id == id {
+			return false
+		}
+	}
+	sc.q = append(sc.q, qterm{id: id, w: w, uni: uni})
+	return true
+}
+
+// accumulate adds every query term's contribution to the entry scores
+// (BM25 and coverage) and to the question dot products.
+func (ix *index) accumulate(sc *scratch) {
+	for _, q := range sc.q {
+		idf := ix.idf[q.id]
+		for _, p := range ix.post[q.id] {
+			if sc.score[p.doc] == 0 {
+				sc.touched = append(sc.touched, p.doc)
+			}
+			sc.score[p.doc] += q.w * p.bm25
+			if q.uni {
+				sc.cov[p.doc] += q.w * idf * p.presence
+			}
+		}
+		qv := q.w * idf
+		for _, p := range ix.qpost[q.id] {
+			if sc.dot[p.q] == 0 {
+				sc.qtouched = append(sc.qtouched, p.q)
+			}
+			sc.dot[p.q] += qv * p.w
+		}
+	}
+}
+
+// insertHit keeps top sorted by score, best first.
+func insertHit(top *[4]hit, n int, h hit) int {
+	i := n
+	if i == len(top) {
+		if h.score <= top[i-1].score {
+			return n
+		}
+		i--
+	} else {
+		n++
+	}
+	for i > 0 && top[i-1].score < h.score {
+		top[i] = top[i-1]
+		i--
+	}
+	top[i] = h
+	return n
+}

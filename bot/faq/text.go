@@ -1,0 +1,201 @@
+package faq
+
+import "strings"
+
+// analyzer turns folded text into index terms for one language: it expands
+// chat abbreviations, drops filler words and (for English) strips plurals.
+// Index and query go through the same analyzer so they always agree.
+type analyzer struct {
+	abbrev map[string][]string
+	joins  map[string]map[string]string
+	stop   map[string]bool
+	stem   bool
+	// compounds: words are syllables and meaning lives in adjacent pairs
+	// (Vietnamese), so an unseen pair is evidence of an unknown word.
+	compounds bool
+}
+
+func newAnalyzer(lang string) *analyzer {
+	if lang == "en" {
+		return &analyzer{abbrev: enAbbrev, joins: enJoins, stop: enStop, stem: true}
+	}
+	return &analyzer{abbrev: viAbbrev, joins: viJoins, stop: viStop, compounds: true}
+}
+
+// tokens appends the terms of folded text to dst without allocating new
+// strings: every token is a substring of folded or a static table string.
+func (a *analyzer) tokens(dst []string, folded string) []string {
+	prev, prevAt := "", -1
+	for folded != "" {
+		var w string
+		if i := strings.IndexByte(folded, ' '); i >= 0 {
+			w, folded = folded[:i], folded[i+1:]
+		} else {
+			w, folded = folded, ""
+		}
+		// Two words typed apart that the KB writes as one ("ha noi" in
+		// English text) replace the token kept for the first word.
+		if j, ok := a.joins[prev][w]; ok && prevAt >= 0 {
+			dst = append(dst[:prevAt], j)
+			prev, prevAt = "", -1
+			continue
+		}
+		prev, prevAt = w, len(dst)
+		if exp, ok := a.abbrev[w]; ok {
+			for _, x := range exp {
+				dst = a.keep(dst, x)
+			}
+			continue
+		}
+		dst = a.keep(dst, w)
+	}
+	return dst
+}
+
+func (a *analyzer) keep(dst []string, w string) []string {
+	if a.stem {
+		w = stemEN(w)
+	}
+	if w == "" || a.stop[w] {
+		return dst
+	}
+	return append(dst, w)
+}
+
+// stemEN strips the common English plural and -ing/-ed endings just enough
+// to make "scams", "scammed" and "scam" meet; it returns substrings only.
+func stemEN(w string) string {
+	n := len(w)
+	switch {
+	case n > 6 && strings.HasSuffix(w, "ing"):
+		return undouble(w[:n-3])
+	case n > 5 && strings.HasSuffix(w, "ed"):
+		return undouble(w[:n-2])
+	case n > 3 && w[n-1] == 's' && w[n-2] != 's' && w[n-2] != 'u' && w[n-2] != 'i':
+		return w[:n-1]
+	}
+	return w
+}
+
+// undouble turns "scamm" (from "scammed") back into "scam".
+func undouble(w string) string {
+	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
+		return w[:n-1]
+	}
+	return w
+}
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// viStop holds question words and chat fillers that say nothing about the
+// topic. Words that can carry meaning ("ha" in Hà Nội, "so" in số) stay out.
+var viStop = set(
+	"la", "gi", "nao", "sao", "nhu", "toi", "minh", "em", "ban", "a", "ad",
+	"admin", "oi", "nhe", "nha", "vay", "thi", "va", "o", "ve", "nay", "do",
+	"lam", "nhi", "khi", "nhung", "cac", "mot", "biet", "giup", "hay",
+	"luc", "roi", "chua", "se", "bot", "loa", "vui", "long", "hoac", "tu",
+	"den", "trong", "tren", "vao", "ah", "ak", "uh", "um", "ok", "oke", "hi",
+	"hello", "chao", "cai", "viec", "nguoi", "khong", "bi", "nua", "luon",
+	"gio", "ne", "kia", "xin", "voi", "cua", "duoc", "cho", "phai",
+	"may",
+)
+
+// viAbbrev expands chat shorthand and common abbreviations (already folded).
+var viAbbrev = map[string][]string{
+	"k": {"khong"}, "ko": {"khong"}, "hk": {"khong"}, "kh": {"khong"}, "khg": {"khong"}, "kg": {"khong"}, "hok": {"khong"},
+	"hong": {"khong"}, "hem": {"khong"}, "dc": {"duoc"}, "dk": {"dang", "ky"},
+	"dki": {"dang", "ky"}, "dky": {"dang", "ky"}, "ki": {"ky"}, "j": {"gi"},
+	"z": {"vay"}, "v": {"vay"}, "ntn": {"nhu", "nao"}, "bn": {"bao", "nhieu"},
+	"bnhiu": {"bao", "nhieu"}, "nhiu": {"nhieu"}, "cds": {"chuyen", "doi", "so"},
+	"dvc": {"dich", "vu", "cong"}, "dvctt": {"dich", "vu", "cong", "truc", "tuyen"},
+	"tk": {"tai", "khoan"}, "qd": {"quyet", "dinh"}, "sdt": {"so", "dien", "thoai"},
+	"dt": {"dien", "thoai"}, "cccd": {"can", "cuoc", "cong", "dan"},
+	"cmnd": {"chung", "minh", "nhan", "dan"}, "cmt": {"chung", "minh", "nhan", "dan"},
+	"ttg": {"thu", "tuong"}, "ubnd": {"uy", "ban", "nhan", "dan"}, "nq": {"nghi", "quyet"},
+	"hn": {"ha", "noi"}, "hcm": {"ho", "chi", "minh"}, "tp": {"thanh", "pho"},
+	"tphcm": {"ho", "chi", "minh"}, "mk": {"mat", "khau"}, "ng": {"nguoi"},
+	"bh": {"bao", "gio"}, "bjo": {"bao", "gio"}, "bhyt": {"bao", "hiem", "y", "te"},
+	"tthc": {"thu", "tuc", "hanh", "chinh"}, "ttpvhcc": {"trung", "tam", "phuc", "vu", "hanh", "chinh", "cong"},
+	"ld": {"lua", "dao"}, "vs": {"voi"}, "ns": {"noi"},
+	"ae": {"anh", "em"}, "mn": {"moi", "nguoi"}, "ib": {"nhan", "tin"},
+	"nd": {"nghi", "dinh"}, "xh": {"xa", "hoi"}, "cp": {"chinh", "phu"},
+	"bca": {"bo", "cong", "an"}, "cqs": {"chinh", "quyen", "so"}, "stk": {"so", "tai", "khoan"},
+	"nh": {"ngan", "hang"}, "ttknm": {"thanh", "toan", "khong", "tien", "mat"},
+	"dlcn": {"du", "lieu", "ca", "nhan"}, "csdl": {"co", "so", "du", "lieu"},
+	"bcd": {"ban", "chi", "dao"}, "dinhdanh": {"dinh", "danh"},
+	"ihn": {"ihanoi"}, "app": {"ung", "dung"}, "apps": {"ung", "dung"},
+	"ngdan": {"nguoi", "dan"}, "wa": {"qua"}, "ntin": {"nhan", "tin"}, "tn": {"tin", "nhan"},
+	"cnsc": {"cong", "nghe", "so"}, "qg": {"quoc", "gia"},
+	"online": {"truc", "tuyen"}, "onl": {"truc", "tuyen"}, "hotline": {"tong", "dai"},
+	"smartphone": {"dien", "thoai"}, "facebook": {"mang", "xa", "hoi"},
+	"fb": {"mang", "xa", "hoi"},
+	"kn": {"ky", "nang"}, "ktra": {"kiem", "tra"},
+}
+
+// enStop holds English function words and question words.
+var enStop = set(
+	"the", "a", "an", "is", "are", "was", "were", "be", "what", "how", "do",
+	"doe", "did", "i", "my", "me", "to", "of", "in", "on", "for", "can", "could",
+	"about", "which", "whom", "you", "your", "it", "its",
+	"this", "that", "these", "those", "and", "or", "please", "pl", "plz", "hi",
+	"hello", "tell", "know", "want", "there", "with", "at", "from", "by", "as",
+	"will", "would", "should", "get", "any", "some", "we", "our", "us", "u",
+	"hey", "thank", "thanks", "does", "has", "have", "should", "am",
+	"if", "so", "than", "then", "just", "also", "into", "out", "up", "need",
+	"one", "someone", "way", "much", "many", "still", "ok", "bot", "loa",
+	"s", "t", "m", "d", "ll", "re", "ve", "explain", "exactly", "mean",
+	"he", "she", "they", "him", "her", "them", "got", "tell", "say", "said",
+	"told", "via",
+)
+
+// enAbbrev expands English chat shorthand and Vietnamese acronyms residents
+// type even when writing English.
+var enAbbrev = map[string][]string{
+	"dt": {"digital", "transformation"}, "govt": {"government"}, "gov": {"government"},
+	"pm": {"prime", "minister"}, "ur": {"your"}, "r": {"are"},
+	"pls": {"please"}, "thx": {"thanks"}, "info": {"information"},
+	"hn": {"hanoi"}, "vn": {"vietnam"},
+	"cccd": {"id", "card"}, "dvc": {"public", "service"},
+	"cds": {"digital", "transformation"},
+	"txt": {"text"}, "msg": {"message"}, "w": {"with"}, "abt": {"about"},
+	"kid": {"child"}, "kids": {"child"}, "children": {"child"}, "son": {"child"},
+	"daughter": {"child"}, "tech": {"technology"},
+	"program": {"programme"}, "programs": {"programme"},
+	"pretend": {"claim"}, "pretending": {"claim"}, "posing": {"claim"}, "pose": {"claim"}, "online": {"online"},
+	"wat": {"what"}, "wht": {"what"}, "hw": {"how"}, "2": {"to"}, "4": {"for"},
+}
+
+// enJoins and viJoins merge word pairs the KB spells as one word, and turn
+// question phrases into intent markers ("_def" for "what is"/"là gì",
+// "_when", "_why", "_where"). The words themselves are stop words, but the
+// intent they carry separates "iHanoi là gì" from "iHanoi có chức năng gì".
+var enJoins = map[string]map[string]string{
+	"ha":   {"noi": "hanoi"},
+	"viet": {"nam": "vietnam"},
+	"i":    {"hanoi": "ihanoi"},
+	"e":    {"id": "eid", "mail": "email", "wallet": "ewallet"},
+	"vn":   {"eid": "vneid"},
+	"what": {"is": "_def", "are": "_def", "s": "_def"},
+}
+
+var viJoins = map[string]map[string]string{
+	"o":   {"ga": "oga", "dau": "_where"}, // ổ gà (pothole); ở đâu (where)
+	"i":   {"hanoi": "ihanoi"},
+	"vn":  {"eid": "vneid"},
+	"e":   {"mail": "email"},
+	"la":  {"gi": "_def", "j": "_def", "sao": "_def"},
+	"khi": {"nao": "_when"},
+	"bao": {"gio": "_when", "h": "_when"},
+	"luc": {"nao": "_when"},
+	"vi":  {"sao": "_why"},
+	"tai": {"sao": "_why"},
+}
+
+// intentWords are the question-word terms that weightIntent boosts.
+var intentWords = set("_def", "_when", "_why", "_where", "when", "why", "where", "who", "ai")
