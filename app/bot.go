@@ -2,22 +2,231 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/bot/l10n"
+	"github.com/loa-vn/loa/bot/telegram"
+	"github.com/loa-vn/loa/bot/tgfake"
+	"github.com/loa-vn/loa/locales"
 )
 
-// Owned by the resident bot (issue 3).
+// WebhookPath is where `loa web` receives Telegram updates.
+const WebhookPath = "/telegram/webhook"
 
-func (a *App) botProcess() process { return idle("bot", a) }
+// telegramAPI is the Bot API the resident bot talks to: Telegram (or a
+// self-hosted server), or the sandbox fake in `loa dev` without a token.
+type telegramAPI struct{ url, token string }
 
-func (a *App) mountWebhook(ctx context.Context, mux *http.ServeMux) error { return nil }
-
-func (a *App) devProcesses(ctx context.Context) ([]process, error) {
-	return []process{a.webProcess(), a.workerProcess(), a.schedulerProcess(), a.botProcess()}, nil
+func (a *App) realAPI() telegramAPI {
+	return telegramAPI{url: a.Cfg.TelegramAPIURL, token: a.Cfg.TelegramToken}
 }
 
-func cmdAsk(ctx context.Context, a *App, args []string) error  { return errors.New("not built yet") }
-func cmdChat(ctx context.Context, a *App, args []string) error { return errors.New("not built yet") }
+// botProcess receives updates by long polling.
+func (a *App) botProcess() process { return a.pollProcess(a.realAPI()) }
+
+func (a *App) pollProcess(api telegramAPI) process {
+	return process{name: "bot", run: func(ctx context.Context, ready func()) error {
+		b, err := a.residentBot(ctx, api, "")
+		if err != nil {
+			return err
+		}
+		go a.purgeQuestions(ctx)
+		return b.Poll(ctx, ready)
+	}}
+}
+
+// mountWebhook serves Telegram's webhook when PUBLIC_URL is set, and
+// registers it with Telegram once the handlers run.
+func (a *App) mountWebhook(ctx context.Context, mux *http.ServeMux) error {
+	if a.Cfg.PublicURL == "" || a.Cfg.Sandbox() {
+		return nil
+	}
+	b, err := a.residentBot(ctx, a.realAPI(), a.Cfg.WebhookSecret)
+	if err != nil {
+		return err
+	}
+	mux.Handle("POST "+WebhookPath, b.WebhookHandler())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := b.ServeWebhook(ctx, a.Cfg.PublicURL+WebhookPath); err != nil {
+			a.Log.Error("telegram webhook", "err", err)
+		}
+	}()
+	// the web process returns when its HTTP server stops; handlers still
+	// answering must finish before the store closes (closers run last first)
+	a.OnClose(func() {
+		select {
+		case <-done:
+		case <-time.After(ShutdownTimeout):
+		}
+	})
+	go a.purgeQuestions(ctx)
+	return nil
+}
+
+// devProcesses runs everything in one process. Without TELEGRAM_TOKEN the
+// bot polls the sandbox fake Telegram, which `loa chat` joins.
+func (a *App) devProcesses(ctx context.Context) ([]process, error) {
+	ps := []process{a.webProcess(), a.workerProcess(), a.schedulerProcess()}
+	if !a.Cfg.Sandbox() {
+		if a.Cfg.PublicURL == "" { // with PUBLIC_URL the web process takes the webhook
+			ps = append(ps, a.botProcess())
+		}
+		return ps, nil
+	}
+	fake, err := tgfake.Listen(a.Cfg.SandboxAddr, tgfake.WithBotUsername(a.Cfg.BotUsername))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox Telegram on %s (LOA_SANDBOX_ADDR): %w", a.Cfg.SandboxAddr, err)
+	}
+	a.OnClose(fake.Close)
+	a.Log.Info("sandbox Telegram running: talk to the bot with `loa chat`", "addr", a.Cfg.SandboxAddr)
+	return append(ps, a.pollProcess(telegramAPI{url: fake.URL(), token: fake.Token()})), nil
+}
+
+// residentBot wires the Telegram channel to the store, Redis, the FAQ and the locales.
+func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (*telegram.Bot, error) {
+	st, err := a.Store(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	rdb, err := a.Redis(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eng, cat, err := a.faqAndText()
+	if err != nil {
+		return nil, err
+	}
+	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret,
+		KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}
+	return telegram.New(ctx, cfg, telegram.Deps{Store: st, FAQ: eng, Text: cat,
+		Conv: telegram.RedisConversations{R: rdb, TTL: 15 * time.Minute}, Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics()})
+}
+
+func (a *App) faqAndText() (*faq.Engine, *l10n.Catalog, error) {
+	kbs, err := faq.LoadFS(locales.FS)
+	if err != nil {
+		return nil, nil, fmt.Errorf("FAQ: %w", err)
+	}
+	cat, err := l10n.Load(locales.FS, a.Log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return faq.NewEngine(kbs), cat, nil
+}
+
+// purgeQuestions deletes questions older than LOA_QUESTION_LOG_DAYS at start
+// and then hourly. Several processes may do it at once: DELETE is idempotent.
+func (a *App) purgeQuestions(ctx context.Context) {
+	keep := time.Duration(a.Cfg.QuestionLogDays) * 24 * time.Hour
+	for {
+		if st, err := a.Store(ctx, false); err == nil {
+			if n, err := st.PurgeQuestions(ctx, keep); err != nil {
+				a.Log.Warn("purge questions", "err", err)
+			} else if n > 0 {
+				a.Log.Info("purged old questions", "rows", n, "days", a.Cfg.QuestionLogDays)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// askResult is the one JSON object `loa ask --json` prints.
+type askResult struct {
+	Answer      string   `json:"answer"`
+	Fallback    bool     `json:"fallback"`
+	Entry       string   `json:"entry"`
+	Score       float64  `json:"score"`
+	Suggestions []string `json:"suggestions"`
+}
+
+// cmdAsk answers a question from the FAQ files alone: no database needed.
+func cmdAsk(ctx context.Context, a *App, args []string) error {
+	fs := newFlags("ask", a)
+	lang := fs.String("lang", "vi", "interface language: vi or en")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if q == "" || !l10n.Valid(*lang) {
+		return errors.New(`usage: loa ask [--lang vi|en] [--json] "question"`)
+	}
+	eng, cat, err := a.faqAndText()
+	if err != nil {
+		return err
+	}
+	r := ask(eng, cat, *lang, q)
+	if *asJSON {
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(r)
+	}
+	fmt.Fprintln(a.Stdout, r.Answer)
+	for i, s := range r.Suggestions {
+		if e := eng.Entry(*lang, s); e != nil && len(e.Questions) > 0 {
+			fmt.Fprintf(a.Stdout, "  %d. %s\n", i+1, e.Questions[0])
+		}
+	}
+	return nil
+}
+
+func ask(eng *faq.Engine, cat *l10n.Catalog, lang, q string) askResult {
+	res := eng.Answer(lang, q)
+	if l10n.Valid(res.Lang) && !res.Fallback { // a fallback keeps the asker's language
+		lang = res.Lang
+	}
+	out := askResult{Fallback: res.Fallback, Score: res.Score, Suggestions: []string{}}
+	switch {
+	case res.Entry != nil:
+		out.Entry = res.Entry.ID
+		out.Answer = res.Entry.Answer + "\n" + cat.Plain(lang, "source_line", "Source", res.Entry.Source)
+	case len(res.Suggestions) > 0:
+		out.Answer = cat.Plain(lang, "did_you_mean")
+		for _, s := range res.Suggestions {
+			out.Suggestions = append(out.Suggestions, s.ID)
+		}
+	default:
+		out.Fallback = true
+		out.Answer = cat.Plain(lang, "fallback", "Question", q, "HelpLine", cat.Plain(lang, "help_line"))
+	}
+	return out
+}
+
+// cmdChat talks to the bot in the terminal as a resident, through the
+// sandbox that `loa dev` serves on LOA_SANDBOX_ADDR.
+func cmdChat(ctx context.Context, a *App, args []string) error {
+	fs := newFlags("chat", a)
+	id := fs.Int64("user-id", 1001, "your Telegram user id in the sandbox")
+	lang := fs.String("lang", "vi", "your Telegram language code")
+	name := fs.String("name", "Resident", "your first name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	base := a.Cfg.SandboxAddr
+	if !strings.HasPrefix(base, "http") {
+		base = "http://" + base
+	}
+	user := tgfake.User{ID: *id, FirstName: *name, Username: "resident" + strconv.FormatInt(*id, 10), LanguageCode: *lang}
+	if err := tgfake.Chat(ctx, tgfake.NewClient(base), user, a.Stdin, a.Stdout); err != nil {
+		return fmt.Errorf("sandbox at %s (is `loa dev` running without TELEGRAM_TOKEN?): %w", a.Cfg.SandboxAddr, err)
+	}
+	return nil
+}
+
+// benchFAQ prints the `loa bench faq` table.
 func benchFAQ(ctx context.Context, a *App, args []string) error {
-	return errors.New("not built yet")
+	return faq.RunBench(a.Stdout, locales.FS)
 }

@@ -4,5 +4,5 @@ package locales
 
 import "embed"
 
-//go:embed faq
+//go:embed *.toml faq
 var FS embed.FS

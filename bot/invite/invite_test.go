@@ -1,0 +1,43 @@
+package invite
+
+import (
+	"errors"
+	"regexp"
+	"testing"
+	"time"
+)
+
+var key = []byte("0123456789abcdef0123456789abcdef")
+
+func TestSignVerify(t *testing.T) {
+	now := time.Unix(1_760_000_000, 0)
+	for _, kind := range []Kind{Agency, Locality} {
+		p := Sign(key, kind, 1<<40, now.Add(30*24*time.Hour))
+		if !regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`).MatchString(p) {
+			t.Fatalf("payload %q breaks Telegram's start parameter rules", p)
+		}
+		inv, err := Verify(key, p, now)
+		if err != nil || inv.Kind != kind || inv.ID != 1<<40 {
+			t.Fatalf("Verify(%q) = %+v, %v", p, inv, err)
+		}
+	}
+}
+
+func TestVerifyRejects(t *testing.T) {
+	now := time.Unix(1_760_000_000, 0)
+	good := Sign(key, Agency, 7, now.Add(time.Hour))
+	if _, err := Verify(key, Sign(key, Agency, 7, now.Add(-time.Second)), now); !errors.Is(err, ErrExpired) {
+		t.Errorf("expired: %v", err)
+	}
+	flip := []byte(good)
+	flip[5] ^= 1 // still base64url, different bits
+	bad := []string{"", "hello", string(flip), "!!!", string(make([]byte, 70))}
+	for _, p := range bad {
+		if _, err := Verify(key, p, now); !errors.Is(err, ErrInvalid) {
+			t.Errorf("Verify(%q) = %v, want ErrInvalid", p, err)
+		}
+	}
+	if _, err := Verify([]byte("another-key-another-key-another-k"), good, now); !errors.Is(err, ErrInvalid) {
+		t.Errorf("other key: %v", err)
+	}
+}

@@ -1,0 +1,313 @@
+package telegram
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/loa-vn/loa/bot/invite"
+	"github.com/loa-vn/loa/bot/tgfake"
+	"github.com/loa-vn/loa/store"
+)
+
+var (
+	lan  = tgfake.User{ID: 5001, FirstName: "Lan", LanguageCode: "vi"}
+	john = tgfake.User{ID: 5002, FirstName: "John", LanguageCode: "en-US"}
+)
+
+func TestSubscribeByFormerWardName(t *testing.T) {
+	h := newHarness(t, Config{})
+	contains(t, h.send(lan, "/subscribe").Plain, "phường/xã")
+	choices := h.send(lan, "hang bac")
+	data := buttonData(t, choices, "Phường Hoàn Kiếm")
+	done := h.press(lan, choices, data)
+	contains(t, done.Plain, "Từ 1/7/2025", "Hàng Bạc", "thuộc Phường Hoàn Kiếm")
+
+	sub := h.subscriber(lan)
+	loc, err := h.st.LocalityByCode(h.ctx, "phuong-hoan-kiem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Status != store.StatusActive || sub.LocalityID.Int64 != loc.ID || !sub.ConsentAt.Valid {
+		t.Fatalf("subscriber after choosing: %+v", sub)
+	}
+	// the step is over: the next text is a question again, not a place
+	if got := h.send(lan, "hang bac"); strings.Contains(got.Plain, "Phường Hoàn Kiếm (") {
+		t.Errorf("still searching places after subscribing: %q", got.Plain)
+	}
+	contains(t, h.send(lan, "/unsubscribe").Plain, "ngừng nhận tin")
+	if got := h.subscriber(lan); got.Status != store.StatusUnsubscribed {
+		t.Errorf("after /unsubscribe: %s", got.Status)
+	}
+}
+
+func TestSubscribeUnknownPlace(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.send(lan, "/subscribe")
+	contains(t, h.send(lan, "zzqxw vvv").Plain, "chưa tìm thấy", "zzqxw vvv")
+	// still waiting for a place
+	if got := h.send(lan, "cau giay"); len(got.Buttons()) == 0 {
+		t.Fatalf("no place buttons after retyping: %q", got.Plain)
+	}
+}
+
+func TestAskDigitalTransformationDay(t *testing.T) {
+	h := newHarness(t, Config{})
+	ans := h.send(lan, "ngay chuyen doi so quoc gia la ngay nao")
+	if !strings.Contains(ans.Plain, "10/10") && !strings.Contains(ans.Plain, "10 tháng 10") {
+		t.Fatalf("answer lacks the date: %q", ans.Plain)
+	}
+	contains(t, ans.Plain, "Nguồn:", "505/QĐ-TTg")
+	var logID int64
+	if err := h.st.DB().GetContext(h.ctx, &logID, `SELECT id FROM question_log
+		WHERE outcome = 'answered' AND entry_key IS NOT NULL AND score > 0`); err != nil {
+		t.Fatalf("question not logged: %v", err)
+	}
+	up := buttonData(t, ans, "👍")
+	h.fake.PressButton(lan, ans.MessageID, up)
+	waitFor(t, func() bool {
+		return h.count(`SELECT count(*) FROM question_log WHERE id = $1 AND feedback = 1`, logID) == 1
+	})
+	if n := len(ans.Buttons()); n < 3 || n > 5 {
+		t.Errorf("want up to 3 related + 2 feedback buttons, got %d", n)
+	}
+}
+
+func TestSwitchToEnglish(t *testing.T) {
+	h := newHarness(t, Config{})
+	menu := h.send(lan, "/lang")
+	contains(t, h.press(lan, menu, "lang:en").Plain, "English")
+	if got := h.subscriber(lan); got.Locale != "en" {
+		t.Fatalf("locale %q", got.Locale)
+	}
+	contains(t, h.send(lan, "/help").Plain, "Loa can help you")
+	ans := h.send(lan, "When is National Digital Transformation Day?")
+	contains(t, ans.Plain, "October", "Source:")
+	contains(t, h.send(lan, "/unsubscribe").Plain, "not subscribed")
+}
+
+func TestEnglishUserStartsInEnglish(t *testing.T) {
+	h := newHarness(t, Config{})
+	contains(t, h.send(john, "/start").Plain, "Hello John", "Hanoi")
+	if vi, en := h.fake.Commands("vi"), h.fake.Commands("en"); len(vi) != len(commandNames) || len(en) != len(commandNames) ||
+		vi[1].Description == en[1].Description {
+		t.Errorf("command menus: vi %+v en %+v", vi, en)
+	}
+}
+
+func TestMyDataThenForget(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.send(lan, "/subscribe")
+	choices := h.send(lan, "Cầu Giấy")
+	h.press(lan, choices, choices.Buttons()[0].CallbackData)
+	h.send(lan, "VNeID là gì?")
+	sub := h.subscriber(lan)
+	var agencyID int64
+	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.st.JoinAgency(h.ctx, agencyID, sub.ID, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, h, `INSERT INTO broadcasts (name, content) VALUES ('t', '{"variants":{"vi":{}}}')`)
+	mustExec(t, h, `INSERT INTO runs (broadcast_id, occurrence, content, audience) SELECT id, now(), content, audience FROM broadcasts`)
+	mustExec(t, h, `INSERT INTO deliveries (run_id, subscriber_id, batch, status) SELECT id, $1, 0, 'sent' FROM runs`, sub.ID)
+
+	data := h.send(lan, "/mydata")
+	contains(t, data.Plain, "Dữ liệu Loa lưu về bạn", "Phường Cầu Giấy", "đang nhận tin", "VNeID là gì?",
+		"Số tin chiến dịch đã gửi cho bạn: 1", "Số câu hỏi đã lưu: 1")
+
+	confirm := h.send(lan, "/forget")
+	h.press(lan, confirm, "forget:no")
+	if h.count(`SELECT count(*) FROM subscribers WHERE id = $1`, sub.ID) != 1 {
+		t.Fatal("forget:no erased the resident")
+	}
+	contains(t, h.press(lan, confirm, "forget:yes").Plain, "Đã xóa toàn bộ")
+	for _, table := range []string{"question_log", "deliveries", "agency_members"} {
+		if n := h.count(`SELECT count(*) FROM `+table+` WHERE subscriber_id = $1`, sub.ID); n != 0 {
+			t.Errorf("%s keeps %d row(s) after /forget", table, n)
+		}
+	}
+	if n := h.count(`SELECT count(*) FROM subscribers WHERE external_id = $1`, itoa(lan.ID)); n != 0 {
+		t.Errorf("subscriber row survives /forget")
+	}
+}
+
+func TestBlockedUserMarkedBlocked(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.send(lan, "/start")
+	h.fake.BlockBot(lan)
+	waitFor(t, func() bool { return h.subscriber(lan).Status == store.StatusBlocked })
+	h.fake.UnblockBot(lan)
+	waitFor(t, func() bool { return h.subscriber(lan).Status == store.StatusNew })
+}
+
+func TestHTMLInQuestionIsEscaped(t *testing.T) {
+	h := newHarness(t, Config{})
+	got := h.send(lan, `<script>alert("x")</script> <b>giá vé máy bay đi Paris</b> & ?`)
+	if strings.Contains(got.Text, "<script>") || strings.Contains(got.Text, "<b>giá") {
+		t.Fatalf("user HTML went out unescaped: %q", got.Text)
+	}
+	if strings.Contains(got.Plain, "giá vé") {
+		contains(t, got.Plain, `<script>alert("x")</script>`, "024.1022")
+	}
+}
+
+func TestForgedCallbacks(t *testing.T) {
+	h := newHarness(t, Config{FloodBurst: 100})
+	other := tgfake.User{ID: 5003, FirstName: "Other"}
+	h.send(other, "VNeID là gì?")
+	var otherLog int64
+	h.st.DB().GetContext(h.ctx, &otherLog, `SELECT max(id) FROM question_log`)
+	start := h.send(lan, "/start")
+	forged := []string{"loc:999999999", "loc:abc", "loc:", "zzz:1", "q:vi:no-such-entry", "q:fr:cds-la-gi",
+		"t:nope", "lang:fr", "forget:maybe", fmt.Sprintf("fb:%d:up", otherLog), "fb:1:sideways", ""}
+	before := len(h.fake.CallbackAnswers())
+	for _, d := range forged {
+		h.fake.PressButton(lan, start.MessageID, d)
+	}
+	waitFor(t, func() bool { return len(h.fake.CallbackAnswers()) >= before+len(forged) })
+	for _, a := range h.fake.CallbackAnswers()[before:] {
+		if !strings.Contains(a.Text, "Nút này đã cũ") {
+			t.Errorf("callback answer %q", a.Text)
+		}
+	}
+	if h.count(`SELECT count(*) FROM question_log WHERE feedback IS NOT NULL`) != 0 {
+		t.Error("forged feedback recorded on someone else's question")
+	}
+	contains(t, h.send(lan, "/help").Plain, "Loa có thể giúp bạn") // still alive
+}
+
+func TestMediaAndOddMessages(t *testing.T) {
+	h := newHarness(t, Config{})
+	contains(t, h.expect(lan, 1, func() { h.fake.SendSticker(lan, "😀") })[0].Plain, "chỉ đọc được tin nhắn chữ")
+	contains(t, h.expect(lan, 1, func() { h.fake.SendPhoto(lan, "") })[0].Plain, "chỉ đọc được tin nhắn chữ")
+	contains(t, h.expect(lan, 1, func() { h.fake.SendVoice(lan, 3) })[0].Plain, "chỉ đọc được tin nhắn chữ")
+	contains(t, h.send(lan, "   ").Plain, "trống")
+	contains(t, h.send(lan, strings.Repeat("a ", 600)).Plain, "dài quá")
+	contains(t, h.send(lan, "/nonsense").Plain, "/help")
+}
+
+func TestTopicsBrowse(t *testing.T) {
+	h := newHarness(t, Config{})
+	menu := h.send(lan, "/topics")
+	if len(menu.Buttons()) < 5 {
+		t.Fatalf("topic menu: %+v", menu.Buttons())
+	}
+	list := h.press(lan, menu, menu.Buttons()[0].CallbackData)
+	if len(list.Buttons()) == 0 {
+		t.Fatalf("no questions in topic: %q", list.Plain)
+	}
+	ans := h.press(lan, list, list.Buttons()[0].CallbackData)
+	contains(t, ans.Plain, "Nguồn:")
+}
+
+func TestInviteLinks(t *testing.T) {
+	h := newHarness(t, Config{})
+	var agencyID int64
+	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	p := invite.Sign(testKey, invite.Agency, agencyID, time.Now().Add(time.Hour))
+	msgs := h.expect(lan, 2, func() { h.fake.SendText(lan, "/start "+p) })
+	contains(t, msgs[1].Plain, "danh sách thành viên")
+	sub := h.subscriber(lan)
+	if h.count(`SELECT count(*) FROM agency_members WHERE agency_id = $1 AND subscriber_id = $2 AND via = 'invite'`, agencyID, sub.ID) != 1 {
+		t.Fatal("not enrolled")
+	}
+	expired := invite.Sign(testKey, invite.Agency, agencyID, time.Now().Add(-time.Minute))
+	contains(t, h.expect(john, 2, func() { h.fake.SendText(john, "/start "+expired) })[1].Plain, "expired")
+	contains(t, h.expect(john, 2, func() { h.fake.SendText(john, "/start bogus-payload_123") })[1].Plain, "not valid")
+
+	loc, _ := h.st.LocalityByCode(h.ctx, "phuong-hoan-kiem")
+	lp := invite.Sign(testKey, invite.Locality, loc.ID, time.Now().Add(time.Hour))
+	offer := h.expect(john, 2, func() { h.fake.SendText(john, "/start "+lp) })[1]
+	contains(t, h.press(john, offer, offer.Buttons()[0].CallbackData).Plain, "Phường Hoàn Kiếm")
+	if got := h.subscriber(john); got.Status != store.StatusActive || got.LocalityID.Int64 != loc.ID {
+		t.Fatalf("locality invite: %+v", got)
+	}
+}
+
+func TestFloodSlowDownOnce(t *testing.T) {
+	h := newHarness(t, Config{FloodBurst: 3, FloodEvery: time.Hour})
+	for i := 0; i < 8; i++ {
+		h.fake.SendText(lan, "/help")
+	}
+	h.expect(lan, 4, func() {}) // 3 answers and one slow-down
+	time.Sleep(300 * time.Millisecond)
+	slow := 0
+	for _, m := range h.fake.SentTo(lan.ID) {
+		if strings.Contains(m.Plain, "nhanh quá") {
+			slow++
+		}
+	}
+	if slow != 1 || h.fake.CountTo(lan.ID) != 4 {
+		t.Fatalf("slow-down messages %d, total %d", slow, h.fake.CountTo(lan.ID))
+	}
+}
+
+func TestWebhookSecret(t *testing.T) {
+	h, cancel := newBot(t, Config{WebhookSecret: "right-secret"})
+	defer cancel()
+	go h.bot.StartWorkers(h.ctx)
+	srv := httptest.NewServer(h.bot.WebhookHandler())
+	defer srv.Close()
+	update := func(id int, text string) []byte {
+		return []byte(fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":%d,
+			"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"Lan"},
+			"text":%q,"entities":[{"type":"bot_command","offset":0,"length":5}]}}`,
+			id, id, time.Now().Unix(), lan.ID, lan.ID, text))
+	}
+	post := func(secret string, body []byte) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, s := range []string{"", "wrong-secret", "right-secreT"} {
+		if code := post(s, update(1, "/help")); code != http.StatusUnauthorized {
+			t.Errorf("secret %q: status %d, want 401", s, code)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := h.fake.CountTo(lan.ID); n != 0 {
+		t.Fatalf("refused update was processed: %d message(s)", n)
+	}
+	if h.count(`SELECT count(*) FROM subscribers`) != 0 {
+		t.Fatal("refused update reached the store")
+	}
+	msgs := h.expect(lan, 1, func() {
+		if code := post("right-secret", update(2, "/help")); code != http.StatusOK {
+			t.Errorf("right secret: status %d", code)
+		}
+	})
+	contains(t, msgs[0].Plain, "Loa có thể giúp bạn")
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func mustExec(t *testing.T, h *harness, q string, args ...any) {
+	t.Helper()
+	if _, err := h.st.DB().ExecContext(h.ctx, q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
