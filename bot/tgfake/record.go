@@ -17,6 +17,8 @@ type Sent struct {
 	Markup             *Markup
 	Photo              string // URL/file_id, or "upload:<filename>"
 	Caption            string // caption as sent
+	Document           string // sendDocument: file_id, URL or "upload:<filename>"
+	DocumentData       []byte // an uploaded document's bytes (up to 1 MiB)
 	AllowPaidBroadcast bool
 	Time               time.Time
 }

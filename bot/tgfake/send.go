@@ -2,7 +2,10 @@ package tgfake
 
 import (
 	"context"
+	"io"
+	"mime/multipart"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,16 +38,32 @@ func (s *Server) sendMessage(_ context.Context, p *params) (any, *Fault) {
 }
 
 func (s *Server) sendPhoto(_ context.Context, p *params) (any, *Fault) {
+	return s.sendFile(p, "photo")
+}
+
+func (s *Server) sendDocument(_ context.Context, p *params) (any, *Fault) {
+	return s.sendFile(p, "document")
+}
+
+// maxKeptDocument bounds the bytes of an uploaded document the fake keeps
+// for tests to read back.
+const maxKeptDocument = 1 << 20
+
+// sendFile sends a photo or a document: a URL/file_id, or an upload.
+func (s *Server) sendFile(p *params, field string) (any, *Fault) {
 	chatID, f := p.chatIDField("chat_id")
 	if f != nil {
 		return nil, f
 	}
-	photo, size := p.get("photo"), int64(0)
-	if fh := p.files["photo"]; fh != nil {
-		photo, size = "upload:"+fh.Filename, fh.Size
+	ref, size, data := p.get(field), int64(0), []byte(nil)
+	if fh := p.files[field]; fh != nil {
+		ref, size = "upload:"+fh.Filename, fh.Size
+		if field == "document" && size <= maxKeptDocument {
+			data = readUpload(fh)
+		}
 	}
-	if photo == "" {
-		return nil, badRequest("there is no photo in the request")
+	if ref == "" {
+		return nil, badRequest("there is no " + field + " in the request")
 	}
 	caption, mode := p.get("caption"), p.get("parse_mode")
 	plain, ents, f := captionText(caption, mode)
@@ -56,11 +75,27 @@ func (s *Server) sendPhoto(_ context.Context, p *params) (any, *Fault) {
 		return nil, f
 	}
 	o := &outgoing{chatID: chatID,
-		rec: Sent{Method: "sendPhoto", ChatID: chatID, Photo: photo, Caption: caption, Plain: plain,
+		rec: Sent{Method: "send" + strings.ToUpper(field[:1]) + field[1:], ChatID: chatID, Caption: caption, Plain: plain,
 			ParseMode: mode, Markup: mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
-		msg: wireMessage{Caption: plain, CaptionEntities: ents, ReplyMarkup: mk.wire(),
-			Photo: []wireFile{s.fakeFile(size, 1280, 720)}}}
+		msg: wireMessage{Caption: plain, CaptionEntities: ents, ReplyMarkup: mk.wire()}}
+	if field == "photo" {
+		o.rec.Photo, o.msg.Photo = ref, []wireFile{s.fakeFile(size, 1280, 720)}
+	} else {
+		o.rec.Document, o.rec.DocumentData = ref, data
+		doc := s.fakeFile(size, 0, 0)
+		o.msg.Document = &doc
+	}
 	return s.commitSend(o)
+}
+
+func readUpload(fh *multipart.FileHeader) []byte {
+	f, err := fh.Open()
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, maxKeptDocument))
+	return b
 }
 
 // copyMessage re-sends a message the fake knows; Telegram answers with

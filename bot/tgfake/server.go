@@ -127,6 +127,7 @@ func (s *Server) routes() map[string]handler {
 		"getWebhookInfo":         s.getWebhookInfo,
 		"sendMessage":            s.sendMessage,
 		"sendPhoto":              s.sendPhoto,
+		"sendDocument":           s.sendDocument,
 		"copyMessage":            s.copyMessage,
 		"editMessageText":        s.editMessageText,
 		"editMessageReplyMarkup": s.editMessageReplyMarkup,

@@ -76,6 +76,7 @@ type wireMessage struct {
 	Text            string       `json:"text,omitempty"`
 	Entities        []wireEntity `json:"entities,omitempty"`
 	Photo           []wireFile   `json:"photo,omitempty"`
+	Document        *wireFile    `json:"document,omitempty"`
 	Sticker         *wireFile    `json:"sticker,omitempty"`
 	Voice           *wireFile    `json:"voice,omitempty"`
 	Contact         *wireContact `json:"contact,omitempty"`
