@@ -38,7 +38,9 @@ type App struct {
 	store   *store.Store
 	redis   *redis.Client
 	metrics *prometheus.Registry
-	closer  []func()
+	// broadcastMetrics registers the fleet's broadcast collector once
+	broadcastMetrics sync.Once
+	closer           []func()
 }
 
 type command struct {

@@ -40,6 +40,9 @@ func (a *App) webProcess() process {
 		if err != nil {
 			return err
 		}
+		if err := a.RegisterBroadcastMetrics(ctx); err != nil {
+			return err
+		}
 		mux := web.NewMux(a.Metrics(), web.Check{Name: "postgres", Ping: st.Ping},
 			web.Check{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
 		if err := a.mountRoutes(ctx, mux); err != nil {

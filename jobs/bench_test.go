@@ -1,0 +1,76 @@
+package jobs
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/loa-vn/loa/bot/tgfake"
+	"github.com/loa-vn/loa/messages"
+	"github.com/loa-vn/loa/store"
+)
+
+// BenchmarkTelegramSend is one sendMessage round trip to the in-process fake.
+func BenchmarkTelegramSend(b *testing.B) {
+	fake := tgfake.New(tgfake.WithoutRecording())
+	defer fake.Close()
+	s, err := NewTelegramSender(fake.Token(), fake.URL(), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	part := messages.Part{Text: "<b>Chào bạn!</b> Thông báo thử.", ButtonText: "Xem", ButtonURL: "https://dichvucong.gov.vn"}
+	ctx := context.Background()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := int64(0)
+		for pb.Next() {
+			i++
+			if out := s.Send(ctx, 1000+i%5000, part); out.Kind != Sent {
+				b.Fatal(out)
+			}
+		}
+	})
+}
+
+// BenchmarkFreeze freezes a 10,000-subscriber audience per iteration.
+func BenchmarkFreeze(b *testing.B) {
+	v := newEnv(b, envOpts{})
+	v.subscribers(10_000)
+	bid := v.broadcast(messages.Audience{})
+	b.ResetTimer()
+	for i := range b.N {
+		run, err := v.st.CreateRun(v.ctx, bid, time.Unix(int64(i), 0), store.CLIActor)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.st.FreezeAudience(v.ctx, run, 500); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(10_000*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkSendRun sends whole 5,000-recipient runs against the fake with
+// no rate limit, delivery records included.
+func BenchmarkSendRun(b *testing.B) {
+	n := 5000
+	if v := os.Getenv("LOA_BENCH_SEND"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	cfg := fastCfg()
+	cfg.BatchSize, cfg.ClaimSize = 250, 50
+	v := newEnv(b, envOpts{cfg: cfg, tg: []tgfake.Option{tgfake.WithoutRecording()}})
+	v.subscribers(n)
+	v.worker(v.e, 32)
+	bid := v.broadcast(messages.Audience{})
+	b.ResetTimer()
+	for i := range b.N {
+		run := v.startRunOf(bid, time.Unix(int64(i), 0))
+		v.waitStatus(run, store.RunDone, time.Minute)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msg/s")
+
+}

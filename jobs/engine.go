@@ -1,0 +1,191 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/loa-vn/loa/store"
+)
+
+// Config tunes the engine; zero fields take the defaults in withDefaults.
+type Config struct {
+	BatchSize   int             // recipients per batch task (500)
+	ClaimSize   int             // rows claimed (and at risk of 'unknown' in a crash) at once per task (20)
+	MaxAttempts int             // claims of one row before a transient failure becomes 'failed' (5)
+	Backoff     []time.Duration // in-task retries of a transient failure
+	TaskTimeout time.Duration   // a batch task's Asynq timeout (30 min)
+	// StaleAfter: a row 'sending' for longer is an unknown outcome. It must
+	// exceed TaskTimeout, after which no handler can still own the row.
+	StaleAfter time.Duration
+	// IdleAfter: a sending run with no progress for this long gets its
+	// pending batches enqueued again (lost tasks after a Redis restart,
+	// tasks orphaned by a killed worker).
+	IdleAfter time.Duration
+	// StatePoll: how often a sender re-reads the run status (pause/cancel).
+	StatePoll time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defD := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.BatchSize, 500)
+	def(&c.ClaimSize, 20)
+	def(&c.MaxAttempts, 5)
+	if c.Backoff == nil {
+		c.Backoff = []time.Duration{200 * time.Millisecond, time.Second, 3 * time.Second}
+	}
+	defD(&c.TaskTimeout, 30*time.Minute)
+	defD(&c.StaleAfter, c.TaskTimeout+time.Minute)
+	defD(&c.IdleAfter, 30*time.Second)
+	defD(&c.StatePoll, 250*time.Millisecond)
+	return c
+}
+
+// Engine holds what the handlers, the scheduler and the control commands share.
+type Engine struct {
+	Store   *store.Store
+	Redis   *redis.Client
+	Client  *asynq.Client
+	Insp    *asynq.Inspector
+	Sender  Sender
+	Limiter *Limiter
+	Metrics *Metrics
+	Log     *slog.Logger
+	Cfg     Config
+
+	stopOnce sync.Once
+	stopping chan struct{}
+}
+
+// NewEngine wires an engine; sender may be nil for processes that only
+// schedule or control runs.
+func NewEngine(st *store.Store, rdb *redis.Client, redisOpt asynq.RedisConnOpt, sender Sender, lim *Limiter,
+	m *Metrics, log *slog.Logger, cfg Config) *Engine {
+	return &Engine{Store: st, Redis: rdb, Client: asynq.NewClient(redisOpt), Insp: asynq.NewInspector(redisOpt),
+		Sender: sender, Limiter: lim, Metrics: m, Log: log, Cfg: cfg.withDefaults(), stopping: make(chan struct{})}
+}
+
+// Close releases the Asynq client and inspector.
+func (e *Engine) Close() {
+	e.Client.Close()
+	e.Insp.Close()
+}
+
+// Stop tells running handlers to hand their unsent rows back and return, so
+// a shutdown finishes well within Asynq's ShutdownTimeout.
+func (e *Engine) Stop() { e.stopOnce.Do(func() { close(e.stopping) }) }
+
+func (e *Engine) stopped() bool {
+	select {
+	case <-e.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// Register adds the engine's handlers to mux.
+func (e *Engine) Register(mux *asynq.ServeMux) {
+	mux.HandleFunc(TypePlanRun, e.HandlePlanRunTask)
+	mux.HandleFunc(TypeSendBatch, e.HandleSendBatchTask)
+	mux.HandleFunc(TypeSendOne, e.HandleSendOneTask)
+}
+
+// ServerConfig is the Asynq server configuration the engine expects.
+func ServerConfig(concurrency int, log *slog.Logger) asynq.Config {
+	return asynq.Config{
+		Concurrency: concurrency,
+		Queues:      map[string]int{Queue: 1},
+		// Asynq's default is ≥15 s; a batch that hit a 5xx wave should come
+		// back in seconds. Retries count up slowly to a 30 s ceiling.
+		RetryDelayFunc: func(n int, _ error, _ *asynq.Task) time.Duration {
+			return min(time.Duration(n+1)*time.Second, 30*time.Second)
+		},
+		ShutdownTimeout:          8 * time.Second,
+		DelayedTaskCheckInterval: time.Second,
+		TaskCheckInterval:        200 * time.Millisecond,
+		LogLevel:                 asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			log.Warn("broadcast task failed", "type", t.Type(), "payload", string(t.Payload()), "err", err)
+		}),
+	}
+}
+
+// enqueue adds a task; a conflict with an existing task id is success.
+func (e *Engine) enqueue(ctx context.Context, t *asynq.Task) (bool, error) {
+	_, err := e.Client.EnqueueContext(ctx, t)
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("enqueue %s: %w", t.Type(), err)
+	}
+	return true, nil
+}
+
+// EnqueuePlan enqueues a run's plan task (idempotent by task id).
+func (e *Engine) EnqueuePlan(ctx context.Context, runID int64) error {
+	t, err := NewPlanRunTask(runID)
+	if err != nil {
+		return err
+	}
+	_, err = e.enqueue(ctx, t)
+	return err
+}
+
+// enqueueBatches enqueues send tasks with deterministic ids from a few
+// goroutines: 2,000 batches for a million recipients is 2,000 round trips.
+func (e *Engine) enqueueBatches(ctx context.Context, runID int64, batches []int) error {
+	const workers = 8
+	ch := make(chan int)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range ch {
+				t, err := NewSendBatchTask(runID, b, e.Cfg.TaskTimeout, SendTaskID(runID, b))
+				if err == nil {
+					_, err = e.enqueue(ctx, t)
+				}
+				if err != nil {
+					errs <- err
+					for range ch {
+					}
+					return
+				}
+			}
+		}()
+	}
+	for _, b := range batches {
+		ch <- b
+	}
+	close(ch)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}

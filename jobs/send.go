@@ -1,0 +1,317 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/loa-vn/loa/messages"
+	"github.com/loa-vn/loa/store"
+)
+
+// errShutdown sends a batch back to Asynq for a quick retry when the worker stops.
+var errShutdown = errors.New("worker shutting down")
+
+// HandleSendBatchTask sends one batch: claim a few rows, send them at the
+// shared rate, record the outcomes in bulk, repeat until the batch has no
+// pending rows; then finish the run if it was the last.
+func (e *Engine) HandleSendBatchTask(ctx context.Context, t *asynq.Task) error {
+	p, err := decode[SendPayload](t)
+	if err != nil {
+		return err
+	}
+	b, err := e.newBatch(ctx, p.RunID, p.Batch)
+	if err != nil || b == nil {
+		return err
+	}
+	return b.run(ctx)
+}
+
+// batch is one send task's working state.
+type batch struct {
+	e       *Engine
+	runID   int64
+	num     int
+	content messages.Content
+	parts   map[string]rendered
+	state   string
+	stateAt time.Time
+	log     *slog.Logger
+}
+
+type rendered struct {
+	parts  []messages.Part
+	locale string
+	err    error
+}
+
+// newBatch loads the run; nil without error means there is nothing to do.
+func (e *Engine) newBatch(ctx context.Context, runID int64, num int) (*batch, error) {
+	r, err := e.Store.RunByID(ctx, runID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("send: %w: %w", err, asynq.SkipRetry)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != store.RunSending {
+		return nil, nil
+	}
+	b := &batch{e: e, runID: runID, num: num, parts: map[string]rendered{}, state: r.Status, stateAt: time.Now(),
+		log: e.Log.With("run_id", runID, "batch", num)}
+	if err := json.Unmarshal(r.Content, &b.content); err != nil {
+		return nil, fmt.Errorf("run %d content: %v: %w", runID, err, asynq.SkipRetry)
+	}
+	return b, nil
+}
+
+func (b *batch) run(ctx context.Context) error {
+	for {
+		if h := b.halt(ctx); h != "" {
+			return haltErr(h)
+		}
+		claimed, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize)
+		if err != nil {
+			return err
+		}
+		if len(claimed) == 0 {
+			break
+		}
+		results, sendErr := b.sendChunk(ctx, claimed)
+		if err := b.record(ctx, results); err != nil {
+			return err
+		}
+		b.e.beat(ctx, b.runID)
+		if sendErr != nil {
+			return sendErr
+		}
+	}
+	if b.e.lastBatch(ctx, b.runID) {
+		b.e.finish(ctx, b.runID)
+	}
+	return nil
+}
+
+func haltErr(h string) error {
+	if h == "stop" {
+		return errShutdown
+	}
+	return nil // paused or cancelled: the task is done; resume enqueues it again
+}
+
+// halt says why this batch must stop now ("" = keep going): the worker is
+// shutting down ("stop") or the run is no longer sending (its status, read
+// at most every StatePoll so pause/cancel land within a second).
+func (b *batch) halt(ctx context.Context) string {
+	if b.e.stopped() {
+		return "stop"
+	}
+	if time.Since(b.stateAt) >= b.e.Cfg.StatePoll {
+		if st, err := b.e.RunState(ctx, b.runID); err == nil {
+			b.state, b.stateAt = st, time.Now()
+		}
+	}
+	if b.state != store.RunSending {
+		return b.state
+	}
+	return ""
+}
+
+// sendChunk sends each claimed row; after a halt or a transient failure
+// the rest are handed back (pending) or, on cancel, skipped.
+func (b *batch) sendChunk(ctx context.Context, claimed []store.Claimed) ([]store.Result, error) {
+	out := make([]store.Result, 0, len(claimed))
+	var sendErr error
+	for i, c := range claimed {
+		h := b.halt(ctx)
+		if h != "" || sendErr != nil || ctx.Err() != nil {
+			out = append(out, giveBack(claimed[i:], h)...)
+			if h == "stop" && sendErr == nil {
+				sendErr = errShutdown
+			}
+			break
+		}
+		r, err := b.deliver(ctx, c)
+		out = append(out, r)
+		if err != nil {
+			sendErr = err
+		}
+	}
+	return out, sendErr
+}
+
+func giveBack(rows []store.Claimed, halt string) []store.Result {
+	out := make([]store.Result, len(rows))
+	for i, c := range rows {
+		if halt == store.RunCancelled {
+			out[i] = store.Result{SubscriberID: c.SubscriberID, Status: store.DeliverySkipped, Reason: "cancelled"}
+		} else {
+			out[i] = store.Result{SubscriberID: c.SubscriberID, Status: store.DeliveryPending, Unclaim: true}
+		}
+	}
+	return out
+}
+
+// deliver sends every part to one recipient. The error is set only for a
+// transient failure that outlived the in-task retries (the row goes back to
+// pending and the task is retried by Asynq).
+func (b *batch) deliver(ctx context.Context, c store.Claimed) (store.Result, error) {
+	res := func(status, reason string) store.Result {
+		return store.Result{SubscriberID: c.SubscriberID, Status: status, Reason: reason}
+	}
+	if c.Status != "active" {
+		return res(store.DeliverySkipped, "subscriber "+c.Status), nil
+	}
+	if c.ChatID == 0 {
+		return res(store.DeliveryFailed, "no chat id"), nil
+	}
+	r := b.render(c.Locale)
+	if r.err != nil {
+		return res(store.DeliveryFailed, "render: "+r.err.Error()), nil
+	}
+	return b.sendParts(ctx, c, r)
+}
+
+func (b *batch) sendParts(ctx context.Context, c store.Claimed, r rendered) (store.Result, error) {
+	res := func(status, reason string) store.Result {
+		return store.Result{SubscriberID: c.SubscriberID, Status: status, Reason: reason}
+	}
+	partial := func(i int, why string) store.Result {
+		return res(store.DeliveryFailed, fmt.Sprintf("%d of %d parts sent, then: %s", i, len(r.parts), why))
+	}
+	chat, migrated, tries := c.ChatID, false, 0
+	for i := 0; i < len(r.parts); {
+		err := b.e.Limiter.Wait(ctx)
+		// At a low rate a slot can be a second away: look at pause/cancel
+		// again before sending, so they still land within a second.
+		if h := b.halt(ctx); err != nil || h != "" {
+			if i == 0 {
+				return giveBack([]store.Claimed{c}, h)[0], nil
+			}
+			return partial(i, "interrupted"), nil
+		}
+		out := b.e.Sender.Send(ctx, chat, personalize(r.parts[i], c.FirstName, r.locale))
+		switch out.Kind {
+		case Sent:
+			i, tries = i+1, 0
+		case RateLimited:
+			// not the recipient's fault: everyone waits, then this one is retried
+			b.e.Metrics.tooManyRequests()
+			b.log.Warn("telegram 429: pausing every sender", "retry_after", out.RetryAfter)
+			_ = b.e.Limiter.Pause(ctx, out.RetryAfter)
+		case Migrated:
+			if migrated || out.MigrateTo == 0 {
+				return res(store.DeliveryFailed, "chat migrated more than once"), nil
+			}
+			if err := b.e.Store.UpdateChatID(ctx, c.SubscriberID, out.MigrateTo); err != nil {
+				b.log.Warn("follow migrated chat", "subscriber_id", c.SubscriberID, "err", err)
+			}
+			chat, migrated = out.MigrateTo, true
+		case Blocked:
+			return res(store.DeliveryBlocked, out.Reason), nil
+		case Failed:
+			if i > 0 {
+				return partial(i, out.Reason), nil
+			}
+			return res(store.DeliveryFailed, out.Reason), nil
+		case Transient:
+			if tries < len(b.e.Cfg.Backoff) && sleep(ctx, b.e.Cfg.Backoff[tries]) == nil {
+				tries++
+				continue
+			}
+			switch {
+			case i > 0:
+				return partial(i, out.Reason), nil
+			case c.Attempts >= b.e.Cfg.MaxAttempts:
+				return res(store.DeliveryFailed, "gave up: "+out.Reason), nil
+			}
+			return store.Result{SubscriberID: c.SubscriberID, Status: store.DeliveryPending, Reason: out.Reason},
+				fmt.Errorf("run %d batch %d: transient send failure: %s", b.runID, b.num, out.Reason)
+		default:
+			return res(store.DeliveryUnknown, out.Reason), nil
+		}
+	}
+	return res(store.DeliverySent, ""), nil
+}
+
+// render caches the rendered parts per served locale.
+func (b *batch) render(locale string) rendered {
+	v, served := b.content.For(locale)
+	if r, ok := b.parts[served]; ok {
+		return r
+	}
+	parts, err := messages.Render(v, b.content.Split)
+	r := rendered{parts: parts, locale: served, err: err}
+	b.parts[served] = r
+	return r
+}
+
+// personalize fills {name}; an empty name becomes a friendly word.
+func personalize(p messages.Part, name, locale string) messages.Part {
+	if name == "" {
+		name = "bạn"
+		if locale == messages.LocaleEN {
+			name = "there"
+		}
+	}
+	p.Text = messages.Personalize(p.Text, name)
+	return p
+}
+
+// record writes outcomes, retrying through dropped connections. It runs
+// even after ctx ends: a send that happened must be recorded. If it still
+// fails, the rows stay 'sending' and become 'unknown', never re-sent.
+func (b *batch) record(ctx context.Context, rs []store.Result) error {
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	for i := range 6 {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = b.e.Store.RecordResults(rctx, b.runID, rs)
+		cancel()
+		if err == nil {
+			b.e.countOutcomes(rs)
+			return nil
+		}
+		b.log.Warn("record outcomes", "attempt", i+1, "err", err)
+		time.Sleep(time.Duration(100<<i) * time.Millisecond)
+	}
+	return fmt.Errorf("run %d batch %d: record: %w", b.runID, b.num, err)
+}
+
+func (e *Engine) countOutcomes(rs []store.Result) {
+	if e.Metrics == nil {
+		return
+	}
+	counts := map[string]int{}
+	for _, r := range rs {
+		name := r.Status
+		if r.Status == store.DeliveryPending {
+			name = "retry"
+			if r.Unclaim {
+				continue
+			}
+		}
+		counts[name]++
+	}
+	for k, n := range counts {
+		e.Metrics.outcome(k, n)
+	}
+}
+
+// finish marks the run done if nothing is left; exactly one caller wins.
+func (e *Engine) finish(ctx context.Context, runID int64) {
+	d, ok, err := e.Store.FinishRunIfComplete(ctx, runID)
+	if err != nil {
+		e.Log.Warn("finish run", "run_id", runID, "err", err)
+		return
+	}
+	if ok {
+		e.Redis.Del(ctx, keyRunState(runID))
+		e.Log.Info("run done", "run_id", runID, "took", d.Round(time.Millisecond))
+	}
+}

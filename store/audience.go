@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/loa-vn/loa/messages"
+)
+
+// Plan is a run's frozen audience: how many recipients in how many batches.
+type Plan struct {
+	Status  string // the run's status after planning
+	Total   int
+	Batches int
+	// Fresh is true when this call froze the audience; false when an earlier
+	// call already had (re-planning after a crash changes nothing).
+	Fresh bool
+}
+
+// FreezeAudience writes one delivery row per distinct recipient in ONE
+// set-based INSERT ... SELECT, numbering recipients by subscriber id into
+// batches of batchSize, and moves the run to 'sending' in the same
+// transaction. The run row is locked first, so two planners serialise and
+// the second sees the run already planned; and since rows and status
+// commit together, a run still 'planning' has no delivery rows. That is
+// why the INSERT needs no ON CONFLICT: its speculative insertion cost a
+// quarter of the freeze time at a million rows.
+func (s *Store) FreezeAudience(ctx context.Context, runID int64, batchSize int) (Plan, error) {
+	if batchSize < 1 {
+		return Plan{}, fmt.Errorf("%w: batch size %d", ErrInvalid, batchSize)
+	}
+	var p Plan
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var r struct {
+			Status   string          `db:"status"`
+			Audience json.RawMessage `db:"audience"`
+			Total    int             `db:"total"`
+			Batches  int             `db:"batches"`
+			AgencyID *int64          `db:"agency_id"`
+		}
+		if err := tx.GetContext(ctx, &r, `SELECT r.status, r.audience, r.total, r.batches, b.agency_id
+			FROM runs r JOIN broadcasts b ON b.id = r.broadcast_id WHERE r.id = $1 FOR UPDATE OF r`, runID); err != nil {
+			return fmt.Errorf("run %d: %w", runID, translate(err))
+		}
+		if r.Status != RunPlanning {
+			p = Plan{Status: r.Status, Total: r.Total, Batches: r.Batches}
+			return nil
+		}
+		var aud messages.Audience
+		if err := json.Unmarshal(r.Audience, &aud); err != nil {
+			return fmt.Errorf("%w: run %d audience: %v", ErrInvalid, runID, err)
+		}
+		n, err := insertDeliveries(ctx, tx, runID, batchSize, aud, r.AgencyID)
+		if err != nil {
+			return err
+		}
+		p = Plan{Status: RunSending, Total: n, Batches: (n + batchSize - 1) / batchSize, Fresh: true}
+		if n == 0 {
+			p.Status = RunDone
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE runs SET status = $2, total = $3, batches = $4, started_at = now(),
+			finished_at = CASE WHEN $2 = 'done' THEN now() END WHERE id = $1`, runID, p.Status, p.Total, p.Batches)
+		if err != nil {
+			return fmt.Errorf("plan run %d: %w", runID, translate(err))
+		}
+		return nil
+	})
+	if err == nil && p.Fresh {
+		// Fresh statistics right away: without them the planner guesses at
+		// the new rows and claims and records can pick whole-run scans.
+		if _, aerr := s.db.ExecContext(ctx, `ANALYZE deliveries`); aerr != nil {
+			return p, fmt.Errorf("analyze deliveries: %w", aerr)
+		}
+	}
+	return p, err
+}
+
+// insertDeliveries is the freeze itself. Each audience list is an OR of its
+// entries and the lists combine with AND (empty = no filter). A locality code
+// includes the wards under it; a former district reaches the current units
+// that took it (or its former wards) over. Only Telegram subscribers are
+// frozen: the engine's one sender is Telegram.
+func insertDeliveries(ctx context.Context, tx *sqlx.Tx, runID int64, batchSize int, a messages.Audience, agencyID *int64) (int, error) {
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO deliveries (run_id, subscriber_id, batch)
+		SELECT $1, s.id, ((row_number() OVER (ORDER BY s.id)) - 1) / $2
+		FROM subscribers s
+		WHERE s.status = 'active' AND s.channel = 'telegram'
+		  AND (cardinality($3::text[]) = 0 OR s.channel = ANY($3))
+		  AND (cardinality($4::text[]) = 0 OR s.locale = ANY($4))
+		  AND (cardinality($5::text[]) = 0 OR s.locality_id IN (
+		        SELECT l.id FROM localities l LEFT JOIN localities p ON p.id = l.parent_id
+		        WHERE l.code = ANY($5) OR p.code = ANY($5)))
+		  AND (cardinality($6::text[]) = 0 OR s.locality_id IN (
+		        SELECT lf.locality_id FROM locality_former_units lf JOIN former_units f ON f.id = lf.former_unit_id
+		        LEFT JOIN former_units d ON d.id = f.district_id
+		        WHERE f.code = ANY($6) OR d.code = ANY($6)))
+		  AND (cardinality($7::text[]) = 0 OR EXISTS (
+		        SELECT 1 FROM agency_members m JOIN agencies g ON g.id = m.agency_id
+		        WHERE m.subscriber_id = s.id AND g.code = ANY($7)))
+		  AND ($8::bigint IS NULL OR EXISTS (
+		        SELECT 1 FROM agency_members m WHERE m.subscriber_id = s.id AND m.agency_id = $8))`,
+		runID, batchSize, stringArray(a.Channels), stringArray(a.Languages), stringArray(a.Localities),
+		stringArray(a.FormerDistricts), stringArray(a.Agencies), agencyID)
+	if err != nil {
+		return 0, fmt.Errorf("freeze run %d: %w", runID, translate(err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// stringArray never sends NULL, so cardinality() tests stay simple.
+func stringArray(v []string) pq.StringArray {
+	if v == nil {
+		return pq.StringArray{}
+	}
+	return pq.StringArray(v)
+}
+
+// Generated describes synthetic subscribers for tests and benchmarks.
+type Generated struct {
+	N          int
+	ChatIDBase int64   // chat_id = ChatIDBase + i
+	EnglishPct int     // every (100/EnglishPct)-th subscriber speaks English
+	Localities []int64 // cycled over; empty = no locality
+	Prefix     string  // external_id prefix, so several sets can coexist
+}
+
+// GenerateSubscribers inserts N active Telegram subscribers in one
+// INSERT ... SELECT generate_series and returns their ids range.
+func (s *Store) GenerateSubscribers(ctx context.Context, g Generated) (first, last int64, err error) {
+	every := 0
+	if g.EnglishPct > 0 {
+		every = 100 / g.EnglishPct
+	}
+	locs := g.Localities
+	if locs == nil {
+		locs = []int64{}
+	}
+	err = s.db.QueryRowContext(ctx, `
+		WITH ins AS (
+			INSERT INTO subscribers (channel, external_id, chat_id, first_name, locale, locality_id, status, consent_at)
+			SELECT 'telegram', $1 || i, $2 + i, 'Dân ' || i,
+				CASE WHEN $3 > 0 AND i % $3 = 0 THEN 'en' ELSE 'vi' END,
+				CASE WHEN cardinality($4::bigint[]) > 0 THEN ($4::bigint[])[1 + i % cardinality($4::bigint[])] END,
+				'active', now()
+			FROM generate_series(1, $5) AS i
+			RETURNING id)
+		SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM ins`,
+		orDefault(g.Prefix, "g"), g.ChatIDBase, every, pq.Array(locs), g.N).Scan(&first, &last)
+	if err != nil {
+		return 0, 0, fmt.Errorf("generate subscribers: %w", translate(err))
+	}
+	return first, last, nil
+}
+
+// SetSubscriberStatus changes one subscriber's status (tests; the bot's
+// /stop has its own path).
+func (s *Store) SetSubscriberStatus(ctx context.Context, id int64, status string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE subscribers SET status = $2, updated_at = now() WHERE id = $1`, id, status)
+	return translate(err)
+}
+
+// UnknownAudienceCodes returns, per audience list, the codes that name
+// nothing, so the API can point at the exact entry.
+func (s *Store) UnknownAudienceCodes(ctx context.Context, a messages.Audience) (map[string][]string, error) {
+	out := map[string][]string{}
+	check := func(list []string, table, name, where string) error {
+		if len(list) == 0 {
+			return nil
+		}
+		var missing []string
+		err := s.db.SelectContext(ctx, &missing, `SELECT c FROM unnest($1::text[]) AS c
+			WHERE NOT EXISTS (SELECT 1 FROM `+table+` t WHERE t.code = c `+where+`)`, pq.Array(list))
+		if err != nil {
+			return fmt.Errorf("audience codes: %w", translate(err))
+		}
+		if len(missing) > 0 {
+			out[name] = missing
+		}
+		return nil
+	}
+	if err := check(a.Localities, "localities", "localities", ""); err != nil {
+		return nil, err
+	}
+	// former_units holds wards too: only a district is a former district
+	if err := check(a.FormerDistricts, "former_units", "former_districts", "AND t.district_id IS NULL"); err != nil {
+		return nil, err
+	}
+	if err := check(a.Agencies, "agencies", "agencies", ""); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

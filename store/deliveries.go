@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Delivery statuses.
+const (
+	DeliveryPending = "pending"
+	DeliverySending = "sending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliveryBlocked = "blocked"
+	DeliverySkipped = "skipped"
+	DeliveryUnknown = "unknown"
+)
+
+// Claimed is a delivery a sender now owns, with what it needs to send.
+// Status is the subscriber's status now (it may have unsubscribed since the
+// freeze), "gone" if the subscriber was deleted.
+type Claimed struct {
+	SubscriberID int64  `db:"subscriber_id"`
+	ChatID       int64  `db:"chat_id"`
+	Locale       string `db:"locale"`
+	FirstName    string `db:"first_name"`
+	Status       string `db:"status"`
+	Attempts     int    `db:"attempts"`
+}
+
+// ClaimDeliveries moves up to limit pending rows of a batch to 'sending' in
+// one conditional update and returns them joined with their subscriber. Row
+// locks are re-checked by PostgreSQL, so two claimers never get the same row.
+// Planner care (measured: a claim took 560 ms at 20,000 rows before):
+// the inner SELECT has no ORDER BY, which made the planner walk
+// deliveries_subscriber_idx across every run; and the UPDATE does not
+// repeat status = 'pending' (the rows are locked pending already), which
+// made it scan the run's whole open-rows index instead of the primary key.
+func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit int) ([]Claimed, error) {
+	var out []Claimed
+	err := s.db.SelectContext(ctx, &out, `
+		WITH c AS (
+			SELECT subscriber_id FROM deliveries
+			WHERE run_id = $1 AND batch = $2 AND status = 'pending'
+			LIMIT $3 FOR UPDATE SKIP LOCKED
+		), u AS (
+			UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = now()
+			FROM c WHERE d.run_id = $1 AND d.subscriber_id = c.subscriber_id
+			RETURNING d.subscriber_id, d.attempts
+		)
+		SELECT u.subscriber_id, u.attempts, coalesce(s.chat_id, 0) AS chat_id, coalesce(s.locale, 'vi') AS locale,
+			coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status
+		FROM u LEFT JOIN subscribers s ON s.id = u.subscriber_id
+		ORDER BY u.subscriber_id`, runID, batch, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim run %d batch %d: %w", runID, batch, translate(err))
+	}
+	return out, nil
+}
+
+// Result is the outcome of one claimed delivery. Status 'pending' gives the
+// row back; with Unclaim the claim's attempt is not counted (it never went
+// out: pause, shutdown).
+type Result struct {
+	SubscriberID int64
+	Status       string
+	Reason       string
+	Unclaim      bool
+}
+
+// RecordResults writes a chunk's outcomes in bulk: one UPDATE ... FROM
+// unnest for the deliveries and one for subscribers found blocked. Only rows
+// in flight change, or rows a reconcile already called 'unknown' (a late
+// record knows better). The status test is written so that it does not
+// imply the open-rows index's predicate: with status = 'sending' alone the
+// planner scanned the run's whole open index for every chunk.
+func (s *Store) RecordResults(ctx context.Context, runID int64, rs []Result) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	n := len(rs)
+	ids, statuses, reasons, undo := make([]int64, n), make([]string, n), make([]string, n), make([]bool, n)
+	var blocked []int64
+	var blockedWhy []string
+	for i, r := range rs {
+		ids[i], statuses[i], reasons[i], undo[i] = r.SubscriberID, r.Status, r.Reason, r.Unclaim
+		if r.Status == DeliveryBlocked {
+			blocked, blockedWhy = append(blocked, r.SubscriberID), append(blockedWhy, r.Reason)
+		}
+	}
+	const q = `
+		UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
+			attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END
+		FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
+		WHERE d.run_id = $1 AND d.subscriber_id = u.id AND d.status IN ('sending', 'unknown')`
+	args := []any{runID, pq.Array(ids), pq.Array(statuses), pq.Array(reasons), pq.Array(undo)}
+	if len(blocked) == 0 {
+		// the usual chunk: one statement, no BEGIN/COMMIT round trips
+		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("record run %d: %w", runID, translate(err))
+		}
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("record run %d: %w", runID, translate(err))
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE subscribers s SET status = 'blocked', status_reason = b.reason, updated_at = now()
+			FROM unnest($1::bigint[], $2::text[]) AS b(id, reason)
+			WHERE s.id = b.id AND s.status = 'active'`, pq.Array(blocked), pq.Array(blockedWhy))
+		if err != nil {
+			return fmt.Errorf("mark blocked subscribers: %w", translate(err))
+		}
+		return nil
+	})
+}
+
+// UpdateChatID follows a group that migrated to a supergroup.
+func (s *Store) UpdateChatID(ctx context.Context, subscriberID, chatID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE subscribers SET chat_id = $2, updated_at = now() WHERE id = $1`, subscriberID, chatID)
+	if err != nil {
+		return fmt.Errorf("update chat id of subscriber %d: %w", subscriberID, translate(err))
+	}
+	return nil
+}
+
+// PendingBatches lists the batches of a run that still have pending rows.
+func (s *Store) PendingBatches(ctx context.Context, runID int64) ([]int, error) {
+	var out []int
+	err := s.db.SelectContext(ctx, &out, `SELECT DISTINCT batch FROM deliveries
+		WHERE run_id = $1 AND status = 'pending' ORDER BY batch`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("pending batches of run %d: %w", runID, translate(err))
+	}
+	return out, nil
+}
+
+// ReconcileStale turns rows left 'sending' longer than olderThan into
+// 'unknown': their sender died between sending and recording, so whether the
+// message went out is not known, and it is never sent again automatically.
+func (s *Store) ReconcileStale(ctx context.Context, runID int64, olderThan time.Duration) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET status = 'unknown',
+			reason = 'outcome not recorded (sender stopped)', updated_at = now()
+		WHERE run_id = $1 AND status = 'sending' AND updated_at < now() - make_interval(secs => $2)`,
+		runID, olderThan.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("reconcile run %d: %w", runID, translate(err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// ReasonCount is how many deliveries ended in a status for a reason.
+type ReasonCount struct {
+	Status string `db:"status"`
+	Reason string `db:"reason"`
+	N      int    `db:"n"`
+}
+
+// Progress is a run's delivery counts, readable at any time.
+type Progress struct {
+	Run      Run
+	ByStatus map[string]int
+	Reasons  []ReasonCount
+}
+
+// Done is how many deliveries reached a final state.
+func (p Progress) Done() int {
+	return p.Run.Total - p.ByStatus[DeliveryPending] - p.ByStatus[DeliverySending]
+}
+
+// RunProgress counts a run's deliveries by status and reason.
+func (s *Store) RunProgress(ctx context.Context, runID int64) (Progress, error) {
+	r, err := s.RunByID(ctx, runID)
+	if err != nil {
+		return Progress{}, err
+	}
+	p := Progress{Run: r, ByStatus: map[string]int{}}
+	if err := s.db.SelectContext(ctx, &p.Reasons, `SELECT status, reason, count(*) AS n FROM deliveries
+		WHERE run_id = $1 GROUP BY status, reason ORDER BY status, n DESC`, runID); err != nil {
+		return p, fmt.Errorf("progress of run %d: %w", runID, translate(err))
+	}
+	for _, rc := range p.Reasons {
+		p.ByStatus[rc.Status] += rc.N
+	}
+	return p, nil
+}
+
+// WriteReportCSV streams one line per delivery. lib/pq reads result rows
+// off the connection as they are scanned, so a million-row report never sits
+// in memory.
+func (s *Store) WriteReportCSV(ctx context.Context, runID int64, w io.Writer) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT d.subscriber_id, coalesce(l.code, ''), coalesce(s.locale, ''),
+			d.status, d.reason, d.attempts, coalesce(to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+		FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id LEFT JOIN localities l ON l.id = s.locality_id
+		WHERE d.run_id = $1 ORDER BY d.subscriber_id`, runID)
+	if err != nil {
+		return fmt.Errorf("report of run %d: %w", runID, translate(err))
+	}
+	defer rows.Close()
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"subscriber_id", "locality", "locale", "status", "reason", "attempts", "updated_at"}); err != nil {
+		return err
+	}
+	var id int64
+	var loc, locale, status, reason, at string
+	var attempts int
+	for rows.Next() {
+		if err := rows.Scan(&id, &loc, &locale, &status, &reason, &attempts, &at); err != nil {
+			return err
+		}
+		if err := cw.Write([]string{strconv.FormatInt(id, 10), loc, locale, status, reason, strconv.Itoa(attempts), at}); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("report of run %d: %w", runID, err)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ClaimDelivery claims one recipient's pending row (the naive
+// one-task-per-recipient baseline in the benchmark); false if not pending.
+func (s *Store) ClaimDelivery(ctx context.Context, runID, subscriberID int64) (Claimed, bool, error) {
+	var out []Claimed
+	err := s.db.SelectContext(ctx, &out, `
+		WITH u AS (
+			UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = now()
+			WHERE run_id = $1 AND subscriber_id = $2
+			  AND status NOT IN ('sending', 'sent', 'failed', 'blocked', 'skipped', 'unknown') -- = 'pending', by the primary key
+			RETURNING subscriber_id, attempts
+		)
+		SELECT u.subscriber_id, u.attempts, coalesce(s.chat_id, 0) AS chat_id, coalesce(s.locale, 'vi') AS locale,
+			coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status
+		FROM u LEFT JOIN subscribers s ON s.id = u.subscriber_id`, runID, subscriberID)
+	if err != nil || len(out) == 0 {
+		return Claimed{}, false, translate(err)
+	}
+	return out[0], true, nil
+}
+
+// RunSubscribers lists a run's recipients (the naive baseline enqueues one task each).
+func (s *Store) RunSubscribers(ctx context.Context, runID int64) ([]int64, error) {
+	var out []int64
+	err := s.db.SelectContext(ctx, &out, `SELECT subscriber_id FROM deliveries WHERE run_id = $1 ORDER BY subscriber_id`, runID)
+	return out, translate(err)
+}
+
+// MarkRunSending moves a planned run straight to sending without batches
+// (the naive baseline plans by itself).
+func (s *Store) MarkRunSending(ctx context.Context, runID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE runs SET status = 'sending', started_at = coalesce(started_at, now()) WHERE id = $1`, runID)
+	return translate(err)
+}
