@@ -64,6 +64,7 @@ func commands() map[string]command {
 		"ask":       {run: cmdAsk, usage: "ask [--lang vi|en] [--json] \"question\": answer from the FAQ", needsConfig: true},
 		"chat":      {run: cmdChat, usage: "chat: talk to the bot as a resident, in the terminal (sandbox)", needsConfig: true},
 		"broadcast": {run: cmdBroadcast, usage: "broadcast create|list|show|schedule|cancel|pause|resume|status|report", needsConfig: true},
+		"staff":     {run: cmdStaff, usage: "staff add --name N --role R [--agency CODE] | list | revoke --token-prefix P | --id N | link --id N", needsConfig: true},
 		"bench":     {run: cmdBench, usage: "bench faq|broadcast: print the benchmark tables", needsConfig: true},
 		"dev":       {run: cmdDev, usage: "dev: every process in one, against the sandbox Telegram without TELEGRAM_TOKEN", needsConfig: true},
 	}

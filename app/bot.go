@@ -10,11 +10,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-telegram/bot"
+
 	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/bot/faqsync"
 	"github.com/loa-vn/loa/bot/l10n"
+	"github.com/loa-vn/loa/bot/staff"
 	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/locales"
+	"github.com/loa-vn/loa/store"
 )
 
 // WebhookPath is where `loa web` receives Telegram updates.
@@ -101,17 +106,49 @@ func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (
 	if err != nil {
 		return nil, err
 	}
-	eng, cat, err := a.faqAndText()
+	kbs, cat, err := a.faqFilesAndText()
 	if err != nil {
 		return nil, err
 	}
+	// staff edits to the FAQ reach every running bot within seconds
+	src := faqsync.NewSource(ctx, st, kbs, a.Log)
+	go src.Run(ctx)
 	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret,
 		KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}
-	return telegram.New(ctx, cfg, telegram.Deps{Store: st, FAQ: eng, Text: cat,
-		Conv: telegram.RedisConversations{R: rdb, TTL: 15 * time.Minute}, Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics()})
+	return telegram.New(ctx, cfg, telegram.Deps{Store: st, FAQ: src.Current, Text: cat,
+		Conv: telegram.RedisConversations{R: rdb, TTL: 15 * time.Minute}, Key: a.Cfg.Key(), Log: a.Log,
+		Metrics: a.Metrics(), Contacts: a.matchContact(st), Extend: []func(*bot.Bot){a.staffCommands(ctx, st)}})
 }
 
-func (a *App) faqAndText() (*faq.Engine, *l10n.Catalog, error) {
+// matchContact joins a resident who shared their phone to the agency lists
+// that imported that number.
+func (a *App) matchContact(st *store.Store) func(context.Context, int64, string, string) string {
+	return func(ctx context.Context, subscriberID int64, lang, phone string) string {
+		joined, err := staff.MatchContact(ctx, st, a.Cfg.Key(), subscriberID, phone)
+		if err != nil && !errors.Is(err, store.ErrInvalid) {
+			a.Log.Error("match contact", "subscriber_id", subscriberID, "err", err)
+		}
+		return staff.ContactReply(lang, joined, err)
+	}
+}
+
+// staffCommands adds /link, /pending, /broadcasts, /cancel and /report for
+// linked staff; residents never see them.
+func (a *App) staffCommands(ctx context.Context, st *store.Store) func(*bot.Bot) {
+	return func(b *bot.Bot) {
+		d := staff.Deps{Store: st, TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log}
+		// /cancel goes through the broadcast engine so every worker stops within a second
+		if e, err := a.engine(ctx, false); err == nil {
+			d.Runs = e
+		} else {
+			a.Log.Warn("staff /cancel will only mark runs cancelled in PostgreSQL", "err", err)
+		}
+		staff.Register(b, d)
+	}
+}
+
+// faqFilesAndText loads the FAQ files and the bot's text.
+func (a *App) faqFilesAndText() (map[string]*faq.KB, *l10n.Catalog, error) {
 	kbs, err := faq.LoadFS(locales.FS)
 	if err != nil {
 		return nil, nil, fmt.Errorf("FAQ: %w", err)
@@ -120,7 +157,7 @@ func (a *App) faqAndText() (*faq.Engine, *l10n.Catalog, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return faq.NewEngine(kbs), cat, nil
+	return kbs, cat, nil
 }
 
 // purgeQuestions deletes questions older than LOA_QUESTION_LOG_DAYS at start
@@ -164,10 +201,11 @@ func cmdAsk(ctx context.Context, a *App, args []string) error {
 	if q == "" || !l10n.Valid(*lang) {
 		return errors.New(`usage: loa ask [--lang vi|en] [--json] "question"`)
 	}
-	eng, cat, err := a.faqAndText()
+	kbs, cat, err := a.faqFilesAndText()
 	if err != nil {
 		return err
 	}
+	eng := faq.NewEngine(kbs)
 	r := ask(eng, cat, *lang, q)
 	if *asJSON {
 		enc := json.NewEncoder(a.Stdout)

@@ -5,8 +5,27 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/bot/faqsync"
+	"github.com/loa-vn/loa/locales"
+	"github.com/loa-vn/loa/store"
 	"github.com/loa-vn/loa/store/seed"
 )
+
+// seedFAQ copies the FAQ files into faq_entries, where staff curate them;
+// entries staff have edited are left as they are.
+func seedFAQ(ctx context.Context, a *App, st *store.Store) (int, error) {
+	kbs, err := faq.LoadFS(locales.FS)
+	if err != nil {
+		return 0, fmt.Errorf("FAQ: %w", err)
+	}
+	n, err := faqsync.SeedFromFiles(ctx, st, kbs)
+	if err != nil {
+		return 0, fmt.Errorf("seed FAQ: %w", err)
+	}
+	fmt.Fprintf(a.Stdout, "%-22s %4d  (added; entries staff edited are kept)\n", "FAQ entries", n)
+	return n, nil
+}
 
 func cmdMigrate(ctx context.Context, a *App, args []string) error {
 	action := "up"
@@ -88,11 +107,16 @@ func cmdSeed(ctx context.Context, a *App, args []string) error {
 			c.Kind, c.Total, c.Added, c.Updated, c.Unchanged())
 		changed += c.Added + c.Updated
 	}
-	if extra, err := seedExtras(ctx, a); err != nil {
+	n, err := seedFAQ(ctx, a, st)
+	if err != nil {
 		return err
-	} else {
-		changed += extra
 	}
+	changed += n
+	extra, err := seedExtras(ctx, a)
+	if err != nil {
+		return err
+	}
+	changed += extra
 	if changed == 0 {
 		fmt.Fprintln(a.Stdout, "nothing changed: the database already held this data")
 	}

@@ -33,5 +33,3 @@ func (a *App) mountRoutes(ctx context.Context, mux *http.ServeMux) error {
 	}
 	return a.mountAPI(ctx, mux)
 }
-
-func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error { return nil }

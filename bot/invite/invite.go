@@ -1,8 +1,9 @@
 // Package invite signs and checks the payloads of invite links
 // (t.me/<bot>?start=<payload>). Telegram allows at most 64 characters of
 // A-Z a-z 0-9 _ -, so a payload is base64url of a compact binary record and a
-// truncated HMAC-SHA256: nothing is stored, and the staff API can make links
-// with Sign alone.
+// truncated HMAC-SHA256. The record names a row of the invites table, so the
+// bot can refuse a link staff revoked; the signature keeps anyone from
+// walking the ids.
 package invite
 
 import (
@@ -14,39 +15,30 @@ import (
 	"time"
 )
 
-// Kind says what an invite enrols into.
-type Kind byte
-
-// Kinds of invite.
-const (
-	Agency   Kind = 'a'
-	Locality Kind = 'l'
-)
-
 // Errors Verify returns; the bot turns each into its own message.
 var (
 	ErrInvalid = errors.New("invite: invalid payload")
 	ErrExpired = errors.New("invite: expired")
 )
 
-// Invite is a verified payload.
+// Invite is a verified payload: the invites row it names and its expiry.
 type Invite struct {
-	Kind    Kind
 	ID      int64
 	Expires time.Time
 }
 
 const (
-	version = 1
-	macLen  = 12 // 96 bits: forging by guessing is out of reach
+	version = 2
+	kind    = 'i' // an invites row
+	macLen  = 12  // 96 bits: forging by guessing is out of reach
 	// MaxLen is Telegram's limit on a start parameter.
 	MaxLen = 64
 )
 
-// Sign makes a payload for kind/id valid until expires.
-func Sign(key []byte, kind Kind, id int64, expires time.Time) string {
+// Sign makes a payload for the invites row id, valid until expires.
+func Sign(key []byte, id int64, expires time.Time) string {
 	rec := make([]byte, 0, 2+2*binary.MaxVarintLen64+macLen)
-	rec = append(rec, version, byte(kind))
+	rec = append(rec, version, kind)
 	rec = binary.AppendUvarint(rec, uint64(id))
 	rec = binary.AppendUvarint(rec, uint64(expires.Unix()))
 	rec = append(rec, mac(key, rec)...)
@@ -77,7 +69,7 @@ func Verify(key []byte, payload string, now time.Time) (Invite, error) {
 }
 
 func parse(body []byte) (Invite, bool) {
-	if body[0] != version || (Kind(body[1]) != Agency && Kind(body[1]) != Locality) {
+	if body[0] != version || body[1] != kind {
 		return Invite{}, false
 	}
 	id, n := binary.Uvarint(body[2:])
@@ -88,7 +80,7 @@ func parse(body []byte) (Invite, bool) {
 	if m <= 0 || 2+n+m != len(body) || exp > 1<<40 {
 		return Invite{}, false
 	}
-	return Invite{Kind: Kind(body[1]), ID: int64(id), Expires: time.Unix(int64(exp), 0)}, true
+	return Invite{ID: int64(id), Expires: time.Unix(int64(exp), 0)}, true
 }
 
 func mac(key, body []byte) []byte {

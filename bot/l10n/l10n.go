@@ -33,8 +33,13 @@ type Catalog struct {
 	log    *slog.Logger
 }
 
-// Load reads every active.<lang>.toml in fsys.
-func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
+// Load reads the resident bot's text, active.<lang>.toml, from fsys.
+func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) { return LoadSet(fsys, "active", log) }
+
+// LoadSet reads one set of message files, <set>.<lang>.toml for every
+// language: the resident bot's ("active") and the staff commands' ("staff")
+// are kept apart so residents never get a staff message id by mistake.
+func LoadSet(fsys fs.FS, set string, log *slog.Logger) (*Catalog, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -42,7 +47,7 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalog{bundle: b, locs: map[string]*i18n.Localizer{}, ids: map[string]map[string]bool{}, log: log}
 	for _, lang := range Langs {
-		name := "active." + lang + ".toml"
+		name := set + "." + lang + ".toml"
 		mf, err := b.LoadMessageFileFS(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("locale %s: %w", name, err)

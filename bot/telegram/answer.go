@@ -14,7 +14,7 @@ import (
 // answer answers a free-text question from the FAQ, in the question's own
 // language, and logs it with its match and score.
 func (t *turn) answer(ctx context.Context, question string) {
-	res := t.FAQ.Answer(t.lang, question)
+	res := t.FAQ().Answer(t.lang, question)
 	q := store.Question{SubscriberID: t.sub.ID, Locale: res.Lang, Question: question,
 		Normalized: faq.Fold(question), Score: res.Score}
 	if !validLang(res.Lang) || res.Fallback {
@@ -99,7 +99,7 @@ func (t *turn) questionRows(es []*faq.Entry, n int) [][]models.InlineKeyboardBut
 // topics shows the topic menu.
 func (t *turn) topics(ctx context.Context) {
 	var rows [][]models.InlineKeyboardButton
-	for _, tp := range t.FAQ.Topics(t.lang) {
+	for _, tp := range t.FAQ().Topics(t.lang) {
 		if data := "t:" + tp.ID; len(data) <= 64 {
 			rows = append(rows, []models.InlineKeyboardButton{button(tp.Title, data)})
 		}

@@ -42,14 +42,20 @@ type Config struct {
 // Deps are the services the conversations use.
 type Deps struct {
 	Store *store.Store
-	FAQ   *faq.Engine
-	Text  *l10n.Catalog
-	Conv  Conversations
-	Key   []byte // signs invite links
-	Log   *slog.Logger
-	Now   func() time.Time
+	// FAQ returns the current engine; staff edits swap it while the bot runs.
+	FAQ  func() *faq.Engine
+	Text *l10n.Catalog
+	Conv Conversations
+	Key  []byte // signs invite links
+	Log  *slog.Logger
+	Now  func() time.Time
 	// Metrics receives the bot's counters; nil keeps them unexported.
 	Metrics prometheus.Registerer
+	// Contacts matches a phone a resident shared against agencies' member
+	// lists and returns the reply (HTML); nil: contacts are not read.
+	Contacts func(ctx context.Context, subscriberID int64, lang, phone string) string
+	// Extend registers more handlers (the staff commands) on the client.
+	Extend []func(*bot.Bot)
 }
 
 // Bot is a running Telegram channel.
@@ -90,6 +96,9 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		return nil, fmt.Errorf("telegram at %s: %s", cfg.APIURL, b.redact(err))
 	}
 	b.api = api
+	for _, ext := range d.Extend {
+		ext(api)
+	}
 	return b, nil
 }
 
@@ -214,7 +223,7 @@ func (b *Bot) track(next bot.HandlerFunc) bot.HandlerFunc {
 }
 
 // commandNames are the commands shown in Telegram's menu, in order.
-var commandNames = []string{"start", "subscribe", "unsubscribe", "stop", "lang", "topics", "mydata", "forget", "help"}
+var commandNames = []string{"start", "subscribe", "unsubscribe", "stop", "lang", "topics", "phone", "mydata", "forget", "help"}
 
 // SetCommands publishes the command menu in each language; the Vietnamese
 // one is also the default for every other language. Failure is logged, not

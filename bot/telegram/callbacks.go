@@ -98,12 +98,12 @@ func (t *turn) chooseLang(ctx context.Context, cq *models.CallbackQuery, lang st
 }
 
 func (t *turn) openTopic(ctx context.Context, cq *models.CallbackQuery, topic string) bool {
-	es := t.FAQ.ByTopic(t.lang, topic)
+	es := t.FAQ().ByTopic(t.lang, topic)
 	if len(es) == 0 {
 		return false
 	}
 	title := topic
-	for _, tp := range t.FAQ.Topics(t.lang) {
+	for _, tp := range t.FAQ().Topics(t.lang) {
 		if tp.ID == topic {
 			title = tp.Title
 		}
@@ -119,7 +119,7 @@ func (t *turn) pickQuestion(ctx context.Context, cq *models.CallbackQuery, rest 
 	if !l10n.Valid(lang) {
 		return false
 	}
-	e := t.FAQ.Entry(lang, id)
+	e := t.FAQ().Entry(lang, id)
 	if e == nil || e.ID != id || len(e.Questions) == 0 {
 		return false
 	}
@@ -129,7 +129,7 @@ func (t *turn) pickQuestion(ctx context.Context, cq *models.CallbackQuery, rest 
 		Normalized: e.ID, EntryKey: e.ID, Score: 1, Outcome: store.OutcomeAnswered})
 	var related []*faq.Entry
 	for _, r := range e.Related {
-		if re := t.FAQ.Entry(lang, r); re != nil {
+		if re := t.FAQ().Entry(lang, r); re != nil {
 			related = append(related, re)
 		}
 	}

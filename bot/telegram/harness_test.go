@@ -51,7 +51,7 @@ func shared(t *testing.T) (*faq.Engine, *l10n.Catalog) {
 	return engine, catalog
 }
 
-func newBot(t *testing.T, cfg Config) (*harness, context.CancelFunc) {
+func newBot(t *testing.T, cfg Config, mods ...func(*harness, *Deps)) (*harness, context.CancelFunc) {
 	t.Helper()
 	eng, cat := shared(t)
 	h := &harness{t: t, fake: tgfake.New(), st: storetest.NewSeeded(t)}
@@ -63,7 +63,11 @@ func newBot(t *testing.T, cfg Config) (*harness, context.CancelFunc) {
 	h.ctx = ctx
 	cfg.Token, cfg.APIURL = h.fake.Token(), h.fake.URL()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	b, err := New(ctx, cfg, Deps{Store: h.st, FAQ: eng, Text: cat, Conv: RedisConversations{R: rdb}, Key: testKey, Log: log})
+	d := Deps{Store: h.st, FAQ: func() *faq.Engine { return eng }, Text: cat, Conv: RedisConversations{R: rdb}, Key: testKey, Log: log}
+	for _, m := range mods {
+		m(h, &d)
+	}
+	b, err := New(ctx, cfg, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +76,8 @@ func newBot(t *testing.T, cfg Config) (*harness, context.CancelFunc) {
 }
 
 // newHarness starts polling; the bot stops (and drains) at cleanup.
-func newHarness(t *testing.T, cfg Config) *harness {
-	h, cancel := newBot(t, cfg)
+func newHarness(t *testing.T, cfg Config, mods ...func(*harness, *Deps)) *harness {
+	h, cancel := newBot(t, cfg, mods...)
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)
 	go func() { done <- h.bot.Poll(runCtx, nil) }()

@@ -27,8 +27,10 @@ func (t *turn) onMessage(ctx context.Context, m *models.Message) {
 	}
 	text := strings.TrimSpace(m.Text)
 	switch {
+	case m.Contact != nil && t.Contacts != nil:
+		t.onContact(ctx, m)
 	case m.Text == "":
-		t.say(ctx, "not_text") // sticker, photo, voice, contact, location…
+		t.say(ctx, "not_text") // sticker, photo, voice, location…
 	case text == "":
 		t.say(ctx, "empty")
 	case utf8.RuneCountInString(text) > MaxQuestion:
@@ -80,6 +82,8 @@ func (t *turn) onCommand(ctx context.Context, cmd, arg string) {
 			button(t.Text.Plain(l10n.VI, "lang_name"), "lang:vi"), button(t.Text.Plain(l10n.EN, "lang_name"), "lang:en")}))
 	case "topics":
 		t.topics(ctx)
+	case "phone":
+		t.askPhone(ctx)
 	case "mydata":
 		t.myData(ctx)
 	case "forget":
@@ -102,17 +106,25 @@ func (t *turn) start(ctx context.Context, payload string) {
 	if payload == "" {
 		return
 	}
-	inv, err := invite.Verify(t.Key, payload, t.Now())
+	signed, err := invite.Verify(t.Key, payload, t.Now())
+	var inv store.Invite
+	if err == nil {
+		// the signature proves Loa made the link; the row says whether staff
+		// still stand by it
+		inv, err = t.Store.InviteByID(ctx, signed.ID)
+	}
 	switch {
-	case errors.Is(err, invite.ErrExpired):
+	case errors.Is(err, invite.ErrExpired), err == nil && inv.RevokedAt != nil:
 		t.say(ctx, "invite_expired")
 	case err != nil:
 		t.Log.Info("invite rejected", "user_id", t.user, "err", err)
 		t.say(ctx, "invite_invalid")
-	case inv.Kind == invite.Agency:
-		t.joinAgency(ctx, inv.ID)
+	case inv.AgencyID != nil:
+		t.joinAgency(ctx, *inv.AgencyID)
+	case inv.LocalityID != nil:
+		t.offerLocality(ctx, *inv.LocalityID)
 	default:
-		t.offerLocality(ctx, inv.ID)
+		t.say(ctx, "invite_invalid")
 	}
 }
 
@@ -218,4 +230,26 @@ func orNone(s, none string) string {
 		return none
 	}
 	return s
+}
+
+// askPhone offers Telegram's share-my-number button: agencies import their
+// members by phone, and sharing it is how a resident joins those lists.
+func (t *turn) askPhone(ctx context.Context) {
+	if t.Contacts == nil {
+		t.say(ctx, "unknown_command")
+		return
+	}
+	t.sendMarkup(ctx, t.t("phone_ask"), &models.ReplyKeyboardMarkup{
+		Keyboard:        [][]models.KeyboardButton{{{Text: t.Text.Plain(t.lang, "phone_button"), RequestContact: true}}},
+		OneTimeKeyboard: true, ResizeKeyboard: true})
+}
+
+// onContact matches the resident's own number; a contact card of someone
+// else is refused, since joining a list is each person's own act.
+func (t *turn) onContact(ctx context.Context, m *models.Message) {
+	if m.From == nil || m.Contact.UserID != m.From.ID {
+		t.sendMarkup(ctx, t.t("contact_not_yours"), &models.ReplyKeyboardRemove{RemoveKeyboard: true})
+		return
+	}
+	t.sendMarkup(ctx, t.Contacts(ctx, t.sub.ID, t.lang, m.Contact.PhoneNumber), &models.ReplyKeyboardRemove{RemoveKeyboard: true})
 }

@@ -212,24 +212,54 @@ func TestInviteLinks(t *testing.T) {
 	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
-	p := invite.Sign(testKey, invite.Agency, agencyID, time.Now().Add(time.Hour))
+	p := h.invite(agencyID, 0, time.Now().Add(time.Hour))
 	msgs := h.expect(lan, 2, func() { h.fake.SendText(lan, "/start "+p) })
 	contains(t, msgs[1].Plain, "danh sách thành viên")
 	sub := h.subscriber(lan)
 	if h.count(`SELECT count(*) FROM agency_members WHERE agency_id = $1 AND subscriber_id = $2 AND via = 'invite'`, agencyID, sub.ID) != 1 {
 		t.Fatal("not enrolled")
 	}
-	expired := invite.Sign(testKey, invite.Agency, agencyID, time.Now().Add(-time.Minute))
+	expired := h.invite(agencyID, 0, time.Now().Add(-time.Minute))
 	contains(t, h.expect(john, 2, func() { h.fake.SendText(john, "/start "+expired) })[1].Plain, "expired")
 	contains(t, h.expect(john, 2, func() { h.fake.SendText(john, "/start bogus-payload_123") })[1].Plain, "not valid")
 
 	loc, _ := h.st.LocalityByCode(h.ctx, "phuong-hoan-kiem")
-	lp := invite.Sign(testKey, invite.Locality, loc.ID, time.Now().Add(time.Hour))
+	lp := h.invite(0, loc.ID, time.Now().Add(time.Hour))
 	offer := h.expect(john, 2, func() { h.fake.SendText(john, "/start "+lp) })[1]
 	contains(t, h.press(john, offer, offer.Buttons()[0].CallbackData).Plain, "Phường Hoàn Kiếm")
 	if got := h.subscriber(john); got.Status != store.StatusActive || got.LocalityID.Int64 != loc.ID {
 		t.Fatalf("locality invite: %+v", got)
 	}
+}
+
+func TestRevokedInviteIsRefused(t *testing.T) {
+	h := newHarness(t, Config{})
+	var agencyID int64
+	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	p := h.invite(agencyID, 0, time.Now().Add(time.Hour))
+	signed, err := invite.Verify(testKey, p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.st.RevokeInvite(h.ctx, store.CLIActor, signed.ID); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, h.expect(lan, 2, func() { h.fake.SendText(lan, "/start "+p) })[1].Plain, "hết hạn")
+	if n := h.count(`SELECT count(*) FROM agency_members`); n != 0 {
+		t.Fatalf("a revoked invite enrolled %d resident(s)", n)
+	}
+}
+
+// invite records an invite (to an agency, or else a locality) and signs its link.
+func (h *harness) invite(agencyID, localityID int64, expires time.Time) string {
+	h.t.Helper()
+	inv, err := h.st.CreateInvite(h.ctx, store.CLIActor, agencyID, localityID, expires)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return invite.Sign(testKey, inv.ID, expires)
 }
 
 func TestFloodSlowDownOnce(t *testing.T) {

@@ -127,11 +127,18 @@ func (t *turn) say(ctx context.Context, id string, kv ...any) {
 // send sends HTML text (already escaped where it holds user input). A 429
 // is waited out once if short; a block marks the resident blocked.
 func (t *turn) send(ctx context.Context, text string, kb *models.InlineKeyboardMarkup) {
-	p := &bot.SendMessageParams{ChatID: t.chatID, Text: text, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()}}
-	if kb != nil {
-		p.ReplyMarkup = kb
+	if kb == nil { // a nil pointer in the interface would still be sent
+		t.sendMarkup(ctx, text, nil)
+		return
 	}
+	t.sendMarkup(ctx, text, kb)
+}
+
+// sendMarkup sends with any reply markup: inline buttons, or Telegram's
+// reply keyboard (the share-my-number button).
+func (t *turn) sendMarkup(ctx context.Context, text string, markup models.ReplyMarkup) {
+	p := &bot.SendMessageParams{ChatID: t.chatID, Text: text, ParseMode: models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()}, ReplyMarkup: markup}
 	_, err := t.api.SendMessage(ctx, p)
 	var tooMany *bot.TooManyRequestsError
 	if errors.As(err, &tooMany) && tooMany.RetryAfter <= 5 {

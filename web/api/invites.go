@@ -1,0 +1,189 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/loa-vn/loa/bot/invite"
+	"github.com/loa-vn/loa/store"
+)
+
+type inviteReq struct {
+	// ExpiresInDays defaults to 30; at most 365.
+	ExpiresInDays int `json:"expires_in_days,omitempty"`
+}
+
+type inviteResp struct {
+	store.Invite
+	URL   string `json:"url"`
+	QRURL string `json:"qr_url"`
+}
+
+const (
+	defaultInviteDays = 30
+	maxInviteDays     = 365
+)
+
+// inviteExpiry reads the optional body; a missing body means the default.
+func inviteExpiry(w http.ResponseWriter, r *http.Request, now time.Time) (time.Time, error) {
+	var in inviteReq
+	if r.ContentLength != 0 || r.Header.Get("Content-Type") != "" {
+		if err := decodeJSON(w, r, &in); err != nil {
+			return time.Time{}, err
+		}
+	}
+	switch {
+	case in.ExpiresInDays == 0:
+		in.ExpiresInDays = defaultInviteDays
+	case in.ExpiresInDays < 0 || in.ExpiresInDays > maxInviteDays:
+		return time.Time{}, errInvalid("bad expiry", FieldError{Path: "expires_in_days", Message: "between 1 and 365"})
+	}
+	return now.Add(time.Duration(in.ExpiresInDays) * 24 * time.Hour).UTC().Truncate(time.Second), nil
+}
+
+// inviteURL is the Telegram deep link. The payload is signed by bot/invite
+// (base64url, at most 64 characters, as Telegram requires) and names the
+// row, so the same invite always gives the same link and QR code, and
+// revoking the row stops the link.
+func (s *Server) inviteURL(inv store.Invite) string {
+	payload := invite.Sign(s.d.Key, inv.ID, inv.ExpiresAt)
+	return "https://t.me/" + url.PathEscape(s.d.BotUsername) + "?start=" + payload
+}
+
+func (s *Server) inviteResp(inv store.Invite) inviteResp {
+	qr := "/api/v1/agencies/" + deref(inv.AgencyCode) + "/invites/" + itoa(int(inv.ID)) + "/qr.png"
+	if inv.LocalityCode != nil {
+		qr = "/api/v1/localities/" + *inv.LocalityCode + "/invites/" + itoa(int(inv.ID)) + "/qr.png"
+	}
+	return inviteResp{Invite: inv, URL: s.inviteURL(inv), QRURL: qr}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (s *Server) createAgencyInvite(w http.ResponseWriter, r *http.Request, c *call) error {
+	a, err := s.agency(r, c)
+	if err != nil {
+		return err
+	}
+	exp, err := inviteExpiry(w, r, s.d.Now())
+	if err != nil {
+		return err
+	}
+	inv, err := s.d.Store.CreateInvite(ctx(r), c.Actor(), a.ID, 0, exp)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.inviteResp(inv))
+	return nil
+}
+
+func (s *Server) listAgencyInvites(w http.ResponseWriter, r *http.Request, c *call) error {
+	a, err := s.agency(r, c)
+	if err != nil {
+		return err
+	}
+	list, err := s.d.Store.ListInvites(ctx(r), a.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]inviteResp, len(list))
+	for i, inv := range list {
+		out[i] = s.inviteResp(inv)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) createLocalityInvite(w http.ResponseWriter, r *http.Request, c *call) error {
+	loc, err := s.d.Store.LocalityByCode(ctx(r), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	exp, err := inviteExpiry(w, r, s.d.Now())
+	if err != nil {
+		return err
+	}
+	inv, err := s.d.Store.CreateInvite(ctx(r), c.Actor(), 0, loc.ID, exp)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.inviteResp(inv))
+	return nil
+}
+
+func (s *Server) revokeAgencyInvite(w http.ResponseWriter, r *http.Request, c *call) error {
+	a, err := s.agency(r, c)
+	if err != nil {
+		return err
+	}
+	inv, err := s.invite(r)
+	if err != nil {
+		return err
+	}
+	if inv.AgencyID == nil || *inv.AgencyID != a.ID {
+		return errNotFound("no such invite for this agency")
+	}
+	inv, err = s.d.Store.RevokeInvite(ctx(r), c.Actor(), inv.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.inviteResp(inv))
+	return nil
+}
+
+func (s *Server) agencyInviteQR(w http.ResponseWriter, r *http.Request, c *call) error {
+	a, err := s.agency(r, c)
+	if err != nil {
+		return err
+	}
+	inv, err := s.invite(r)
+	if err != nil {
+		return err
+	}
+	if inv.AgencyID == nil || *inv.AgencyID != a.ID {
+		return errNotFound("no such invite for this agency")
+	}
+	return s.writeQR(w, inv)
+}
+
+func (s *Server) localityInviteQR(w http.ResponseWriter, r *http.Request, _ *call) error {
+	inv, err := s.invite(r)
+	if err != nil {
+		return err
+	}
+	if inv.LocalityCode == nil || *inv.LocalityCode != r.PathValue("code") {
+		return errNotFound("no such invite for this locality")
+	}
+	return s.writeQR(w, inv)
+}
+
+func (s *Server) invite(r *http.Request) (store.Invite, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return store.Invite{}, err
+	}
+	return s.d.Store.InviteByID(ctx(r), id)
+}
+
+func (s *Server) writeQR(w http.ResponseWriter, inv store.Invite) error {
+	if inv.RevokedAt != nil || !inv.ExpiresAt.After(s.d.Now()) {
+		return &Error{Status: http.StatusGone, Code: "expired", Message: "this invite has expired or was revoked"}
+	}
+	png, err := qrcode.Encode(s.inviteURL(inv), qrcode.Medium, 512)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(png)
+	return nil
+}

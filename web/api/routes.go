@@ -1,0 +1,95 @@
+package api
+
+import (
+	"github.com/loa-vn/loa/messages"
+	"github.com/loa-vn/loa/store"
+)
+
+// route is one endpoint: the router mounts it and the OpenAPI document
+// describes it, from this one table, so the two cannot drift apart.
+type route struct {
+	Method  string
+	Path    string
+	Summary string   // also completes "your role may not ..." in 403s
+	Roles   []string // empty: every authenticated role
+	Body    any      // request body example type (JSON), nil for none
+	BodyCT  string   // request media type when not JSON (text/csv)
+	Resp    any      // success body example type
+	RespCT  string   // response media type when not JSON
+	Status  int      // success status, 200 if zero
+	Query   []string // documented query parameters
+	Headers []string // documented request headers (Idempotency-Key)
+	h       handler
+}
+
+var (
+	anyone    []string
+	admin     = []string{store.RoleAdmin}
+	writers   = []string{store.RoleAdmin, store.RoleEditor, store.RoleAgencyManager}
+	approvers = []string{store.RoleAdmin, store.RoleApprover}
+	faqEdit   = []string{store.RoleAdmin, store.RoleEditor}
+	memberMgr = []string{store.RoleAdmin, store.RoleAgencyManager}
+	memberRd  = []string{store.RoleAdmin, store.RoleAgencyManager, store.RoleViewer}
+	operators = []string{store.RoleAdmin, store.RoleApprover, store.RoleAgencyManager}
+	testers   = []string{store.RoleAdmin, store.RoleEditor, store.RoleApprover, store.RoleAgencyManager}
+)
+
+// table lists every endpoint under /api/v1.
+func (s *Server) table() []route {
+	const v = "/api/v1"
+	return []route{
+		// staff and tokens
+		{Method: "GET", Path: v + "/staff/me", Summary: "read your own staff record", Roles: anyone, Resp: store.Staff{}, h: s.getMe},
+		{Method: "POST", Path: v + "/staff/me/link-code", Summary: "get a one-time code to link your Telegram account", Roles: anyone, Resp: linkCodeResp{}, Status: 201, h: s.postLinkCode},
+		{Method: "GET", Path: v + "/staff", Summary: "list staff", Roles: admin, Resp: []store.StaffWithTokens{}, h: s.listStaff},
+		{Method: "POST", Path: v + "/staff", Summary: "add a staff member", Roles: admin, Body: staffReq{}, Resp: staffCreated{}, Status: 201, h: s.createStaff},
+		{Method: "POST", Path: v + "/staff/{id}/disable", Summary: "disable a staff member", Roles: admin, Resp: store.Staff{}, h: s.disableStaff(true)},
+		{Method: "POST", Path: v + "/staff/{id}/enable", Summary: "re-enable a staff member", Roles: admin, Resp: store.Staff{}, h: s.disableStaff(false)},
+		{Method: "POST", Path: v + "/staff/{id}/tokens", Summary: "issue a new API token", Roles: admin, Resp: tokenResp{}, Status: 201, h: s.issueToken},
+		{Method: "DELETE", Path: v + "/tokens/{prefix}", Summary: "revoke an API token", Roles: admin, Resp: revokedResp{}, h: s.revokeToken},
+		{Method: "GET", Path: v + "/audit", Summary: "read the audit log", Roles: admin, Resp: []store.AuditEntry{}, Query: []string{"action", "object_type", "object_id", "before_id", "limit"}, h: s.listAudit},
+
+		// agencies, members, invites
+		{Method: "GET", Path: v + "/agencies", Summary: "list agencies", Roles: anyone, Resp: []store.Agency{}, h: s.listAgencies},
+		{Method: "POST", Path: v + "/agencies", Summary: "create an agency", Roles: admin, Body: agencyReq{}, Resp: store.Agency{}, Status: 201, h: s.createAgency},
+		{Method: "GET", Path: v + "/agencies/{code}", Summary: "read an agency", Roles: anyone, Resp: store.Agency{}, h: s.getAgency},
+		{Method: "PUT", Path: v + "/agencies/{code}", Summary: "edit an agency", Roles: admin, Body: agencyReq{}, Resp: store.Agency{}, h: s.updateAgency},
+		{Method: "GET", Path: v + "/agencies/{code}/members", Summary: "list an agency's members", Roles: memberRd, Resp: membersResp{}, Query: []string{"status", "limit", "offset"}, h: s.listMembers},
+		{Method: "POST", Path: v + "/agencies/{code}/members/import", Summary: "import an agency's member list from CSV", Roles: memberMgr, BodyCT: "text/csv", Resp: importResp{}, Query: []string{"dry_run", "filename"}, h: s.importMembers},
+		{Method: "DELETE", Path: v + "/agencies/{code}/members/{id}", Summary: "remove a member from an agency's list", Roles: memberMgr, Status: 204, h: s.removeMember},
+		{Method: "GET", Path: v + "/agencies/{code}/invites", Summary: "list an agency's invite links", Roles: memberMgr, Resp: []inviteResp{}, h: s.listAgencyInvites},
+		{Method: "POST", Path: v + "/agencies/{code}/invites", Summary: "create an invite link to an agency's list", Roles: memberMgr, Body: inviteReq{}, Resp: inviteResp{}, Status: 201, h: s.createAgencyInvite},
+		{Method: "DELETE", Path: v + "/agencies/{code}/invites/{id}", Summary: "revoke an invite link: the bot refuses it from then on", Roles: memberMgr, Resp: inviteResp{}, h: s.revokeAgencyInvite},
+		{Method: "GET", Path: v + "/agencies/{code}/invites/{id}/qr.png", Summary: "get an agency invite link as a QR code", Roles: memberMgr, RespCT: "image/png", h: s.agencyInviteQR},
+		{Method: "POST", Path: v + "/localities/{code}/invites", Summary: "create an invite link to a locality's subscription", Roles: faqEdit, Body: inviteReq{}, Resp: inviteResp{}, Status: 201, h: s.createLocalityInvite},
+		{Method: "GET", Path: v + "/localities/{code}/invites/{id}/qr.png", Summary: "get a locality invite link as a QR code", Roles: faqEdit, RespCT: "image/png", h: s.localityInviteQR},
+
+		// FAQ curation
+		{Method: "GET", Path: v + "/faq", Summary: "list FAQ entries", Roles: anyone, Resp: []store.FAQEntry{}, Query: []string{"locale", "status", "topic"}, h: s.listFAQ},
+		{Method: "POST", Path: v + "/faq", Summary: "create a FAQ entry", Roles: faqEdit, Body: faqReq{}, Resp: store.FAQEntry{}, Status: 201, h: s.createFAQ},
+		{Method: "GET", Path: v + "/faq/{key}/{locale}", Summary: "read a FAQ entry", Roles: anyone, Resp: store.FAQEntry{}, h: s.getFAQ},
+		{Method: "PUT", Path: v + "/faq/{key}/{locale}", Summary: "edit a FAQ entry", Roles: faqEdit, Body: faqReq{}, Resp: store.FAQEntry{}, h: s.updateFAQ},
+		{Method: "POST", Path: v + "/faq/{key}/{locale}/retire", Summary: "retire a FAQ entry", Roles: faqEdit, Resp: store.FAQEntry{}, h: s.setFAQStatus(store.FAQRetired)},
+		{Method: "POST", Path: v + "/faq/{key}/{locale}/restore", Summary: "restore a retired FAQ entry", Roles: faqEdit, Resp: store.FAQEntry{}, h: s.setFAQStatus(store.FAQActive)},
+		{Method: "GET", Path: v + "/faq/unanswered", Summary: "read the report of unanswered questions", Roles: anyone, Resp: []store.UnansweredGroup{}, Query: []string{"days", "locale", "limit"}, h: s.unanswered},
+		{Method: "POST", Path: v + "/faq/unanswered/entry", Summary: "create a FAQ entry from a group of unanswered questions", Roles: faqEdit, Body: fromGroupReq{}, Resp: store.FAQEntry{}, Status: 201, h: s.entryFromGroup},
+
+		// broadcasts
+		{Method: "GET", Path: v + "/broadcasts", Summary: "list broadcasts", Roles: anyone, Resp: []store.BroadcastDraft{}, Query: []string{"status", "limit"}, h: s.listBroadcasts},
+		{Method: "POST", Path: v + "/broadcasts", Summary: "create a broadcast draft", Roles: writers, Body: broadcastReq{}, Resp: store.BroadcastDraft{}, Status: 201, Headers: []string{"Idempotency-Key"}, h: s.createBroadcast},
+		{Method: "GET", Path: v + "/broadcasts/{id}", Summary: "read a broadcast", Roles: anyone, Resp: store.BroadcastDraft{}, h: s.getBroadcast},
+		{Method: "PUT", Path: v + "/broadcasts/{id}", Summary: "edit a broadcast draft", Roles: writers, Body: broadcastReq{}, Resp: store.BroadcastDraft{}, h: s.updateBroadcast},
+		{Method: "POST", Path: v + "/audience/count", Summary: "count an audience", Roles: anyone, Body: messages.Audience{}, Resp: countResp{}, h: s.countAudience},
+		{Method: "GET", Path: v + "/broadcasts/{id}/audience", Summary: "count a broadcast's audience", Roles: anyone, Resp: countResp{}, h: s.broadcastAudience},
+		{Method: "POST", Path: v + "/broadcasts/{id}/submit", Summary: "submit a broadcast for approval", Roles: writers, Resp: store.BroadcastDraft{}, h: s.submitBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/approve", Summary: "approve a broadcast", Roles: approvers, Resp: store.BroadcastDraft{}, h: s.approveBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/reject", Summary: "reject a broadcast back to draft", Roles: approvers, Body: rejectReq{}, Resp: store.BroadcastDraft{}, h: s.rejectBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/schedule", Summary: "schedule an approved broadcast", Roles: approvers, Resp: store.BroadcastDraft{}, h: s.scheduleBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/test", Summary: "send a broadcast to your own linked Telegram chat", Roles: testers, Resp: testResp{}, h: s.testBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/pause", Summary: "pause a broadcast's run", Roles: operators, Resp: runStateResp{}, h: s.runControl("pause")},
+		{Method: "POST", Path: v + "/broadcasts/{id}/resume", Summary: "resume a broadcast's run", Roles: operators, Resp: runStateResp{}, h: s.runControl("resume")},
+		{Method: "POST", Path: v + "/broadcasts/{id}/cancel", Summary: "cancel a broadcast", Roles: operators, Resp: store.BroadcastDraft{}, h: s.cancelBroadcast},
+		{Method: "GET", Path: v + "/broadcasts/{id}/progress", Summary: "follow a broadcast's progress", Roles: anyone, Resp: progressResp{}, h: s.progress},
+		{Method: "GET", Path: v + "/broadcasts/{id}/report.csv", Summary: "download a broadcast's delivery report", Roles: anyone, RespCT: "text/csv", h: s.reportCSV},
+	}
+}
