@@ -18,11 +18,7 @@ import (
 
 // mountAPI serves the staff API (/api/v1, /api/openapi.json) on the web mux.
 func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error {
-	st, err := a.Store(ctx, true)
-	if err != nil {
-		return err
-	}
-	rdb, err := a.Redis(ctx)
+	st, rdb, err := a.connect(ctx)
 	if err != nil {
 		return err
 	}

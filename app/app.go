@@ -168,6 +168,20 @@ func (a *App) Redis(ctx context.Context) (*redis.Client, error) {
 	return c, nil
 }
 
+// connect opens what every process needs: PostgreSQL, refusing a schema
+// older than the binary, and Redis.
+func (a *App) connect(ctx context.Context) (*store.Store, *redis.Client, error) {
+	st, err := a.Store(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	rdb, err := a.Redis(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, rdb, nil
+}
+
 // RedisOptions returns the parsed REDIS_URL (Asynq takes options, not a client).
 func (a *App) RedisOptions() *redis.Options {
 	opt, err := redis.ParseURL(a.Cfg.RedisURL)

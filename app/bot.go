@@ -98,11 +98,7 @@ func (a *App) devProcesses(ctx context.Context) ([]process, error) {
 
 // residentBot wires the Telegram channel to the store, Redis, the FAQ and the locales.
 func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (*telegram.Bot, error) {
-	st, err := a.Store(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	rdb, err := a.Redis(ctx)
+	st, rdb, err := a.connect(ctx)
 	if err != nil {
 		return nil, err
 	}

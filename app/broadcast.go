@@ -40,11 +40,7 @@ func (a *App) RegisterBroadcastMetrics(ctx context.Context) error {
 }
 
 func (a *App) registerBroadcastMetrics(ctx context.Context) error {
-	st, err := a.Store(ctx, true)
-	if err != nil {
-		return err
-	}
-	rdb, err := a.Redis(ctx)
+	st, rdb, err := a.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,11 +58,7 @@ func asynqOpt(o *redis.Options) asynq.RedisClientOpt {
 // engine wires the broadcast engine from the configuration; withSender adds
 // the Telegram sender (workers only).
 func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error) {
-	st, err := a.Store(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	rdb, err := a.Redis(ctx)
+	st, rdb, err := a.connect(ctx)
 	if err != nil {
 		return nil, err
 	}

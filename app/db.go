@@ -36,7 +36,7 @@ func cmdMigrate(ctx context.Context, a *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := st.NewMigrator(storeMigrations())
+	m, err := st.NewMigrator(store.Migrations())
 	if err != nil {
 		return err
 	}

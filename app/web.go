@@ -32,11 +32,7 @@ func cmdWeb(ctx context.Context, a *App, _ []string) error {
 // webProcess serves health, readiness, metrics, the Telegram webhook and the staff API.
 func (a *App) webProcess() process {
 	return process{name: "web", run: func(ctx context.Context, ready func()) error {
-		st, err := a.Store(ctx, true)
-		if err != nil {
-			return err
-		}
-		rdb, err := a.Redis(ctx)
+		st, rdb, err := a.connect(ctx)
 		if err != nil {
 			return err
 		}
@@ -79,4 +75,12 @@ func serveHTTP(ctx context.Context, a *App, addr string, h http.Handler, ready f
 		return err
 	}
 	return nil
+}
+
+// mountRoutes adds the Telegram webhook and the staff API to the web mux.
+func (a *App) mountRoutes(ctx context.Context, mux *http.ServeMux) error {
+	if err := a.mountWebhook(ctx, mux); err != nil {
+		return err
+	}
+	return a.mountAPI(ctx, mux)
 }
