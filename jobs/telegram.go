@@ -3,28 +3,42 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
-
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/loa-vn/loa/messages"
 )
 
-// TelegramSender sends through the Bot API with go-telegram/bot.
+// TelegramSender sends broadcast parts through the Bot API. The resident bot
+// uses go-telegram/bot; this hot path talks JSON to sendMessage/sendPhoto
+// itself, because go-telegram/bot builds a multipart form for every call and
+// decodes the whole Message answered: measured, that was most of the CPU a
+// send cost (jobs.BenchmarkSendRun, see the commit that made this change).
 type TelegramSender struct {
-	b    *bot.Bot
+	c    *http.Client
+	base string // <api>/bot<token>/
 	paid bool
 }
 
 // NewTelegramSender makes a sender for token at apiURL ("" = api.telegram.org).
 // With paid, every send carries allow_paid_broadcast (up to 1000 msg/s, billed in Stars).
 func NewTelegramSender(token, apiURL string, paid bool) (*TelegramSender, error) {
+	if token == "" {
+		return nil, errors.New("telegram sender: no bot token")
+	}
+	if apiURL == "" {
+		apiURL = "https://api.telegram.org"
+	}
+	if _, err := url.Parse(apiURL); err != nil {
+		return nil, fmt.Errorf("telegram sender: API URL: %w", err)
+	}
 	// Many concurrent batches talk to one host: keep enough idle connections
 	// that each send does not open a new one.
 	tr := &http.Transport{
@@ -35,87 +49,133 @@ func NewTelegramSender(token, apiURL string, paid bool) (*TelegramSender, error)
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 5 * time.Second,
 	}
-	client := sizedBodies{&http.Client{Transport: tr, Timeout: 30 * time.Second}}
-	opts := []bot.Option{bot.WithSkipGetMe(), bot.WithHTTPClient(30*time.Second, client)}
-	if apiURL != "" {
-		opts = append(opts, bot.WithServerURL(apiURL))
-	}
-	b, err := bot.New(token, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &TelegramSender{b: b, paid: paid}, nil
+	return &TelegramSender{c: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", paid: paid}, nil
 }
 
-// sizedBodies buffers each request body before sending it. go-telegram/bot
-// streams its multipart form through an io.Pipe, which net/http sends with
-// chunked encoding: several small writes (syscalls) per message. A form is
-// a few hundred bytes, so one buffered write with a Content-Length is
-// cheaper: jobs.BenchmarkSendRun went from ~5,500 to ~7,300 msg/s.
-type sizedBodies struct{ c *http.Client }
+// request is the JSON body of sendMessage and sendPhoto (Telegram ignores
+// the fields a method does not take, and omitempty drops them anyway).
+type request struct {
+	ChatID             int64           `json:"chat_id"`
+	Text               string          `json:"text,omitempty"`
+	Photo              string          `json:"photo,omitempty"`
+	Caption            string          `json:"caption,omitempty"`
+	ParseMode          string          `json:"parse_mode"`
+	LinkPreview        *linkPreview    `json:"link_preview_options,omitempty"`
+	ReplyMarkup        *inlineKeyboard `json:"reply_markup,omitempty"`
+	AllowPaidBroadcast bool            `json:"allow_paid_broadcast,omitempty"`
+}
 
-func (s sizedBodies) Do(req *http.Request) (*http.Response, error) {
-	if req.Body == nil || req.ContentLength > 0 {
-		return s.c.Do(req)
-	}
-	body, err := io.ReadAll(req.Body)
-	req.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	req.ContentLength = int64(len(body))
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return s.c.Do(req)
+type linkPreview struct {
+	IsDisabled bool `json:"is_disabled"`
+}
+
+type inlineKeyboard struct {
+	InlineKeyboard [][]urlButton `json:"inline_keyboard"`
+}
+
+type urlButton struct {
+	Text string `json:"text"`
+	URL  string `json:"url"`
+}
+
+// apiError is what the Bot API answers when ok is false.
+type apiError struct {
+	OK          bool   `json:"ok"`
+	ErrorCode   int    `json:"error_code"`
+	Description string `json:"description"`
+	Parameters  struct {
+		RetryAfter      int   `json:"retry_after"`
+		MigrateToChatID int64 `json:"migrate_to_chat_id"`
+	} `json:"parameters"`
 }
 
 // Send sends one part: a photo with caption or an HTML text message, with
 // the link button if the part has one.
 func (t *TelegramSender) Send(ctx context.Context, chatID int64, p messages.Part) Outcome {
-	var kb models.ReplyMarkup
-	if p.ButtonText != "" && p.ButtonURL != "" {
-		kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{{Text: p.ButtonText, URL: p.ButtonURL}}}}
+	method, body, err := t.encode(chatID, p)
+	if err != nil {
+		return Outcome{Kind: Failed, Reason: "encode: " + err.Error()}
 	}
-	var err error
-	if p.PhotoURL != "" {
-		_, err = t.b.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: chatID, Photo: &models.InputFileString{Data: p.PhotoURL},
-			Caption: p.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb, AllowPaidBroadcast: t.paid})
-	} else {
-		_, err = t.b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: p.Text, ParseMode: models.ParseModeHTML,
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()}, ReplyMarkup: kb, AllowPaidBroadcast: t.paid})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+method, bytes.NewReader(body))
+	if err != nil {
+		return Outcome{Kind: Failed, Reason: "request: " + redactURL(err)}
 	}
-	return classify(ctx, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.c.Do(req)
+	if err != nil {
+		if ctx.Err() != nil { // the request may have been on the wire when the context ended
+			return Outcome{Kind: Unknown, Reason: "interrupted: " + ctx.Err().Error()}
+		}
+		return Outcome{Kind: Transient, Reason: "network: " + redactURL(err)}
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return Outcome{Kind: Transient, Reason: "reading the answer: " + redactURL(err)}
+	}
+	return classify(resp.StatusCode, answer)
 }
 
-// classify maps go-telegram/bot's errors onto outcomes (see libs.md §1: 429
-// and migration are typed; 403/400 wrap sentinels; 5xx and network errors
-// are plain).
-func classify(ctx context.Context, err error) Outcome {
-	if err == nil {
+func (t *TelegramSender) encode(chatID int64, p messages.Part) (string, []byte, error) {
+	r := request{ChatID: chatID, ParseMode: "HTML", AllowPaidBroadcast: t.paid}
+	if p.ButtonText != "" && p.ButtonURL != "" {
+		r.ReplyMarkup = &inlineKeyboard{InlineKeyboard: [][]urlButton{{{Text: p.ButtonText, URL: p.ButtonURL}}}}
+	}
+	method := "sendMessage"
+	if p.PhotoURL != "" {
+		method, r.Photo, r.Caption = "sendPhoto", p.PhotoURL, p.Text
+	} else {
+		r.Text, r.LinkPreview = p.Text, &linkPreview{IsDisabled: true}
+	}
+	body, err := json.Marshal(r)
+	return method, body, err
+}
+
+// classify maps the Bot API's answer onto an outcome. Telegram says its
+// error codes may change, so the description is read too (telegram.md).
+func classify(status int, answer []byte) Outcome {
+	if status == http.StatusOK && bytes.HasPrefix(answer, []byte(`{"ok":true`)) {
 		return Outcome{Kind: Sent}
 	}
-	var tooMany *bot.TooManyRequestsError
-	var mig *bot.MigrateError
-	switch {
-	case errors.As(err, &tooMany):
-		return Outcome{Kind: RateLimited, RetryAfter: time.Duration(max(tooMany.RetryAfter, 1)) * time.Second, Reason: "429"}
-	case errors.As(err, &mig):
-		return Outcome{Kind: Migrated, MigrateTo: int64(mig.MigrateToChatID), Reason: "migrated"}
-	case errors.Is(err, bot.ErrorForbidden):
-		return Outcome{Kind: Blocked, Reason: forbiddenReason(err.Error())}
-	case errors.Is(err, bot.ErrorBadRequest) && strings.Contains(strings.ToLower(err.Error()), "chat not found"):
-		return Outcome{Kind: Blocked, Reason: "chat not found"}
-	case errors.Is(err, bot.ErrorBadRequest):
-		return Outcome{Kind: Failed, Reason: trimReason(err.Error())}
-	case ctx.Err() != nil:
-		// the request may have been on the wire when the context ended
-		return Outcome{Kind: Unknown, Reason: "interrupted: " + ctx.Err().Error()}
+	var e apiError
+	if err := json.Unmarshal(answer, &e); err != nil || e.OK {
+		if status == http.StatusOK {
+			return Outcome{Kind: Sent}
+		}
+		return Outcome{Kind: Transient, Reason: fmt.Sprintf("HTTP %d without a Bot API answer", status)}
 	}
-	return Outcome{Kind: Transient, Reason: trimReason(err.Error())}
+	if e.ErrorCode == 0 {
+		e.ErrorCode = status
+	}
+	desc := strings.ToLower(e.Description)
+	switch {
+	case e.ErrorCode == http.StatusTooManyRequests:
+		return Outcome{Kind: RateLimited, RetryAfter: time.Duration(max(e.Parameters.RetryAfter, 1)) * time.Second, Reason: "429"}
+	case e.Parameters.MigrateToChatID != 0:
+		return Outcome{Kind: Migrated, MigrateTo: e.Parameters.MigrateToChatID, Reason: "migrated"}
+	case e.ErrorCode == http.StatusForbidden:
+		return Outcome{Kind: Blocked, Reason: forbiddenReason(desc)}
+	case e.ErrorCode == http.StatusBadRequest && strings.Contains(desc, "chat not found"):
+		return Outcome{Kind: Blocked, Reason: "chat not found"}
+	case e.ErrorCode == http.StatusBadRequest:
+		return Outcome{Kind: Failed, Reason: trimReason(e.Description)}
+	}
+	// 5xx, 401 (a token being rotated), anything new: retried with backoff
+	return Outcome{Kind: Transient, Reason: trimReason(fmt.Sprintf("%d %s", e.ErrorCode, e.Description))}
 }
 
-func forbiddenReason(msg string) string {
-	m := strings.ToLower(msg)
+// redactURL drops the request URL from a client error: it holds the bot
+// token, and reasons are stored and exported in reports.
+func redactURL(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return trimReason(ue.Op + ": " + ue.Err.Error())
+	}
+	return trimReason(err.Error())
+}
+
+func forbiddenReason(m string) string {
 	switch {
 	case strings.Contains(m, "blocked"):
 		return "blocked by the user"
@@ -126,7 +186,7 @@ func forbiddenReason(msg string) string {
 	case strings.Contains(m, "kicked"), strings.Contains(m, "not a member"):
 		return "bot removed from the chat"
 	}
-	return trimReason(msg)
+	return trimReason(m)
 }
 
 // trimReason keeps reasons short enough to group by in reports.
