@@ -49,8 +49,12 @@ func (r EvalReport) Accuracy(kind string) float64 {
 }
 
 // LoadEval reads faq/eval.yaml.
-func LoadEval(fsys fs.FS) ([]EvalCase, error) {
-	data, err := fs.ReadFile(fsys, "faq/eval.yaml")
+func LoadEval(fsys fs.FS) ([]EvalCase, error) { return LoadEvalFile(fsys, "faq/eval.yaml") }
+
+// LoadEvalFile reads a set of cases in eval.yaml's format (the held-out set
+// is faq/heldout.yaml).
+func LoadEvalFile(fsys fs.FS, name string) ([]EvalCase, error) {
+	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, fmt.Errorf("faq: read eval set: %w", err)
 	}
