@@ -9,9 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hibiken/asynq"
-
-	"github.com/loa-vn/loa/jobs"
 	"github.com/loa-vn/loa/store"
 	"github.com/loa-vn/loa/web/api"
 )
@@ -24,20 +21,14 @@ func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error {
 	}
 	d := api.Deps{Store: st, Redis: rdb, Key: a.Cfg.Key(), BotUsername: a.Cfg.BotUsername,
 		TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log.With("component", "api")}
-	if !a.Cfg.Sandbox() {
-		sender, err := jobs.NewTelegramSender(a.Cfg.TelegramToken, a.Cfg.TelegramAPIURL, false)
-		if err != nil {
-			return fmt.Errorf("api test sender: %w", err)
-		}
-		d.Sender = sender
+	// test sends go to the staff member's own chat, in the sandbox under `loa dev`
+	if d.Sender, err = a.telegramSender(false); err != nil {
+		return fmt.Errorf("api test sender: %w", err)
 	}
-	// The engine publishes pause/cancel through Redis, so every worker stops
-	// within a second; the API only controls runs, so no sender or limiter.
-	opt := a.RedisOptions()
-	eng := jobs.NewEngine(st, rdb, asynq.RedisClientOpt{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: opt.DB},
-		nil, nil, nil, a.Log.With("component", "api-runs"), jobs.Config{})
-	a.OnClose(eng.Close)
-	d.Runs = eng
+	// pause/cancel go through the engine, which tells every worker within a second
+	if d.Runs, err = a.engine(ctx, false); err != nil {
+		return err
+	}
 	api.New(d).Mount(mux)
 	return nil
 }

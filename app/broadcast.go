@@ -68,17 +68,23 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 	m := jobs.NewMetrics(rdb)
 	var sender jobs.Sender
 	if withSender {
-		token, apiURL := a.Cfg.TelegramToken, a.Cfg.TelegramAPIURL
-		if a.Cfg.Sandbox() { // `loa dev` without a token: broadcasts go to the sandbox Telegram
-			token, apiURL = tgfake.DefaultToken, "http://"+a.Cfg.SandboxAddr
-		}
-		if sender, err = jobs.NewTelegramSender(token, apiURL, a.Cfg.PaidBroadcast); err != nil {
+		if sender, err = a.telegramSender(a.Cfg.PaidBroadcast); err != nil {
 			return nil, err
 		}
 	}
 	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), sender, jobs.NewLimiter(rdb, a.Cfg.SendRate, m), m, a.Log, jobs.Config{})
 	a.OnClose(e.Close)
 	return e, nil
+}
+
+// telegramSender sends through the configured Bot API or, in `loa dev`
+// without a token, to the sandbox Telegram.
+func (a *App) telegramSender(paid bool) (*jobs.TelegramSender, error) {
+	token, apiURL := a.Cfg.TelegramToken, a.Cfg.TelegramAPIURL
+	if a.Cfg.Sandbox() {
+		token, apiURL = tgfake.DefaultToken, "http://"+a.Cfg.SandboxAddr
+	}
+	return jobs.NewTelegramSender(token, apiURL, paid)
 }
 
 // workerProcess sends broadcast batches: an Asynq server on the broadcast queue.
