@@ -32,4 +32,15 @@ func TestEndToEndDeliversEveryoneOnce(t *testing.T) {
 	if len(vi) != 1 || len(vi[0].Buttons()) != 1 {
 		t.Errorf("subscriber 11 got %+v", vi)
 	}
+	// a one-off broadcast whose run is done is finished, and the log says so
+	var status string
+	var logged int
+	if err := v.st.DB().QueryRowContext(v.ctx, `SELECT b.status, (SELECT count(*) FROM audit_log a
+		WHERE a.action = 'broadcast.finish' AND a.object_id = b.id::text)
+		FROM broadcasts b JOIN runs r ON r.broadcast_id = b.id WHERE r.id = $1`, run).Scan(&status, &logged); err != nil {
+		t.Fatal(err)
+	}
+	if status != "finished" || logged != 1 {
+		t.Errorf("broadcast after its only run: %s, %d audit rows; want finished, 1", status, logged)
+	}
 }

@@ -185,10 +185,24 @@ func (s *Store) changeRun(ctx context.Context, id int64, actor Actor, action str
 // how long the run took when this call was the one that finished it.
 func (s *Store) FinishRunIfComplete(ctx context.Context, id int64) (time.Duration, bool, error) {
 	var secs float64
-	err := s.db.GetContext(ctx, &secs, `UPDATE runs SET status = 'done', finished_at = now()
-		WHERE id = $1 AND status = 'sending'
-		  AND NOT EXISTS (SELECT 1 FROM deliveries WHERE run_id = $1 AND status IN ('pending', 'sending'))
-		RETURNING extract(epoch FROM finished_at - coalesce(started_at, created_at))::float8`, id)
+	// A one-off broadcast whose run is done has nothing left to do: it is
+	// finished too, in the same statement, with a system audit row.
+	err := s.db.GetContext(ctx, &secs, `WITH done AS (
+			UPDATE runs SET status = 'done', finished_at = now()
+			WHERE id = $1 AND status = 'sending'
+			  AND NOT EXISTS (SELECT 1 FROM deliveries WHERE run_id = $1 AND status IN ('pending', 'sending'))
+			RETURNING broadcast_id, extract(epoch FROM finished_at - coalesce(started_at, created_at))::float8 AS secs),
+		fin AS (
+			UPDATE broadcasts b SET status = 'finished', updated_at = now() FROM done
+			WHERE b.id = done.broadcast_id AND b.status = 'approved' AND b.repeat_month IS NULL
+			  AND b.next_run_at IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.broadcast_id = b.id AND r.id <> $1
+			                  AND r.status IN ('planning', 'sending', 'paused'))
+			RETURNING b.id),
+		logged AS (
+			INSERT INTO audit_log (actor_kind, action, object_type, object_id, after)
+			SELECT 'system', 'broadcast.finish', 'broadcast', fin.id::text, '{"status": "finished"}' FROM fin)
+		SELECT secs FROM done`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
