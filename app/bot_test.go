@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -88,7 +87,7 @@ func TestDevSandboxChat(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var devErr lockedBuf
+	var devErr syncBuffer
 	devDone := make(chan int, 1)
 	go func() { devDone <- Main(ctx, []string{"dev"}, getenv, strings.NewReader(""), &bytes.Buffer{}, &devErr) }()
 
@@ -118,19 +117,6 @@ func TestDevSandboxChat(t *testing.T) {
 	}
 }
 
-// lockedBuf is a buffer the dev process's logger may write while the test reads.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuf) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 // TestWebWebhook runs `loa web` in webhook mode against the fake Telegram:
 // the webhook is registered at start, updates delivered with the secret are
 // answered, and a request with a wrong secret gets 401.
@@ -152,7 +138,7 @@ func TestWebWebhook(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs lockedBuf
+	var logs syncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- Main(ctx, []string{"web"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, &logs)
@@ -178,7 +164,7 @@ func TestWebWebhook(t *testing.T) {
 	}
 }
 
-func waitUntil(t *testing.T, ok func() bool, logs *lockedBuf) {
+func waitUntil(t *testing.T, ok func() bool, logs *syncBuffer) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !ok() {

@@ -120,16 +120,9 @@ func (s *Server) createLocalityInvite(w http.ResponseWriter, r *http.Request, c 
 }
 
 func (s *Server) revokeAgencyInvite(w http.ResponseWriter, r *http.Request, c *call) error {
-	a, err := s.agency(r, c)
+	inv, err := s.agencyInvite(r, c)
 	if err != nil {
 		return err
-	}
-	inv, err := s.invite(r)
-	if err != nil {
-		return err
-	}
-	if inv.AgencyID == nil || *inv.AgencyID != a.ID {
-		return errNotFound("no such invite for this agency")
 	}
 	inv, err = s.d.Store.RevokeInvite(ctx(r), c.Actor(), inv.ID)
 	if err != nil {
@@ -140,18 +133,28 @@ func (s *Server) revokeAgencyInvite(w http.ResponseWriter, r *http.Request, c *c
 }
 
 func (s *Server) agencyInviteQR(w http.ResponseWriter, r *http.Request, c *call) error {
-	a, err := s.agency(r, c)
+	inv, err := s.agencyInvite(r, c)
 	if err != nil {
 		return err
+	}
+	return s.writeQR(w, inv)
+}
+
+// agencyInvite is the invite in the path, which must belong to the agency in
+// the path (and that agency to the caller's scope).
+func (s *Server) agencyInvite(r *http.Request, c *call) (store.Invite, error) {
+	a, err := s.agency(r, c)
+	if err != nil {
+		return store.Invite{}, err
 	}
 	inv, err := s.invite(r)
 	if err != nil {
-		return err
+		return store.Invite{}, err
 	}
 	if inv.AgencyID == nil || *inv.AgencyID != a.ID {
-		return errNotFound("no such invite for this agency")
+		return store.Invite{}, errNotFound("no such invite for this agency")
 	}
-	return s.writeQR(w, inv)
+	return inv, nil
 }
 
 func (s *Server) localityInviteQR(w http.ResponseWriter, r *http.Request, _ *call) error {
