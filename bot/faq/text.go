@@ -8,8 +8,11 @@ import "strings"
 type analyzer struct {
 	abbrev map[string][]string
 	joins  map[string]map[string]string
-	stop   map[string]bool
-	stem   bool
+	// marks add an intent marker after a word pair without dropping the
+	// words ("ngày nào" keeps "ngày" and adds "_when"; "nào" is a stop word).
+	marks map[string]map[string]string
+	stop  map[string]bool
+	stem  bool
 	// compounds: words are syllables and meaning lives in adjacent pairs
 	// (Vietnamese), so an unseen pair is evidence of an unknown word.
 	compounds bool
@@ -17,9 +20,9 @@ type analyzer struct {
 
 func newAnalyzer(lang string) *analyzer {
 	if lang == "en" {
-		return &analyzer{abbrev: enAbbrev, joins: enJoins, stop: enStop, stem: true}
+		return &analyzer{abbrev: enAbbrev, joins: enJoins, marks: enMarks, stop: enStop, stem: true}
 	}
-	return &analyzer{abbrev: viAbbrev, joins: viJoins, stop: viStop, compounds: true}
+	return &analyzer{abbrev: viAbbrev, joins: viJoins, marks: viMarks, stop: viStop, compounds: true}
 }
 
 // tokens appends the terms of folded text to dst without allocating new
@@ -40,14 +43,18 @@ func (a *analyzer) tokens(dst []string, folded string) []string {
 			prev, prevAt = "", -1
 			continue
 		}
+		mark := a.marks[prev][w]
 		prev, prevAt = w, len(dst)
 		if exp, ok := a.abbrev[w]; ok {
 			for _, x := range exp {
 				dst = a.keep(dst, x)
 			}
-			continue
+		} else {
+			dst = a.keep(dst, w)
 		}
-		dst = a.keep(dst, w)
+		if mark != "" {
+			dst = append(dst, mark)
+		}
 	}
 	return dst
 }
@@ -151,7 +158,7 @@ var enStop = set(
 	"one", "someone", "way", "much", "many", "still", "ok", "bot", "loa",
 	"s", "t", "m", "d", "ll", "re", "ve", "explain", "exactly", "mean",
 	"he", "she", "they", "him", "her", "them", "got", "tell", "say", "said",
-	"told", "via",
+	"told", "via", "true", "really",
 )
 
 // enAbbrev expands English chat shorthand and Vietnamese acronyms residents
@@ -168,7 +175,11 @@ var enAbbrev = map[string][]string{
 	"daughter": {"child"}, "tech": {"technology"},
 	"program": {"programme"}, "programs": {"programme"},
 	"pretend": {"claim"}, "pretending": {"claim"}, "posing": {"claim"}, "pose": {"claim"}, "online": {"online"},
-	"wat": {"what"}, "wht": {"what"}, "hw": {"how"}, "2": {"to"}, "4": {"for"},
+	// Asking for a site or address is asking where to go.
+	"site": {"website", "where"}, "sites": {"website", "where"}, "web": {"website", "where"},
+	"website": {"website", "where"}, "url": {"website", "where"}, "address": {"address", "where"},
+	"plastic": {"physical"},
+	"wat":     {"what"}, "wht": {"what"}, "hw": {"how"}, "2": {"to"}, "4": {"for"},
 }
 
 // enJoins and viJoins merge word pairs the KB spells as one word, and turn
@@ -180,8 +191,12 @@ var enJoins = map[string]map[string]string{
 	"viet": {"nam": "vietnam"},
 	"i":    {"hanoi": "ihanoi"},
 	"e":    {"id": "eid", "mail": "email", "wallet": "ewallet"},
-	"vn":   {"eid": "vneid"},
-	"what": {"is": "_def", "are": "_def", "s": "_def"},
+	// "electronic ID" and "digital ID" are what the KB calls e-ID.
+	"electronic": {"id": "eid"},
+	"digital":    {"id": "eid"},
+	"year":       {"old": "child"}, // "my 10 year old"
+	"vn":         {"eid": "vneid"},
+	"what":       {"is": "_def", "are": "_def", "s": "_def"},
 }
 
 var viJoins = map[string]map[string]string{
@@ -191,11 +206,44 @@ var viJoins = map[string]map[string]string{
 	"e":   {"mail": "email"},
 	"la":  {"gi": "_def", "j": "_def", "sao": "_def"},
 	"khi": {"nao": "_when"},
-	"bao": {"gio": "_when", "h": "_when"},
-	"luc": {"nao": "_when"},
-	"vi":  {"sao": "_why"},
-	"tai": {"sao": "_why"},
+	"may": {"ngay": "_long"}, // mấy ngày (how long); "ngày mấy" is a date
+	// phạt nguội (camera fine) folds to a stop word, "người": keep it whole.
+	"phat": {"nguoi": "phatnguoi"},
+	// Compounds with a syllable that folds to a stop word: "thông minh"
+	// (mình), "hiệu lực" (lúc), "bảo vệ" (về), "cơ bản" (bạn). Joined,
+	// they keep their meaning.
+	"thong": {"minh": "thongminh"},
+	"hieu":  {"luc": "hieuluc"},
+	"bao":   {"gio": "_when", "h": "_when", "lau": "_long", "ve": "baove"},
+	"co":    {"ban": "coban"},
+	"luc":   {"nao": "_when"},
+	"vi":    {"sao": "_why"},
+	"tai":   {"sao": "_why"},
+}
+
+// viMarks add an intent marker after the question phrases whose last word
+// is a stop word, so that "ngày nào", "tháng mấy" (a date) and "chỗ nào",
+// "qua đâu" (a place) weigh like "khi nào" and "ở đâu".
+var viMarks = map[string]map[string]string{
+	"ngay":  {"nao": "_when", "may": "_when"},
+	"hom":   {"nao": "_when"},
+	"thang": {"nao": "_when", "may": "_when"},
+	"nam":   {"nao": "_when", "may": "_when"},
+	"cho":   {"nao": "_where"},
+	"noi":   {"nao": "_where"},
+	"qua":   {"dau": "_where"},
+	"den":   {"dau": "_where"},
+	"tai":   {"dau": "_where"},
+	"trang": {"nao": "_where"},
+	"web":   {"nao": "_where"},
+	"dia":   {"chi": "_where"},
+}
+
+var enMarks = map[string]map[string]string{
+	"what":  {"date": "when", "day": "when", "year": "when"},
+	"which": {"date": "when", "day": "when", "year": "when"},
+	"how":   {"long": "_long"},
 }
 
 // intentWords are the question-word terms that weightIntent boosts.
-var intentWords = set("_def", "_when", "_why", "_where", "when", "why", "where", "who", "ai")
+var intentWords = set("_def", "_when", "_why", "_where", "_long", "when", "why", "where", "who", "ai")

@@ -78,8 +78,9 @@ func (ix *index) correct(w string, sc *scratch) (int32, int) {
 		shared := int(sc.gcount[id])
 		sc.gcount[id] = 0
 		t := ix.terms[id]
-		// Each edit destroys at most 3 trigrams of the longer word.
-		if shared < len(w)+2-2-3*budget || absInt(len(t)-len(w)) > budget {
+		// Each edit destroys at most 3 trigrams of the longer word, a
+		// transposition ("vnied" for "vneid") up to 4.
+		if shared < len(w)+2-2-4*budget || absInt(len(t)-len(w)) > budget {
 			continue
 		}
 		if len(w) < shortWord && !plausibleShortTypo(w, t) {
