@@ -10,10 +10,12 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -570,6 +572,9 @@ type benchOpts struct {
 // benchBroadcast measures the engine against its targets on a scratch
 // database and a private redis-server, and prints the table.
 func benchBroadcast(ctx context.Context, a *App, args []string) error {
+	// `loa bench broadcast | head` must not kill the bench by SIGPIPE before
+	// it drops its scratch database and stops its private redis-server.
+	signal.Ignore(syscall.SIGPIPE)
 	fs := newFlags("bench broadcast", a)
 	o := benchOpts{}
 	fs.IntVar(&o.recipients, "recipients", 1_000_000, "subscribers for the freeze, RSS and Redis figures")
