@@ -78,16 +78,8 @@ func (c *Client) do(req *http.Request, result any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	var env struct {
-		OK          bool            `json:"ok"`
-		Result      json.RawMessage `json:"result"`
-		Description string          `json:"description"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := readAnswer(resp.Body, result); err != nil {
 		return fmt.Errorf("sandbox: %s: %w", resp.Status, err)
 	}
-	if !env.OK {
-		return fmt.Errorf("sandbox: %s", env.Description)
-	}
-	return json.Unmarshal(env.Result, result)
+	return nil
 }

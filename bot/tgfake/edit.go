@@ -16,20 +16,15 @@ func (s *Server) editMessageText(_ context.Context, p *params) (any, *Fault) {
 	if f != nil {
 		return nil, f
 	}
-	text, mode := p.get("text"), p.get("parse_mode")
-	plain, ents, f := messageText(text, mode)
+	c, f := readContent(p, "text", messageText)
 	if f != nil {
 		return nil, f
 	}
-	mk, f := parseMarkup(p.get("reply_markup"))
-	if f != nil {
-		return nil, f
-	}
-	rec := Sent{Method: "editMessageText", ChatID: chatID, MessageID: msgID, Text: text, Plain: plain,
-		ParseMode: mode, Markup: mk}
+	rec := Sent{Method: "editMessageText", ChatID: chatID, MessageID: msgID, Text: c.raw, Plain: c.plain,
+		ParseMode: c.mode, Markup: c.mk}
 	// Editing text without reply_markup removes the inline keyboard, as on Telegram.
 	return s.commitEdit(chatID, msgID, rec, func(m *wireMessage) {
-		m.Text, m.Entities, m.ReplyMarkup = plain, ents, mk.wire()
+		m.Text, m.Entities, m.ReplyMarkup = c.plain, c.ents, c.mk.wire()
 	})
 }
 

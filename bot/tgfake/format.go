@@ -58,3 +58,23 @@ func captionText(text, mode string) (string, []wireEntity, *Fault) {
 	}
 	return plain, ents, nil
 }
+
+// content is the formatted text (or caption) and the keyboard that every
+// send and edit carries, checked the way Telegram checks them.
+type content struct {
+	raw, mode, plain string
+	ents             []wireEntity
+	mk               *Markup
+}
+
+// readContent reads field (text or caption) with its parse_mode through
+// check, then reply_markup.
+func readContent(p *params, field string, check func(text, mode string) (string, []wireEntity, *Fault)) (content, *Fault) {
+	c := content{raw: p.get(field), mode: p.get("parse_mode")}
+	var f *Fault
+	if c.plain, c.ents, f = check(c.raw, c.mode); f != nil {
+		return c, f
+	}
+	c.mk, f = parseMarkup(p.get("reply_markup"))
+	return c, f
+}

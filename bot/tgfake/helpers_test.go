@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -55,20 +54,5 @@ func callJSON(ctx context.Context, srv *Server, method string, params map[string
 		return err
 	}
 	defer resp.Body.Close()
-	var env struct {
-		OK          bool            `json:"ok"`
-		Result      json.RawMessage `json:"result"`
-		Description string          `json:"description"`
-		ErrorCode   int             `json:"error_code"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		return err
-	}
-	if !env.OK {
-		return fmt.Errorf("%d %s", env.ErrorCode, env.Description)
-	}
-	if dest == nil {
-		return nil
-	}
-	return json.Unmarshal(env.Result, dest)
+	return readAnswer(resp.Body, dest)
 }

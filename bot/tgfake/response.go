@@ -2,6 +2,8 @@ package tgfake
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 )
 
@@ -50,4 +52,25 @@ func writeFault(w http.ResponseWriter, f *Fault) {
 // badRequest builds a 400 with Telegram's "Bad Request: " prefix.
 func badRequest(detail string) *Fault {
 	return &Fault{Code: http.StatusBadRequest, Description: "Bad Request: " + detail}
+}
+
+// readAnswer decodes a Bot API (or sandbox) answer: the result into result
+// (nil: ignored), or an error with the code and description.
+func readAnswer(r io.Reader, result any) error {
+	var env struct {
+		OK          bool            `json:"ok"`
+		Result      json.RawMessage `json:"result"`
+		ErrorCode   int             `json:"error_code"`
+		Description string          `json:"description"`
+	}
+	if err := json.NewDecoder(r).Decode(&env); err != nil {
+		return err
+	}
+	if !env.OK {
+		return fmt.Errorf("%d %s", env.ErrorCode, env.Description)
+	}
+	if result == nil {
+		return nil
+	}
+	return json.Unmarshal(env.Result, result)
 }

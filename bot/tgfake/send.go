@@ -21,19 +21,14 @@ func (s *Server) sendMessage(_ context.Context, p *params) (any, *Fault) {
 	if f != nil {
 		return nil, f
 	}
-	text, mode := p.get("text"), p.get("parse_mode")
-	plain, ents, f := messageText(text, mode)
-	if f != nil {
-		return nil, f
-	}
-	mk, f := parseMarkup(p.get("reply_markup"))
+	c, f := readContent(p, "text", messageText)
 	if f != nil {
 		return nil, f
 	}
 	o := &outgoing{chatID: chatID,
-		rec: Sent{Method: "sendMessage", ChatID: chatID, Text: text, Plain: plain, ParseMode: mode,
-			Markup: mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
-		msg: wireMessage{Text: plain, Entities: ents, ReplyMarkup: mk.wire()}}
+		rec: Sent{Method: "sendMessage", ChatID: chatID, Text: c.raw, Plain: c.plain, ParseMode: c.mode,
+			Markup: c.mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
+		msg: wireMessage{Text: c.plain, Entities: c.ents, ReplyMarkup: c.mk.wire()}}
 	return s.commitSend(o)
 }
 
@@ -65,19 +60,14 @@ func (s *Server) sendFile(p *params, field string) (any, *Fault) {
 	if ref == "" {
 		return nil, badRequest("there is no " + field + " in the request")
 	}
-	caption, mode := p.get("caption"), p.get("parse_mode")
-	plain, ents, f := captionText(caption, mode)
-	if f != nil {
-		return nil, f
-	}
-	mk, f := parseMarkup(p.get("reply_markup"))
+	c, f := readContent(p, "caption", captionText)
 	if f != nil {
 		return nil, f
 	}
 	o := &outgoing{chatID: chatID,
-		rec: Sent{Method: "send" + strings.ToUpper(field[:1]) + field[1:], ChatID: chatID, Caption: caption, Plain: plain,
-			ParseMode: mode, Markup: mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
-		msg: wireMessage{Caption: plain, CaptionEntities: ents, ReplyMarkup: mk.wire()}}
+		rec: Sent{Method: "send" + strings.ToUpper(field[:1]) + field[1:], ChatID: chatID, Caption: c.raw, Plain: c.plain,
+			ParseMode: c.mode, Markup: c.mk, AllowPaidBroadcast: p.boolean("allow_paid_broadcast")},
+		msg: wireMessage{Caption: c.plain, CaptionEntities: c.ents, ReplyMarkup: c.mk.wire()}}
 	if field == "photo" {
 		o.rec.Photo, o.msg.Photo = ref, []wireFile{s.fakeFile(size, 1280, 720)}
 	} else {

@@ -60,8 +60,17 @@ func (s *Server) runs() RunControl {
 	return storeRuns{s.d.Store}
 }
 
-// latestRun is the run a control action or a report is about: ?run_id, or
-// the broadcast's newest run.
+// broadcastRun is the broadcast in the path and the run a control action or
+// a report is about: ?run_id, or the broadcast's newest run.
+func (s *Server) broadcastRun(r *http.Request, c *call) (store.BroadcastDraft, store.Run, error) {
+	b, err := s.broadcast(r, c)
+	if err != nil {
+		return b, store.Run{}, err
+	}
+	run, err := s.latestRun(r, b)
+	return b, run, err
+}
+
 func (s *Server) latestRun(r *http.Request, b store.BroadcastDraft) (store.Run, error) {
 	if v := r.URL.Query().Get("run_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -86,11 +95,7 @@ func (s *Server) latestRun(r *http.Request, b store.BroadcastDraft) (store.Run, 
 
 func (s *Server) runControl(action string) handler {
 	return func(w http.ResponseWriter, r *http.Request, c *call) error {
-		b, err := s.broadcast(r, c)
-		if err != nil {
-			return err
-		}
-		run, err := s.latestRun(r, b)
+		b, run, err := s.broadcastRun(r, c)
 		if err != nil {
 			return err
 		}
@@ -135,11 +140,7 @@ func (s *Server) cancelBroadcast(w http.ResponseWriter, r *http.Request, c *call
 }
 
 func (s *Server) progress(w http.ResponseWriter, r *http.Request, c *call) error {
-	b, err := s.broadcast(r, c)
-	if err != nil {
-		return err
-	}
-	run, err := s.latestRun(r, b)
+	b, run, err := s.broadcastRun(r, c)
 	if err != nil {
 		return err
 	}
@@ -156,11 +157,7 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request, c *call) error
 }
 
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, c *call) error {
-	b, err := s.broadcast(r, c)
-	if err != nil {
-		return err
-	}
-	run, err := s.latestRun(r, b)
+	b, run, err := s.broadcastRun(r, c)
 	if err != nil {
 		return err
 	}
