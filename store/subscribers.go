@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -48,19 +49,32 @@ const subscriberCols = `id, channel, external_id, chat_id, first_name, locale, l
 // UpsertSubscriber returns the resident's row, creating it on first contact
 // and refreshing the chat id and name, which Telegram may change.
 func (s *Store) UpsertSubscriber(ctx context.Context, c Contact) (Subscriber, error) {
-	var sub Subscriber
-	err := s.db.GetContext(ctx, &sub, `
+	// Every message a resident sends comes through here: read first, so the
+	// usual case (nothing changed) writes nothing. An upsert that rewrites an
+	// identical row still costs a new row version, WAL and a dead tuple.
+	name := truncateRunes(c.FirstName, 256)
+	sub, err := s.SubscriberByExternal(ctx, c.Channel, c.ExternalID)
+	if err == nil && sub.ChatID.Valid && sub.ChatID.Int64 == c.ChatID && sub.FirstName == name {
+		return sub, nil
+	}
+	err = s.db.GetContext(ctx, &sub, `
 		INSERT INTO subscribers (channel, external_id, chat_id, first_name, locale)
-		VALUES ($1, $2, $3, left($4, 256), $5)
+		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (channel, external_id) DO UPDATE
-		SET chat_id = EXCLUDED.chat_id, first_name = EXCLUDED.first_name,
-			updated_at = CASE WHEN subscribers.chat_id IS DISTINCT FROM EXCLUDED.chat_id
-				OR subscribers.first_name <> EXCLUDED.first_name THEN now() ELSE subscribers.updated_at END
-		RETURNING `+subscriberCols, c.Channel, c.ExternalID, c.ChatID, c.FirstName, c.Locale)
+		SET chat_id = EXCLUDED.chat_id, first_name = EXCLUDED.first_name, updated_at = now()
+		RETURNING `+subscriberCols, c.Channel, c.ExternalID, c.ChatID, name, c.Locale)
 	if err != nil {
 		return sub, fmt.Errorf("upsert subscriber %s/%s: %w", c.Channel, c.ExternalID, translate(err))
 	}
 	return sub, nil
+}
+
+// truncateRunes keeps at most n characters, as the column's CHECK counts them.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
 
 // SubscriberByExternal finds a resident by channel and external id.

@@ -168,3 +168,34 @@ func execSQL(t *testing.T, st *store.Store, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// Every message upserts its sender; an unchanged resident must cost a read,
+// not a new row version.
+func TestUpsertSubscriberWritesOnlyChanges(t *testing.T) {
+	t.Parallel()
+	st := storetest.New(t)
+	ctx := context.Background()
+	c := store.Contact{Channel: "telegram", ExternalID: "77", ChatID: 77, FirstName: "Hoa", Locale: "vi"}
+	version := func() string {
+		var x string
+		if err := st.DB().GetContext(ctx, &x, `SELECT xmin::text FROM subscribers WHERE external_id = '77'`); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	if _, err := st.UpsertSubscriber(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	first := version()
+	if _, err := st.UpsertSubscriber(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != first {
+		t.Fatalf("an unchanged contact rewrote the row (xmin %s -> %s)", first, v)
+	}
+	c.FirstName = "Hòa"
+	sub, err := st.UpsertSubscriber(ctx, c)
+	if err != nil || sub.FirstName != "Hòa" || version() == first {
+		t.Fatalf("a changed name was not stored: %+v %v", sub, err)
+	}
+}
