@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-telegram/bot"
 
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/faqsync"
 	"github.com/loa-vn/loa/bot/l10n"
@@ -109,11 +110,12 @@ func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (
 	// staff edits to the FAQ reach every running bot within seconds
 	src := faqsync.NewSource(ctx, st, kbs, a.Log)
 	go src.Run(ctx)
-	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret,
-		KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}
-	return telegram.New(ctx, cfg, telegram.Deps{Store: st, FAQ: src.Current, Text: cat,
-		Conv: telegram.RedisConversations{R: rdb, TTL: 15 * time.Minute}, Key: a.Cfg.Key(), Log: a.Log,
-		Metrics: a.Metrics(), Contacts: a.matchContact(st), Extend: []func(*bot.Bot){a.staffCommands(ctx, st)}})
+	residents := conv.New(conv.Config{KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}, conv.Deps{
+		Store: st, FAQ: src.Current, Text: cat, Conv: conv.RedisConversations{R: rdb, TTL: 15 * time.Minute},
+		Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics(), Contacts: a.matchContact(st)})
+	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret}
+	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log,
+		Extend: []func(*bot.Bot){a.staffCommands(ctx, st)}})
 }
 
 // matchContact joins a resident who shared their phone to the agency lists

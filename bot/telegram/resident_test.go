@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/invite"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/store"
@@ -20,7 +22,7 @@ var (
 )
 
 func TestSubscribeByFormerWardName(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	contains(t, h.send(lan, "/subscribe").Plain, "phường/xã")
 	choices := h.send(lan, "hang bac")
 	data := buttonData(t, choices, "Phường Hoàn Kiếm")
@@ -46,7 +48,7 @@ func TestSubscribeByFormerWardName(t *testing.T) {
 }
 
 func TestSubscribeUnknownPlace(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	h.send(lan, "/subscribe")
 	contains(t, h.send(lan, "zzqxw vvv").Plain, "chưa tìm thấy", "zzqxw vvv")
 	// still waiting for a place
@@ -56,7 +58,7 @@ func TestSubscribeUnknownPlace(t *testing.T) {
 }
 
 func TestAskDigitalTransformationDay(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	ans := h.send(lan, "ngay chuyen doi so quoc gia la ngay nao")
 	if !strings.Contains(ans.Plain, "10/10") && !strings.Contains(ans.Plain, "10 tháng 10") {
 		t.Fatalf("answer lacks the date: %q", ans.Plain)
@@ -78,7 +80,7 @@ func TestAskDigitalTransformationDay(t *testing.T) {
 }
 
 func TestSwitchToEnglish(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	menu := h.send(lan, "/lang")
 	contains(t, h.press(lan, menu, "lang:en").Plain, "English")
 	if got := h.subscriber(lan); got.Locale != "en" {
@@ -91,16 +93,16 @@ func TestSwitchToEnglish(t *testing.T) {
 }
 
 func TestEnglishUserStartsInEnglish(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	contains(t, h.send(john, "/start").Plain, "Hello John", "Hanoi")
-	if vi, en := h.fake.Commands("vi"), h.fake.Commands("en"); len(vi) != len(commandNames) || len(en) != len(commandNames) ||
+	if vi, en := h.fake.Commands("vi"), h.fake.Commands("en"); len(vi) != len(conv.Commands) || len(en) != len(conv.Commands) ||
 		vi[1].Description == en[1].Description {
 		t.Errorf("command menus: vi %+v en %+v", vi, en)
 	}
 }
 
 func TestMyDataThenForget(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	h.send(lan, "/subscribe")
 	choices := h.send(lan, "Cầu Giấy")
 	h.press(lan, choices, choices.Buttons()[0].CallbackData)
@@ -132,13 +134,13 @@ func TestMyDataThenForget(t *testing.T) {
 			t.Errorf("%s keeps %d row(s) after /forget", table, n)
 		}
 	}
-	if n := h.count(`SELECT count(*) FROM subscribers WHERE external_id = $1`, itoa(lan.ID)); n != 0 {
+	if n := h.count(`SELECT count(*) FROM subscribers WHERE external_id = $1`, strconv.FormatInt(lan.ID, 10)); n != 0 {
 		t.Errorf("subscriber row survives /forget")
 	}
 }
 
 func TestBlockedUserMarkedBlocked(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	h.send(lan, "/start")
 	h.fake.BlockBot(lan)
 	waitFor(t, func() bool { return h.subscriber(lan).Status == store.StatusBlocked })
@@ -147,7 +149,7 @@ func TestBlockedUserMarkedBlocked(t *testing.T) {
 }
 
 func TestHTMLInQuestionIsEscaped(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	got := h.send(lan, `<script>alert("x")</script> <b>giá vé máy bay đi Paris</b> & ?`)
 	if strings.Contains(got.Text, "<script>") || strings.Contains(got.Text, "<b>giá") {
 		t.Fatalf("user HTML went out unescaped: %q", got.Text)
@@ -158,7 +160,7 @@ func TestHTMLInQuestionIsEscaped(t *testing.T) {
 }
 
 func TestForgedCallbacks(t *testing.T) {
-	h := newHarness(t, Config{FloodBurst: 100})
+	h := newHarness(t, conv.Config{FloodBurst: 100})
 	other := tgfake.User{ID: 5003, FirstName: "Other"}
 	h.send(other, "VNeID là gì?")
 	var otherLog int64
@@ -183,7 +185,7 @@ func TestForgedCallbacks(t *testing.T) {
 }
 
 func TestMediaAndOddMessages(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	contains(t, h.expect(lan, 1, func() { h.fake.SendSticker(lan, "😀") })[0].Plain, "chỉ đọc được tin nhắn chữ")
 	contains(t, h.expect(lan, 1, func() { h.fake.SendPhoto(lan, "") })[0].Plain, "chỉ đọc được tin nhắn chữ")
 	contains(t, h.expect(lan, 1, func() { h.fake.SendVoice(lan, 3) })[0].Plain, "chỉ đọc được tin nhắn chữ")
@@ -193,7 +195,7 @@ func TestMediaAndOddMessages(t *testing.T) {
 }
 
 func TestTopicsBrowse(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	menu := h.send(lan, "/topics")
 	if len(menu.Buttons()) < 5 {
 		t.Fatalf("topic menu: %+v", menu.Buttons())
@@ -207,7 +209,7 @@ func TestTopicsBrowse(t *testing.T) {
 }
 
 func TestInviteLinks(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	var agencyID int64
 	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
 		t.Fatal(err)
@@ -233,7 +235,7 @@ func TestInviteLinks(t *testing.T) {
 }
 
 func TestRevokedInviteIsRefused(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	var agencyID int64
 	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
 		t.Fatal(err)
@@ -263,7 +265,7 @@ func (h *harness) invite(agencyID, localityID int64, expires time.Time) string {
 }
 
 func TestFloodSlowDownOnce(t *testing.T) {
-	h := newHarness(t, Config{FloodBurst: 3, FloodEvery: time.Hour})
+	h := newHarness(t, conv.Config{FloodBurst: 3, FloodEvery: time.Hour})
 	for i := 0; i < 8; i++ {
 		h.fake.SendText(lan, "/help")
 	}
@@ -281,7 +283,7 @@ func TestFloodSlowDownOnce(t *testing.T) {
 }
 
 func TestWebhookSecret(t *testing.T) {
-	h, cancel := newBot(t, Config{WebhookSecret: "right-secret"})
+	h, cancel := newBot(t, Config{WebhookSecret: "right-secret"}, conv.Config{})
 	defer cancel()
 	go h.bot.StartWorkers(h.ctx)
 	srv := httptest.NewServer(h.bot.WebhookHandler())
