@@ -46,8 +46,6 @@ type Deps struct {
 	Conv Handler
 	Text *l10n.Catalog // the command menu's descriptions
 	Log  *slog.Logger
-	// Extend registers more handlers (the staff commands) on the client.
-	Extend []func(*bot.Bot)
 }
 
 // Bot is a running Telegram channel.
@@ -84,9 +82,6 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		return nil, fmt.Errorf("telegram at %s: %s", cfg.APIURL, b.redact(err))
 	}
 	b.api = api
-	for _, ext := range d.Extend {
-		ext(api)
-	}
 	return b, nil
 }
 

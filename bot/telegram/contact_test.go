@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/go-telegram/bot"
-
 	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/staff"
 	"github.com/loa-vn/loa/bot/tgfake"
@@ -18,7 +16,7 @@ func withStaff(h *harness, cd *conv.Deps, d *Deps) {
 		joined, err := staff.MatchContact(ctx, h.st, testKey, subscriberID, phone)
 		return staff.ContactReply(lang, joined, err)
 	}
-	d.Extend = append(d.Extend, func(b *bot.Bot) { staff.Register(b, staff.Deps{Store: h.st, TwoPersonRule: true}) })
+	cd.Before = append(cd.Before, staff.Handler(staff.Deps{Store: h.st, TwoPersonRule: true}))
 }
 
 func TestSharePhoneJoinsAgencyList(t *testing.T) {
