@@ -15,6 +15,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +65,7 @@ type Bot struct {
 	flood   *flood
 	counts  *metrics
 	perUser [64]sync.Mutex
+	words   map[string]string // folded word -> command, for channels without a command menu
 }
 
 // New makes the conversations; channels call Handle.
@@ -86,7 +88,31 @@ func New(cfg Config, d Deps) *Bot {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Bot{cfg: cfg, Deps: d, flood: newFlood(cfg.FloodBurst, cfg.FloodEvery), counts: newMetrics(d.Metrics)}
+	return &Bot{cfg: cfg, Deps: d, flood: newFlood(cfg.FloodBurst, cfg.FloodEvery), counts: newMetrics(d.Metrics),
+		words: commandWords(d.Text)}
+}
+
+// commandWords reads the locales' "command: word, word; …" tables; words of
+// every language count, since residents mix them.
+func commandWords(text *l10n.Catalog) map[string]string {
+	out := map[string]string{}
+	if text == nil {
+		return out
+	}
+	for _, lang := range l10n.Langs {
+		for _, entry := range strings.Split(text.Plain(lang, "command_words"), ";") {
+			cmd, words, ok := strings.Cut(entry, ":")
+			if !ok {
+				continue
+			}
+			for _, w := range strings.Split(words, ",") {
+				if w = faq.Fold(w); w != "" {
+					out[w] = strings.TrimSpace(cmd)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // Commands are the residents' commands, in the order of a command menu;

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/invite"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/store"
@@ -21,6 +22,10 @@ const MaxQuestion = 1000
 func (t *turn) onMessage(ctx context.Context) {
 	if cmd, arg, ok := Command(t.m, t.caps, Commands); ok {
 		t.onCommand(ctx, cmd, arg)
+		return
+	}
+	if cmd, ok := t.words[faq.Fold(strings.TrimRight(t.m.Text, ".!? "))]; ok && t.m.Kind == KindText && !t.caps.CommandMenu {
+		t.onCommand(ctx, cmd, "") // "đăng ký", "dang ky", "my data"
 		return
 	}
 	text := strings.TrimSpace(t.m.Text)

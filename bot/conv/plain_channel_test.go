@@ -93,6 +93,10 @@ func TestNumberedChoiceSwitchesLanguage(t *testing.T) {
 	contains(t, say("help"), "Loa can help you")
 	contains(t, say("Lang"), "2. English")
 	contains(t, say("1"), "tiếng Việt")
+	// and as words in either language, with or without accents
+	contains(t, say("ngon ngu"), "2. English")
+	contains(t, say("Trợ giúp"), "Loa có thể giúp bạn")
+	contains(t, say("my data"), "Zalo (mã zu-1)")
 	// a question that starts with a command word is still a question
 	contains(t, say("help me activate VNeID level 2"), "VNeID")
 }
