@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-telegram/bot"
 	"github.com/spf13/cobra"
 
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/faqsync"
 	"github.com/loa-vn/loa/bot/l10n"
@@ -93,11 +93,12 @@ func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (
 	// staff edits to the FAQ reach every running bot within seconds
 	src := faqsync.NewSource(ctx, st, kbs, a.Log)
 	go src.Run(ctx)
-	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret,
-		KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}
-	return telegram.New(ctx, cfg, telegram.Deps{Store: st, FAQ: src.Current, Text: cat,
-		Conv: telegram.RedisConversations{R: rdb, TTL: 15 * time.Minute}, Key: a.Cfg.Key(), Log: a.Log,
-		Metrics: a.Metrics(), Contacts: a.matchContact(st), Extend: []func(*bot.Bot){a.staffCommands(ctx, st)}})
+	residents := conv.New(conv.Config{KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}, conv.Deps{
+		Store: st, FAQ: src.Current, Text: cat, Conv: conv.RedisConversations{R: rdb, TTL: 15 * time.Minute},
+		Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics(), Contacts: a.matchContact(st),
+		Before: []conv.Handler{a.staffCommands(ctx, st)}})
+	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret}
+	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log})
 }
 
 // matchContact joins a resident who shared their phone to the agency lists
@@ -114,17 +115,15 @@ func (a *App) matchContact(st *store.Store) func(context.Context, int64, string,
 
 // staffCommands adds /link, /pending, /broadcasts, /cancel and /report for
 // linked staff; residents never see them.
-func (a *App) staffCommands(ctx context.Context, st *store.Store) func(*bot.Bot) {
-	return func(b *bot.Bot) {
-		d := staff.Deps{Store: st, TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log}
-		// /cancel goes through the broadcast engine so every worker stops within a second
-		if e, err := a.engine(ctx, false); err == nil {
-			d.Runs = e
-		} else {
-			a.Log.Warn("staff /cancel will only mark runs cancelled in PostgreSQL", "err", err)
-		}
-		staff.Register(b, d)
+func (a *App) staffCommands(ctx context.Context, st *store.Store) conv.Handler {
+	d := staff.Deps{Store: st, TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log}
+	// /cancel goes through the broadcast engine so every worker stops within a second
+	if e, err := a.engine(ctx, false); err == nil {
+		d.Runs = e
+	} else {
+		a.Log.Warn("staff /cancel will only mark runs cancelled in PostgreSQL", "err", err)
 	}
+	return staff.Handler(d)
 }
 
 // faqFilesAndText loads the FAQ files and the bot's text.
