@@ -22,6 +22,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/jobs"
 	"github.com/loa-vn/loa/messages"
@@ -58,7 +59,7 @@ func asynqOpt(o *redis.Options) asynq.RedisClientOpt {
 }
 
 // engine wires the broadcast engine from the configuration; withSender adds
-// the Telegram sender (workers only).
+// the channels it sends on, each at its own shared rate (workers only).
 func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error) {
 	st, rdb, err := a.connect(ctx)
 	if err != nil {
@@ -68,25 +69,26 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 		return nil, err
 	}
 	m := jobs.NewMetrics(rdb)
-	var sender jobs.Sender
+	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, jobs.Config{})
+	a.OnClose(e.Close)
 	if withSender {
-		if sender, err = a.telegramSender(a.Cfg.PaidBroadcast); err != nil {
+		tg, err := a.telegramSender(a.Cfg.PaidBroadcast)
+		if err != nil {
 			return nil, err
 		}
+		e.AddChannel(tg, a.Cfg.SendRate)
 	}
-	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), sender, jobs.NewLimiter(rdb, a.Cfg.SendRate, m), m, a.Log, jobs.Config{})
-	a.OnClose(e.Close)
 	return e, nil
 }
 
 // telegramSender sends through the configured Bot API or, in `loa dev`
 // without a token, to the sandbox Telegram.
-func (a *App) telegramSender(paid bool) (*jobs.TelegramSender, error) {
+func (a *App) telegramSender(paid bool) (*telegram.Sender, error) {
 	token, apiURL := a.Cfg.TelegramToken, a.Cfg.TelegramAPIURL
 	if a.Cfg.Sandbox() {
 		token, apiURL = tgfake.DefaultToken, "http://"+a.Cfg.SandboxAddr
 	}
-	return jobs.NewTelegramSender(token, apiURL, paid)
+	return telegram.NewSender(token, apiURL, paid)
 }
 
 // workerProcess sends broadcast batches: an Asynq server on the broadcast queue.
@@ -710,12 +712,12 @@ func (b *bencher) logf(format string, args ...any) {
 
 // engine makes an engine on the scratch world sending to apiURL.
 func (b *bencher) engine(apiURL, token string, rate int, cfg jobs.Config) (*jobs.Engine, error) {
-	sender, err := jobs.NewTelegramSender(token, apiURL, false)
+	sender, err := telegram.NewSender(token, apiURL, false)
 	if err != nil {
 		return nil, err
 	}
-	return jobs.NewEngine(b.st, b.rdb, asynqOpt(b.ropt), sender, jobs.NewLimiter(b.rdb, rate, nil), nil,
-		slog.New(slog.NewTextHandler(io.Discard, nil)), cfg), nil
+	return jobs.NewEngine(b.st, b.rdb, asynqOpt(b.ropt), nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), cfg).AddChannel(sender, rate), nil
 }
 
 func (b *bencher) server(e *jobs.Engine, concurrency int) (*asynq.Server, error) {
@@ -724,6 +726,7 @@ func (b *bencher) server(e *jobs.Engine, concurrency int) (*asynq.Server, error)
 	srv := asynq.NewServer(asynqOpt(b.ropt), cfg)
 	mux := asynq.NewServeMux()
 	e.Register(mux)
+	e.RegisterNaive(mux) // the baseline, on the benchmark's own worker only
 	return srv, srv.Start(mux)
 }
 
@@ -979,12 +982,12 @@ func benchChild(ctx context.Context, a *App, run int64, dsn, redisAddr, tgURL st
 	ropt := &redis.Options{Addr: redisAddr, PoolSize: 64}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()
-	sender, err := jobs.NewTelegramSender(tgfake.DefaultToken, tgURL, false)
+	sender, err := telegram.NewSender(tgfake.DefaultToken, tgURL, false)
 	if err != nil {
 		return err
 	}
-	e := jobs.NewEngine(st, rdb, asynqOpt(ropt), sender, jobs.NewLimiter(rdb, 0, nil), nil,
-		slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Config{BatchSize: 500, ClaimSize: 50})
+	e := jobs.NewEngine(st, rdb, asynqOpt(ropt), nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Config{BatchSize: 500, ClaimSize: 50}).AddChannel(sender, 0)
 	defer e.Close()
 	cfg := jobs.ServerConfig(o.concurrency, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	cfg.LogLevel = asynq.ErrorLevel
