@@ -6,6 +6,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/jobs"
 )
@@ -37,7 +38,7 @@ func (a *App) registerBroadcastMetrics(ctx context.Context) error {
 func asynqOpt(o *redis.Options) asynq.RedisClientOpt { return jobs.AsynqRedisOpt(o) }
 
 // engine wires the broadcast engine from the configuration; withSender adds
-// the Telegram sender (workers only).
+// the channels it sends on, each at its own shared rate (workers only).
 func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error) {
 	st, rdb, err := a.connect(ctx)
 	if err != nil {
@@ -47,23 +48,24 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 		return nil, err
 	}
 	m := jobs.NewMetrics(rdb)
-	var sender jobs.Sender
+	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, jobs.Config{})
+	a.OnClose(e.Close)
 	if withSender {
-		if sender, err = a.telegramSender(a.Cfg.PaidBroadcast); err != nil {
+		tg, err := a.telegramSender(a.Cfg.PaidBroadcast)
+		if err != nil {
 			return nil, err
 		}
+		e.AddChannel(tg, a.Cfg.SendRate)
 	}
-	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), sender, jobs.NewLimiter(rdb, a.Cfg.SendRate, m), m, a.Log, jobs.Config{})
-	a.OnClose(e.Close)
 	return e, nil
 }
 
 // telegramSender sends through the configured Bot API or, in `loa dev`
 // without a token, to the sandbox Telegram.
-func (a *App) telegramSender(paid bool) (*jobs.TelegramSender, error) {
+func (a *App) telegramSender(paid bool) (*telegram.Sender, error) {
 	token, apiURL := a.Cfg.TelegramToken, a.Cfg.TelegramAPIURL
 	if a.Cfg.Sandbox() {
 		token, apiURL = tgfake.DefaultToken, "http://"+a.Cfg.SandboxAddr
 	}
-	return jobs.NewTelegramSender(token, apiURL, paid)
+	return telegram.NewSender(token, apiURL, paid)
 }

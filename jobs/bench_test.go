@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"context"
 	"os"
 	"strconv"
 	"testing"
@@ -11,29 +10,6 @@ import (
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
-
-// BenchmarkTelegramSend is one sendMessage round trip to the in-process fake.
-func BenchmarkTelegramSend(b *testing.B) {
-	fake := tgfake.New(tgfake.WithoutRecording())
-	defer fake.Close()
-	s, err := NewTelegramSender(fake.Token(), fake.URL(), false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	part := messages.Part{Text: "<b>Chào bạn!</b> Thông báo thử.", ButtonText: "Xem", ButtonURL: "https://dichvucong.gov.vn"}
-	ctx := context.Background()
-	b.SetParallelism(16)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		i := int64(0)
-		for pb.Next() {
-			i++
-			if out := s.Send(ctx, 1000+i%5000, part); out.Kind != Sent {
-				b.Fatal(out)
-			}
-		}
-	})
-}
 
 // BenchmarkFreeze freezes a 10,000-subscriber audience per iteration.
 func BenchmarkFreeze(b *testing.B) {

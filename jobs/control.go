@@ -116,9 +116,9 @@ func (e *Engine) kick(ctx context.Context, runID int64, orphans bool) error {
 	return nil
 }
 
-func (e *Engine) kickOrphan(ctx context.Context, runID int64, b int) error {
-	id := SendTaskID(runID, b)
-	t, err := NewSendBatchTask(runID, b, e.Cfg.TaskTimeout, id)
+func (e *Engine) kickOrphan(ctx context.Context, runID int64, b store.BatchRef) error {
+	id := SendTaskID(runID, b.Batch)
+	t, err := NewSendBatchTask(runID, b.Batch, b.Channel, e.Cfg.TaskTimeout, id)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (e *Engine) kickOrphan(ctx context.Context, runID int64, b int) error {
 		return nil // pending, scheduled or retrying: it will run
 	}
 	alt := fmt.Sprintf("%s:r%d", id, time.Now().UnixNano())
-	t, err = NewSendBatchTask(runID, b, e.Cfg.TaskTimeout, alt)
+	t, err = NewSendBatchTask(runID, b.Batch, b.Channel, e.Cfg.TaskTimeout, alt)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -56,28 +57,65 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Engine holds what the handlers, the scheduler and the control commands share.
+// Engine holds what the handlers, the scheduler and the control commands
+// share, and the channels this process sends on: one per name, each with
+// its own rate limit shared in Redis by every worker.
 type Engine struct {
 	Store   *store.Store
 	Redis   *redis.Client
 	Client  *asynq.Client
 	Insp    *asynq.Inspector
-	Sender  Sender
-	Limiter *Limiter
 	Metrics *Metrics
 	Log     *slog.Logger
 	Cfg     Config
+
+	lanes map[string]*lane
 
 	stopOnce sync.Once
 	stopping chan struct{}
 }
 
-// NewEngine wires an engine; sender may be nil for processes that only
-// schedule or control runs.
-func NewEngine(st *store.Store, rdb *redis.Client, redisOpt asynq.RedisConnOpt, sender Sender, lim *Limiter,
-	m *Metrics, log *slog.Logger, cfg Config) *Engine {
+// lane is one channel as the engine sends on it.
+type lane struct {
+	ch  channel.Channel
+	lim *Limiter
+}
+
+// NewEngine wires an engine without channels: enough for processes that
+// only schedule or control runs. Workers add theirs with AddChannel.
+func NewEngine(st *store.Store, rdb *redis.Client, redisOpt asynq.RedisConnOpt, m *Metrics, log *slog.Logger, cfg Config) *Engine {
 	return &Engine{Store: st, Redis: rdb, Client: asynq.NewClient(redisOpt), Insp: asynq.NewInspector(redisOpt),
-		Sender: sender, Limiter: lim, Metrics: m, Log: log, Cfg: cfg.withDefaults(), stopping: make(chan struct{})}
+		Metrics: m, Log: log, Cfg: cfg.withDefaults(), lanes: map[string]*lane{}, stopping: make(chan struct{})}
+}
+
+// AddChannel lets this engine send on ch, at most perSecond messages a
+// second across every worker of the fleet (0 = no limit, for benchmarks
+// against a fake), with its own 429 pause. Adding a channel of the same
+// name again replaces it. It returns e, so wiring stays one line.
+func (e *Engine) AddChannel(ch channel.Channel, perSecond int) *Engine {
+	if !channel.ValidName.MatchString(ch.Name()) {
+		panic(fmt.Sprintf("jobs: channel name %q is not a valid subscribers.channel", ch.Name())) // a wiring mistake
+	}
+	e.lanes[ch.Name()] = &lane{ch: ch, lim: NewLimiter(e.Redis, ch.Name(), perSecond, e.Metrics)}
+	return e
+}
+
+// Channel returns the channel of that name this engine sends on.
+func (e *Engine) Channel(name string) (channel.Channel, bool) {
+	l, ok := e.lanes[name]
+	if !ok {
+		return nil, false
+	}
+	return l.ch, true
+}
+
+// Limiter returns the shared rate limiter of a channel (nil if the engine
+// does not send on it).
+func (e *Engine) Limiter(name string) *Limiter {
+	if l, ok := e.lanes[name]; ok {
+		return l.lim
+	}
+	return nil
 }
 
 // Close releases the Asynq client and inspector.
@@ -99,11 +137,11 @@ func (e *Engine) stopped() bool {
 	}
 }
 
-// Register adds the engine's handlers to mux.
+// Register adds the engine's handlers to mux. The naive baseline is not
+// among them: only `loa bench` registers it (RegisterNaive).
 func (e *Engine) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TypePlanRun, e.HandlePlanRunTask)
 	mux.HandleFunc(TypeSendBatch, e.HandleSendBatchTask)
-	mux.HandleFunc(TypeSendOne, e.HandleSendOneTask)
 }
 
 // ServerConfig is the Asynq server configuration the engine expects.
@@ -150,9 +188,9 @@ func (e *Engine) EnqueuePlan(ctx context.Context, runID int64) error {
 
 // enqueueBatches enqueues send tasks with deterministic ids from a few
 // goroutines: 2,000 batches for a million recipients is 2,000 round trips.
-func (e *Engine) enqueueBatches(ctx context.Context, runID int64, batches []int) error {
+func (e *Engine) enqueueBatches(ctx context.Context, runID int64, batches []store.BatchRef) error {
 	const workers = 8
-	ch := make(chan int)
+	ch := make(chan store.BatchRef)
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -160,7 +198,7 @@ func (e *Engine) enqueueBatches(ctx context.Context, runID int64, batches []int)
 		go func() {
 			defer wg.Done()
 			for b := range ch {
-				t, err := NewSendBatchTask(runID, b, e.Cfg.TaskTimeout, SendTaskID(runID, b))
+				t, err := NewSendBatchTask(runID, b.Batch, b.Channel, e.Cfg.TaskTimeout, SendTaskID(runID, b.Batch))
 				if err == nil {
 					_, err = e.enqueue(ctx, t)
 				}
@@ -182,10 +220,13 @@ func (e *Engine) enqueueBatches(ctx context.Context, runID int64, batches []int)
 	return <-errs
 }
 
-func seq(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
+// batchesOf lists a fresh plan's batches with their channels.
+func batchesOf(p store.Plan) []store.BatchRef {
+	out := make([]store.BatchRef, 0, p.Batches)
+	for _, c := range p.Channels {
+		for b := c.First; b < c.First+c.Batches; b++ {
+			out = append(out, store.BatchRef{Batch: b, Channel: c.Channel})
+		}
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/jobs/redistest"
 	"github.com/loa-vn/loa/messages"
@@ -32,12 +33,20 @@ type env struct {
 }
 
 type envOpts struct {
-	seeded bool
-	rate   int // 0 = unlimited
-	cfg    Config
-	tg     []tgfake.Option
-	dsn    string
-	ropt   *redis.Options
+	seeded      bool
+	rate        int // 0 = unlimited
+	cfg         Config
+	tg          []tgfake.Option
+	dsn         string
+	ropt        *redis.Options
+	withMetrics bool
+}
+
+func (o envOpts) metrics(rdb *redis.Client) *Metrics {
+	if o.withMetrics {
+		return NewMetrics(rdb)
+	}
+	return nil
 }
 
 func testLog() *slog.Logger {
@@ -78,14 +87,14 @@ func newEnv(t testing.TB, o envOpts) *env {
 	t.Cleanup(func() { rdb.Close() })
 	tg := tgfake.New(o.tg...)
 	t.Cleanup(tg.Close)
-	sender, err := NewTelegramSender(tg.Token(), tg.URL(), false)
+	sender, err := telegram.NewSender(tg.Token(), tg.URL(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.cfg.BatchSize == 0 {
 		o.cfg = fastCfg()
 	}
-	e := NewEngine(st, rdb, asynqOpt(ropt), sender, NewLimiter(rdb, o.rate, nil), nil, testLog(), o.cfg)
+	e := NewEngine(st, rdb, asynqOpt(ropt), o.metrics(rdb), testLog(), o.cfg).AddChannel(sender, o.rate)
 	t.Cleanup(e.Close)
 	return &env{t: t, ctx: ctx, st: st, ropt: ropt, rdb: rdb, tg: tg, e: e}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -41,14 +42,14 @@ func childWorker() error {
 	ropt := &redis.Options{Addr: os.Getenv("LOA_CHILD_REDIS_ADDR"), DB: db}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()
-	sender, err := NewTelegramSender(os.Getenv("LOA_CHILD_TG_TOKEN"), os.Getenv("LOA_CHILD_TG_URL"), false)
+	sender, err := telegram.NewSender(os.Getenv("LOA_CHILD_TG_TOKEN"), os.Getenv("LOA_CHILD_TG_URL"), false)
 	if err != nil {
 		return err
 	}
 	rate, _ := strconv.Atoi(os.Getenv("LOA_CHILD_RATE"))
 	cfg := fastCfg()
 	cfg.TaskTimeout, cfg.StaleAfter = 5*time.Second, 6*time.Second
-	e := NewEngine(st, rdb, asynqOpt(ropt), sender, NewLimiter(rdb, rate, nil), nil, testLog(), cfg)
+	e := NewEngine(st, rdb, asynqOpt(ropt), nil, testLog(), cfg).AddChannel(sender, rate)
 	defer e.Close()
 	srv := asynq.NewServer(asynqOpt(ropt), ServerConfig(8, testLog()))
 	mux := asynq.NewServeMux()

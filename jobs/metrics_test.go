@@ -12,9 +12,7 @@ import (
 
 func TestMetricsAreCollectedFromTheFleet(t *testing.T) {
 	t.Parallel()
-	v := newEnv(t, envOpts{})
-	v.e.Metrics = NewMetrics(v.rdb)
-	v.e.Limiter.metrics = v.e.Metrics
+	v := newEnv(t, envOpts{withMetrics: true})
 	v.subscribers(200)
 	v.tg.SetFault(func(method string, chat int64) *tgfake.Fault {
 		if method == "sendMessage" && chat%20 == 0 {

@@ -9,9 +9,15 @@ import (
 	"github.com/loa-vn/loa/store"
 )
 
+// RegisterNaive adds the naive one-task-per-recipient baseline to mux.
+// Only `loa bench broadcast` calls it, on its own scratch worker, to show
+// what batching buys; no production worker's task table holds it.
+func (e *Engine) RegisterNaive(mux *asynq.ServeMux) {
+	mux.HandleFunc(TypeSendOne, e.HandleSendOneTask)
+}
+
 // HandleSendOneTask is the naive baseline: one Asynq task, one claim, one
-// send and one record per recipient. It exists so `loa bench broadcast` can
-// show what batching buys; nothing in production enqueues it.
+// send and one record per recipient.
 func (e *Engine) HandleSendOneTask(ctx context.Context, t *asynq.Task) error {
 	p, err := decode[SendOnePayload](t)
 	if err != nil {
@@ -21,7 +27,15 @@ func (e *Engine) HandleSendOneTask(ctx context.Context, t *asynq.Task) error {
 	if err != nil || !ok {
 		return err
 	}
-	b, err := e.newBatch(ctx, p.RunID, -1)
+	ln, ok := e.lanes[c.Channel]
+	if !ok {
+		gave := giveBack([]store.Claimed{c}, "")
+		if err := e.Store.RecordResults(ctx, p.RunID, gave); err != nil {
+			return err
+		}
+		return fmt.Errorf("send one: %w %q", errNoChannel, c.Channel)
+	}
+	b, err := e.newBatch(ctx, p.RunID, -1, ln)
 	if err != nil || b == nil {
 		return err
 	}

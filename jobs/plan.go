@@ -28,7 +28,13 @@ func (e *Engine) HandlePlanRunTask(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("plan run %d: %w", p.RunID, err)
 	}
 	if plan.Fresh {
-		log.Info("audience frozen", "recipients", plan.Total, "batches", plan.Batches)
+		log.Info("audience frozen", "recipients", plan.Total, "batches", plan.Batches, "channels", len(plan.Channels))
+		for _, c := range plan.Channels {
+			if _, ok := e.Channel(c.Channel); !ok {
+				log.Warn("no sender for a channel in this worker: its rows wait for a worker that has one",
+					"channel", c.Channel, "recipients", c.Total)
+			}
+		}
 	}
 	if plan.Status != store.RunSending {
 		return nil
@@ -38,7 +44,7 @@ func (e *Engine) HandlePlanRunTask(ctx context.Context, t *asynq.Task) error {
 		e.Redis.Set(ctx, keyRunLeft(p.RunID), plan.Batches, 7*24*time.Hour)
 	}
 	if plan.Fresh {
-		err = e.enqueueBatches(ctx, p.RunID, seq(plan.Batches))
+		err = e.enqueueBatches(ctx, p.RunID, batchesOf(plan))
 	} else {
 		err = e.kick(ctx, p.RunID, false)
 	}

@@ -1,35 +1,124 @@
 package jobs
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/loa-vn/loa/bot/tgfake"
-	"github.com/loa-vn/loa/store"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/loa-vn/loa/jobs/redistest"
 )
 
-// Three workers (in-process Asynq servers, each with its own engine and
-// Redis connections) share one limit and stay under a fake Bot API that
-// enforces Telegram's 30 messages/s exactly. Not parallel: it measures
-// timing, so it runs before this package's parallel tests start.
-func TestThreeWorkersHoldTheSharedRate(t *testing.T) {
-	const rate, n = 30, 150 // ~5 s
-	v := newEnv(t, envOpts{rate: rate, tg: []tgfake.Option{tgfake.WithRateLimit(rate)}})
-	v.subscribers(n)
+// fakeClock is a settable clock for limiters.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func fakeLimiter(rdb *redis.Client, channel string, rate int, clk *fakeClock) *Limiter {
+	l := NewLimiter(rdb, channel, rate, nil)
+	l.now = clk.now
+	return l
+}
+
+// Three workers (three limiters, each with its own Redis connection) share
+// one channel's limit: the slots they are handed are one interval apart
+// whoever asks, so no second ever holds more than the configured rate.
+// The arithmetic is checked on a fake clock: no timing, no flakiness (the
+// measured rate against a fake Bot API is `loa bench broadcast`'s job).
+func TestThreeWorkersShareOneChannelsSlots(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ropt := redistest.New(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	const rate = 30
+	var workers []*Limiter
 	for range 3 {
-		e := NewEngine(v.st, v.rdb, asynqOpt(v.ropt), v.e.Sender, NewLimiter(v.rdb, rate, nil), nil, testLog(), fastCfg())
-		t.Cleanup(e.Close)
-		v.worker(e, 4)
+		rdb := redis.NewClient(ropt)
+		t.Cleanup(func() { rdb.Close() })
+		workers = append(workers, fakeLimiter(rdb, "telegram", rate, clk))
 	}
-	run := v.startRun()
-	v.waitStatus(run, store.RunDone, 30*time.Second)
-	sent := v.tg.Sent()
-	if len(sent) != n || v.tg.TooManyCount() != 0 {
-		t.Fatalf("%d sent, %d answers of 429; want %d and none", len(sent), v.tg.TooManyCount(), n)
+	interval := workers[0].interval.Truncate(time.Microsecond) // Redis counts in microseconds
+	if interval*rate <= time.Second || interval*rate > time.Second*102/100 {
+		t.Fatalf("interval %v: %d slots span %v, want just over a second", interval, rate, interval*rate)
 	}
-	got := float64(n-1) / sent[n-1].Time.Sub(sent[0].Time).Seconds()
-	t.Logf("measured %.2f msg/s at a configured %d", got, rate)
-	if got < rate*0.95 || got > rate*1.0 {
-		t.Errorf("rate %.2f msg/s, want within 5%% below %d", got, rate)
+	// 150 reservations, interleaved, with the clock standing still: slot k
+	// comes k intervals from now.
+	var slots []time.Duration
+	for k := range 150 {
+		w, err := workers[k%3].reserve(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Duration(k) * interval; absDur(w-want) > time.Microsecond {
+			t.Fatalf("reservation %d waits %v, want %v", k, w, want)
+		}
+		slots = append(slots, w)
 	}
+	for k := 0; k+rate < len(slots); k++ {
+		if slots[k+rate]-slots[k] <= time.Second {
+			t.Fatalf("slots %d and %d are %v apart: %d sends within a second", k, k+rate, slots[k+rate]-slots[k], rate+1)
+		}
+	}
+	// Time passes beyond the last slot: the next sender goes at once, and
+	// the one after waits a full interval (an idle channel earns no burst).
+	clk.add(time.Minute)
+	if w, _ := workers[1].reserve(ctx); w != 0 {
+		t.Errorf("after idling, first slot waits %v", w)
+	}
+	if w, _ := workers[2].reserve(ctx); absDur(w-interval) > time.Microsecond {
+		t.Errorf("after idling, second slot waits %v, want %v", w, interval)
+	}
+}
+
+// A 429 on one channel pauses that channel's senders on every worker, and
+// no other channel's; channels do not share slots either.
+func TestPauseAndSlotsArePerChannel(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ropt := redistest.New(t)
+	rdb := redis.NewClient(ropt)
+	t.Cleanup(func() { rdb.Close() })
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	tgA, tgB := fakeLimiter(rdb, "telegram", 30, clk), fakeLimiter(rdb, "telegram", 30, clk)
+	other := fakeLimiter(rdb, "testchan", 30, clk)
+	if err := tgA.Pause(ctx, 35*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !tgA.Paused(ctx) || !tgB.Paused(ctx) {
+		t.Error("telegram's pause did not reach every telegram sender")
+	}
+	if other.Paused(ctx) {
+		t.Error("a 429 on telegram paused testchan")
+	}
+	if d := tgB.pauseLeft(ctx); d != 35*time.Second {
+		t.Errorf("pause left %v, want 35s", d)
+	}
+	for range 5 {
+		tgA.reserve(ctx)
+	}
+	if w, _ := other.reserve(ctx); w != 0 {
+		t.Errorf("testchan's first slot waits %v behind telegram's", w)
+	}
+	clk.add(36 * time.Second)
+	tgB.pauseRead.Store(0)
+	if tgB.Paused(ctx) {
+		t.Error("pause outlived its retry_after")
+	}
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }

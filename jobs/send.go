@@ -10,6 +10,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
@@ -17,24 +18,44 @@ import (
 // errShutdown sends a batch back to Asynq for a quick retry when the worker stops.
 var errShutdown = errors.New("worker shutting down")
 
-// HandleSendBatchTask sends one batch: claim a few rows, send them at the
-// shared rate, record the outcomes in bulk, repeat until the batch has no
-// pending rows; then finish the run if it was the last.
+// HandleSendBatchTask sends one batch: claim a few rows, send them through
+// the batch's channel at its shared rate, record the outcomes in bulk,
+// repeat until the batch has no pending rows; then finish the run if it
+// was the last.
+//
+// A batch whose channel this worker has no sender for is not touched: its
+// rows stay pending, the task fails with a clear error and Asynq retries
+// it (the sweeper enqueues it again after that), so a worker that has the
+// channel sends it. Nothing is lost or marked failed because one worker
+// was deployed without a channel; the run's report shows the rows pending
+// under their channel until then, or until staff cancel the run.
 func (e *Engine) HandleSendBatchTask(ctx context.Context, t *asynq.Task) error {
 	p, err := decode[SendPayload](t)
 	if err != nil {
 		return err
 	}
-	b, err := e.newBatch(ctx, p.RunID, p.Batch)
+	if p.Channel == "" {
+		return fmt.Errorf("send: run %d batch %d names no channel (enqueued before channels): %w", p.RunID, p.Batch, asynq.SkipRetry)
+	}
+	ln, ok := e.lanes[p.Channel]
+	if !ok {
+		e.Log.Warn("no sender for the batch's channel in this worker", "run_id", p.RunID, "batch", p.Batch, "channel", p.Channel)
+		return fmt.Errorf("send: run %d batch %d: %w %q", p.RunID, p.Batch, errNoChannel, p.Channel)
+	}
+	b, err := e.newBatch(ctx, p.RunID, p.Batch, ln)
 	if err != nil || b == nil {
 		return err
 	}
 	return b.run(ctx)
 }
 
+// errNoChannel: this worker cannot send on a batch's channel.
+var errNoChannel = errors.New("this worker has no sender for channel")
+
 // batch is one send task's working state.
 type batch struct {
 	e       *Engine
+	lane    *lane
 	runID   int64
 	num     int
 	content messages.Content
@@ -51,7 +72,7 @@ type rendered struct {
 }
 
 // newBatch loads the run; nil without error means there is nothing to do.
-func (e *Engine) newBatch(ctx context.Context, runID int64, num int) (*batch, error) {
+func (e *Engine) newBatch(ctx context.Context, runID int64, num int, ln *lane) (*batch, error) {
 	r, err := e.Store.RunByID(ctx, runID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("send: %w: %w", err, asynq.SkipRetry)
@@ -62,8 +83,8 @@ func (e *Engine) newBatch(ctx context.Context, runID int64, num int) (*batch, er
 	if r.Status != store.RunSending {
 		return nil, nil
 	}
-	b := &batch{e: e, runID: runID, num: num, parts: map[string]rendered{}, state: r.Status, stateAt: time.Now(),
-		log: e.Log.With("run_id", runID, "batch", num)}
+	b := &batch{e: e, lane: ln, runID: runID, num: num, parts: map[string]rendered{}, state: r.Status, stateAt: time.Now(),
+		log: e.Log.With("run_id", runID, "batch", num, "channel", ln.ch.Name())}
 	if err := json.Unmarshal(r.Content, &b.content); err != nil {
 		return nil, fmt.Errorf("run %d content: %v: %w", runID, err, asynq.SkipRetry)
 	}
@@ -167,8 +188,8 @@ func (b *batch) deliver(ctx context.Context, c store.Claimed) (store.Result, err
 	if c.Status != "active" {
 		return res(store.DeliverySkipped, "subscriber "+c.Status), nil
 	}
-	if c.ChatID == 0 {
-		return res(store.DeliveryFailed, "no chat id"), nil
+	if c.To == "" {
+		return res(store.DeliveryFailed, "no address on "+b.lane.ch.Name()), nil
 	}
 	r := b.render(c.Locale)
 	if r.err != nil {
@@ -184,9 +205,10 @@ func (b *batch) sendParts(ctx context.Context, c store.Claimed, r rendered) (sto
 	partial := func(i int, why string) store.Result {
 		return res(store.DeliveryFailed, fmt.Sprintf("%d of %d parts sent, then: %s", i, len(r.parts), why))
 	}
-	chat, migrated, tries := c.ChatID, false, 0
+	to, migrated, tries := c.To, false, 0
+	ch, lim, markup := b.lane.ch, b.lane.lim, b.lane.ch.Limits().Markup
 	for i := 0; i < len(r.parts); {
-		err := b.e.Limiter.Wait(ctx)
+		err := lim.Wait(ctx)
 		// At a low rate a slot can be a second away: look at pause/cancel
 		// again before sending, so they still land within a second.
 		if h := b.halt(ctx); err != nil || h != "" {
@@ -195,31 +217,32 @@ func (b *batch) sendParts(ctx context.Context, c store.Claimed, r rendered) (sto
 			}
 			return partial(i, "interrupted"), nil
 		}
-		out := b.e.Sender.Send(ctx, chat, personalize(r.parts[i], c.FirstName, r.locale))
+		out := ch.Send(ctx, to, personalize(r.parts[i], c.FirstName, r.locale, markup))
 		switch out.Kind {
-		case Sent:
+		case channel.Sent:
 			i, tries = i+1, 0
-		case RateLimited:
-			// not the recipient's fault: everyone waits, then this one is retried
+		case channel.RateLimited:
+			// not the recipient's fault: every sender on this channel waits,
+			// then this one is retried; other channels keep going
 			b.e.Metrics.tooManyRequests()
-			b.log.Warn("telegram 429: pausing every sender", "retry_after", out.RetryAfter)
-			_ = b.e.Limiter.Pause(ctx, out.RetryAfter)
-		case Migrated:
-			if migrated || out.MigrateTo == 0 {
+			b.log.Warn("429: pausing the channel's senders", "retry_after", out.RetryAfter)
+			_ = lim.Pause(ctx, out.RetryAfter)
+		case channel.Migrated:
+			if migrated || out.MigrateTo == "" {
 				return res(store.DeliveryFailed, "chat migrated more than once"), nil
 			}
-			if err := b.e.Store.UpdateChatID(ctx, c.SubscriberID, out.MigrateTo); err != nil {
+			if err := b.e.Store.MoveRecipient(ctx, c.SubscriberID, out.MigrateTo); err != nil {
 				b.log.Warn("follow migrated chat", "subscriber_id", c.SubscriberID, "err", err)
 			}
-			chat, migrated = out.MigrateTo, true
-		case Blocked:
+			to, migrated = out.MigrateTo, true
+		case channel.Blocked:
 			return res(store.DeliveryBlocked, out.Reason), nil
-		case Failed:
+		case channel.Failed:
 			if i > 0 {
 				return partial(i, out.Reason), nil
 			}
 			return res(store.DeliveryFailed, out.Reason), nil
-		case Transient:
+		case channel.Transient:
 			if tries < len(b.e.Cfg.Backoff) && sleep(ctx, b.e.Cfg.Backoff[tries]) == nil {
 				tries++
 				continue
@@ -245,21 +268,22 @@ func (b *batch) render(locale string) rendered {
 	if r, ok := b.parts[served]; ok {
 		return r
 	}
-	parts, err := messages.Render(v, b.content.Split)
+	parts, err := b.lane.ch.Render(v, b.content.Split)
 	r := rendered{parts: parts, locale: served, err: err}
 	b.parts[served] = r
 	return r
 }
 
-// personalize fills {name}; an empty name becomes a friendly word.
-func personalize(p messages.Part, name, locale string) messages.Part {
+// personalize fills {name} as the channel's markup needs; an empty name
+// becomes a friendly word.
+func personalize(p messages.Part, name, locale string, m messages.Markup) messages.Part {
 	if name == "" {
 		name = "bạn"
 		if locale == messages.LocaleEN {
 			name = "there"
 		}
 	}
-	p.Text = messages.Personalize(p.Text, name)
+	p.Text = messages.PersonalizeFor(p.Text, name, m)
 	return p
 }
 

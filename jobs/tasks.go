@@ -1,6 +1,7 @@
 // Package jobs is the broadcast engine: Asynq tasks that plan a run (freeze
-// its audience, cut it into batches) and send the batches at the shared
-// Telegram rate, plus the scheduler that starts runs on time. PostgreSQL is
+// its audience, cut it into batches of one channel each) and send the
+// batches through their channel (bot/channel) at that channel's shared
+// rate, plus the scheduler that starts runs on time. PostgreSQL is
 // the record; Redis holds only queues, the rate limit and caches, so losing
 // Redis loses no delivery state.
 package jobs
@@ -18,7 +19,7 @@ const (
 	TypePlanRun   = "broadcast:plan"
 	TypeSendBatch = "broadcast:send"
 	// TypeSendOne is the naive one-task-per-recipient baseline the benchmark
-	// compares against; production never enqueues it.
+	// compares against; production neither enqueues nor registers it.
 	TypeSendOne = "broadcast:send_one"
 )
 
@@ -30,10 +31,11 @@ type PlanPayload struct {
 	RunID int64 `json:"run_id"`
 }
 
-// SendPayload names one batch of a run.
+// SendPayload names one batch of a run and the channel its recipients are on.
 type SendPayload struct {
-	RunID int64 `json:"run_id"`
-	Batch int   `json:"batch"`
+	RunID   int64  `json:"run_id"`
+	Batch   int    `json:"batch"`
+	Channel string `json:"channel"`
 }
 
 // SendOnePayload names one recipient (baseline only).
@@ -60,8 +62,8 @@ func NewPlanRunTask(runID int64) (*asynq.Task, error) {
 
 // NewSendBatchTask makes the task that sends one batch; timeout bounds how
 // long a handler may hold claimed rows (see Config.TaskTimeout).
-func NewSendBatchTask(runID int64, batch int, timeout time.Duration, id string) (*asynq.Task, error) {
-	b, err := json.Marshal(SendPayload{RunID: runID, Batch: batch})
+func NewSendBatchTask(runID int64, batch int, channel string, timeout time.Duration, id string) (*asynq.Task, error) {
+	b, err := json.Marshal(SendPayload{RunID: runID, Batch: batch, Channel: channel})
 	if err != nil {
 		return nil, err
 	}

@@ -30,9 +30,6 @@ type Audience struct {
 	Channels        []string `yaml:"channels" json:"channels,omitempty"`
 }
 
-// Channels Loa can send on.
-var knownChannels = []string{"telegram", "zalo"}
-
 // campaignFile is the YAML shape; it differs from CampaignSpec only in the
 // schedule, whose times are text until a time zone is known.
 type campaignFile struct {
@@ -141,7 +138,7 @@ func (s *CampaignSpec) Validate() error {
 	if s.Name == "" {
 		ve.add("name", msgMissingName)
 	}
-	ve.merge("content.", s.Content.Validate())
+	ve.merge("content.", s.Content.ValidateFor(LimitsFor(s.Audience.Channels)...))
 	s.Audience.validate(ve)
 	ve.merge("", s.Schedule.Validate())
 	return ve.err()
@@ -152,7 +149,13 @@ func (a Audience) validate(ve *ValidationError) {
 	checkList(ve, "audience.former_districts", a.FormerDistricts, nil, "")
 	checkList(ve, "audience.agencies", a.Agencies, nil, "")
 	checkList(ve, "audience.languages", a.Languages, supportedLocales, msgUnknownLanguage)
-	checkList(ve, "audience.channels", a.Channels, knownChannels, msgUnknownChannel)
+	known := ChannelNames()
+	for i, v := range a.Channels {
+		if strings.TrimSpace(v) != "" && !slices.Contains(known, v) {
+			ve.add(fmt.Sprintf("audience.channels[%d]", i), fmt.Sprintf(msgUnknownChannel, v, strings.Join(known, ", ")))
+		}
+	}
+	checkList(ve, "audience.channels", a.Channels, nil, "")
 }
 
 // checkList refuses blank entries and, when known is given, unknown ones.

@@ -24,3 +24,15 @@ func Personalize(text, name string) string {
 	}
 	return strings.ReplaceAll(text, NamePlaceholder, tghtml.Escape(strings.TrimSpace(name)))
 }
+
+// PersonalizeFor is Personalize for a channel's markup: the name is
+// HTML-escaped for HTML and put in as is for plain text.
+func PersonalizeFor(text, name string, m Markup) string {
+	if m != MarkupPlain {
+		return Personalize(text, name)
+	}
+	if !strings.Contains(text, NamePlaceholder) {
+		return text
+	}
+	return strings.ReplaceAll(text, NamePlaceholder, strings.TrimSpace(name))
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -212,74 +211,6 @@ func (s *Store) changeDraft(ctx context.Context, id int64, actor Actor, action s
 		return audit(ctx, tx, actor, action, "broadcast", id, before, after)
 	})
 	return after, err
-}
-
-// CountAudience counts who a broadcast with this audience would reach now,
-// with the same filter the engine freezes (store/audience.go). The place
-// filters are resolved to locality ids first, so the COUNT itself is a
-// bitmap scan of the partial index subscribers_audience_idx (a ward of a
-// million-subscriber city counts in milliseconds) rather than a scan
-// joined against a subquery the planner cannot size.
-func (s *Store) CountAudience(ctx context.Context, a messages.Audience, agencyID *int64) (int, error) {
-	locs, err := s.audienceLocalities(ctx, a)
-	if err != nil {
-		return 0, err
-	}
-	if locs != nil && len(locs) == 0 {
-		return 0, nil // place filters that match no unit reach nobody
-	}
-	var n int
-	err = s.db.GetContext(ctx, &n, `
-		SELECT count(*) FROM subscribers s
-		WHERE s.status = 'active' AND s.channel = 'telegram'
-		  AND (cardinality($1::text[]) = 0 OR s.channel = ANY($1))
-		  AND (cardinality($2::text[]) = 0 OR s.locale = ANY($2))
-		  AND ($3::bigint[] IS NULL OR s.locality_id = ANY($3))
-		  AND (cardinality($4::text[]) = 0 OR EXISTS (
-		        SELECT 1 FROM agency_members m JOIN agencies g ON g.id = m.agency_id
-		        WHERE m.subscriber_id = s.id AND g.code = ANY($4)))
-		  AND ($5::bigint IS NULL OR EXISTS (
-		        SELECT 1 FROM agency_members m WHERE m.subscriber_id = s.id AND m.agency_id = $5))`,
-		stringArray(a.Channels), stringArray(a.Languages), nullableIDs(locs), stringArray(a.Agencies), agencyID)
-	if err != nil {
-		return 0, fmt.Errorf("count audience: %w", translate(err))
-	}
-	return n, nil
-}
-
-// audienceLocalities resolves the localities and former-district filters
-// (as the freeze reads them) to the locality ids both allow; nil = no place filter.
-func (s *Store) audienceLocalities(ctx context.Context, a messages.Audience) ([]int64, error) {
-	var sets [][]int64
-	if len(a.Localities) > 0 {
-		var ids []int64
-		if err := s.db.SelectContext(ctx, &ids, `SELECT l.id FROM localities l LEFT JOIN localities p ON p.id = l.parent_id
-			WHERE l.code = ANY($1) OR p.code = ANY($1)`, pq.Array(a.Localities)); err != nil {
-			return nil, fmt.Errorf("audience localities: %w", translate(err))
-		}
-		sets = append(sets, ids)
-	}
-	if len(a.FormerDistricts) > 0 {
-		var ids []int64
-		if err := s.db.SelectContext(ctx, &ids, `SELECT DISTINCT lf.locality_id FROM locality_former_units lf
-			JOIN former_units f ON f.id = lf.former_unit_id LEFT JOIN former_units d ON d.id = f.district_id
-			WHERE f.code = ANY($1) OR d.code = ANY($1)`, pq.Array(a.FormerDistricts)); err != nil {
-			return nil, fmt.Errorf("audience former districts: %w", translate(err))
-		}
-		sets = append(sets, ids)
-	}
-	if len(sets) == 0 {
-		return nil, nil
-	}
-	out := append([]int64{}, sets[0]...)
-	for _, set := range sets[1:] {
-		keep := map[int64]bool{}
-		for _, id := range set {
-			keep[id] = true
-		}
-		out = slices.DeleteFunc(out, func(id int64) bool { return !keep[id] })
-	}
-	return out, nil
 }
 
 // AgencyIDsByCode resolves agency codes; unknown codes are left out.

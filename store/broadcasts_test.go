@@ -45,7 +45,7 @@ func TestFreezeAudienceFilters(t *testing.T) {
 	sub("dddd", "unsubscribed", "vi", l1)
 	sub("eeeee", "blocked", "vi", l1)
 	sub("ffffff", "new", "vi", l1)
-	id(`INSERT INTO subscribers (channel, external_id, locale, locality_id, status, consent_at)
+	z := id(`INSERT INTO subscribers (channel, external_id, locale, locality_id, status, consent_at)
 		VALUES ('zalo', 'z1', 'vi', $1, 'active', now()) RETURNING id`, l1)
 	id(`INSERT INTO agency_members (agency_id, subscriber_id, via) SELECT id, $1, 'staff' FROM agencies
 		WHERE code = 'ubnd-tp-ha-noi' RETURNING agency_id`, c)
@@ -55,15 +55,16 @@ func TestFreezeAudienceFilters(t *testing.T) {
 		aud  messages.Audience
 		want []int64
 	}{
-		{"everyone", messages.Audience{}, []int64{a, b, c}},
-		{"ward", messages.Audience{Localities: []string{"phuong-hoan-kiem"}}, []int64{a}},
-		{"city includes its wards", messages.Audience{Localities: []string{"ha-noi"}}, []int64{a, b, c}},
+		{"everyone", messages.Audience{}, []int64{a, b, c, z}},
+		{"ward", messages.Audience{Localities: []string{"phuong-hoan-kiem"}}, []int64{a, z}},
+		{"city includes its wards", messages.Audience{Localities: []string{"ha-noi"}}, []int64{a, b, c, z}},
 		{"former district", messages.Audience{FormerDistricts: []string{"huyen-ba-vi"}}, []int64{c}},
 		{"agency", messages.Audience{Agencies: []string{"ubnd-tp-ha-noi"}}, []int64{c}},
 		{"language", messages.Audience{Languages: []string{"en"}}, []int64{b}},
 		{"lists combine with AND", messages.Audience{Localities: []string{"phuong-hoan-kiem", "phuong-cua-nam"},
 			Languages: []string{"en"}}, []int64{b}},
 		{"telegram channel", messages.Audience{Channels: []string{"telegram"}}, []int64{a, b, c}},
+		{"zalo channel", messages.Audience{Channels: []string{"zalo"}}, []int64{z}},
 		{"unknown code reaches no one", messages.Audience{Localities: []string{"no-such-ward"}}, nil},
 	}
 	for i, tc := range cases {
@@ -135,7 +136,7 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	c1, err := st.ClaimDeliveries(ctx, run, 0, 4)
-	if err != nil || len(c1) != 4 || c1[0].SubscriberID != first || c1[0].ChatID == 0 {
+	if err != nil || len(c1) != 4 || c1[0].SubscriberID != first || c1[0].To == "" {
 		t.Fatalf("claim %+v %v", c1, err)
 	}
 	c2, _ := st.ClaimDeliveries(ctx, run, 0, 100)

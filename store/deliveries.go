@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"time"
 
@@ -25,15 +26,23 @@ const (
 
 // Claimed is a delivery a sender now owns, with what it needs to send.
 // Status is the subscriber's status now (it may have unsubscribed since the
-// freeze), "gone" if the subscriber was deleted.
+// freeze), "gone" if the subscriber was deleted. To is where the channel
+// sends: the chat id as text where the channel keeps one apart from the
+// resident's id (Telegram: it changes when a group migrates), else the
+// external id; "" if the subscriber is gone.
 type Claimed struct {
 	SubscriberID int64  `db:"subscriber_id"`
-	ChatID       int64  `db:"chat_id"`
+	Channel      string `db:"channel"`
+	To           string `db:"address"`
 	Locale       string `db:"locale"`
 	FirstName    string `db:"first_name"`
 	Status       string `db:"status"`
 	Attempts     int    `db:"attempts"`
 }
+
+// claimedCols are what a claim reads from the subscriber row.
+const claimedCols = `coalesce(s.chat_id::text, s.external_id, '') AS address,
+			coalesce(s.locale, 'vi') AS locale, coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status`
 
 // ClaimDeliveries moves up to limit pending rows of a batch to 'sending' in
 // one conditional update and returns them joined with their subscriber. Row
@@ -53,10 +62,9 @@ func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit i
 		), u AS (
 			UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = now()
 			FROM c WHERE d.run_id = $1 AND d.subscriber_id = c.subscriber_id
-			RETURNING d.subscriber_id, d.attempts
+			RETURNING d.subscriber_id, d.channel, d.attempts
 		)
-		SELECT u.subscriber_id, u.attempts, coalesce(s.chat_id, 0) AS chat_id, coalesce(s.locale, 'vi') AS locale,
-			coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status
+		SELECT u.subscriber_id, u.channel, u.attempts, `+claimedCols+`
 		FROM u LEFT JOIN subscribers s ON s.id = u.subscriber_id
 		ORDER BY u.subscriber_id`, runID, batch, limit)
 	if err != nil {
@@ -123,19 +131,32 @@ func (s *Store) RecordResults(ctx context.Context, runID int64, rs []Result) err
 	})
 }
 
-// UpdateChatID follows a group that migrated to a supergroup.
-func (s *Store) UpdateChatID(ctx context.Context, subscriberID, chatID int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE subscribers SET chat_id = $2, updated_at = now() WHERE id = $1`, subscriberID, chatID)
+// MoveRecipient follows a recipient to its new address (a channel's
+// "migrated" outcome; today Telegram's group that became a supergroup,
+// whose new chat id is to).
+func (s *Store) MoveRecipient(ctx context.Context, subscriberID int64, to string) error {
+	chatID, err := strconv.ParseInt(to, 10, 64)
 	if err != nil {
-		return fmt.Errorf("update chat id of subscriber %d: %w", subscriberID, translate(err))
+		return fmt.Errorf("%w: subscriber %d moved to %q, not a chat id", ErrInvalid, subscriberID, to)
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE subscribers SET chat_id = $2, updated_at = now()
+		WHERE id = $1 AND chat_id IS NOT NULL`, subscriberID, chatID)
+	if err != nil {
+		return fmt.Errorf("move subscriber %d: %w", subscriberID, translate(err))
 	}
 	return nil
 }
 
+// BatchRef is one batch of a run and the channel its recipients are on.
+type BatchRef struct {
+	Batch   int    `db:"batch"`
+	Channel string `db:"channel"`
+}
+
 // PendingBatches lists the batches of a run that still have pending rows.
-func (s *Store) PendingBatches(ctx context.Context, runID int64) ([]int, error) {
-	var out []int
-	err := s.db.SelectContext(ctx, &out, `SELECT DISTINCT batch FROM deliveries
+func (s *Store) PendingBatches(ctx context.Context, runID int64) ([]BatchRef, error) {
+	var out []BatchRef
+	err := s.db.SelectContext(ctx, &out, `SELECT DISTINCT batch, channel FROM deliveries
 		WHERE run_id = $1 AND status = 'pending' ORDER BY batch`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("pending batches of run %d: %w", runID, translate(err))
@@ -165,11 +186,13 @@ type ReasonCount struct {
 	N      int    `db:"n"`
 }
 
-// Progress is a run's delivery counts, readable at any time.
+// Progress is a run's delivery counts, readable at any time, in total and
+// per channel.
 type Progress struct {
-	Run      Run
-	ByStatus map[string]int
-	Reasons  []ReasonCount
+	Run       Run
+	ByStatus  map[string]int
+	Reasons   []ReasonCount
+	ByChannel map[string]map[string]int // channel → status → count
 }
 
 // Done is how many deliveries reached a final state.
@@ -183,23 +206,47 @@ func (s *Store) RunProgress(ctx context.Context, runID int64) (Progress, error) 
 	if err != nil {
 		return Progress{}, err
 	}
-	p := Progress{Run: r, ByStatus: map[string]int{}}
-	if err := s.db.SelectContext(ctx, &p.Reasons, `SELECT status, reason, count(*) AS n FROM deliveries
-		WHERE run_id = $1 GROUP BY status, reason ORDER BY status, n DESC`, runID); err != nil {
+	p := Progress{Run: r, ByStatus: map[string]int{}, ByChannel: map[string]map[string]int{}}
+	var rows []struct {
+		Channel string `db:"channel"`
+		ReasonCount
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT channel, status, reason, count(*) AS n FROM deliveries
+		WHERE run_id = $1 GROUP BY channel, status, reason`, runID); err != nil {
 		return p, fmt.Errorf("progress of run %d: %w", runID, translate(err))
 	}
-	for _, rc := range p.Reasons {
+	reasons := map[[2]string]int{}
+	for _, rc := range rows {
 		p.ByStatus[rc.Status] += rc.N
+		if p.ByChannel[rc.Channel] == nil {
+			p.ByChannel[rc.Channel] = map[string]int{}
+		}
+		p.ByChannel[rc.Channel][rc.Status] += rc.N
+		reasons[[2]string{rc.Status, rc.Reason}] += rc.N
 	}
+	for k, n := range reasons {
+		p.Reasons = append(p.Reasons, ReasonCount{Status: k[0], Reason: k[1], N: n})
+	}
+	sort.Slice(p.Reasons, func(i, j int) bool {
+		a, b := p.Reasons[i], p.Reasons[j]
+		if a.Status != b.Status {
+			return a.Status < b.Status
+		}
+		if a.N != b.N {
+			return a.N > b.N
+		}
+		return a.Reason < b.Reason
+	})
 	return p, nil
 }
 
-// WriteReportCSV streams one line per delivery. lib/pq reads result rows
+// WriteReportCSV streams one line per delivery, with its channel. lib/pq reads result rows
 // off the connection as they are scanned, so a million-row report never sits
 // in memory.
 func (s *Store) WriteReportCSV(ctx context.Context, runID int64, w io.Writer) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT d.subscriber_id, coalesce(l.code, ''), coalesce(s.locale, ''),
-			d.status, d.reason, d.attempts, coalesce(to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+			d.status, d.reason, d.attempts, coalesce(to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
+			d.channel
 		FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id LEFT JOIN localities l ON l.id = s.locality_id
 		WHERE d.run_id = $1 ORDER BY d.subscriber_id`, runID)
 	if err != nil {
@@ -207,17 +254,17 @@ func (s *Store) WriteReportCSV(ctx context.Context, runID int64, w io.Writer) er
 	}
 	defer rows.Close()
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"subscriber_id", "locality", "locale", "status", "reason", "attempts", "updated_at"}); err != nil {
+	if err := cw.Write([]string{"subscriber_id", "locality", "locale", "status", "reason", "attempts", "updated_at", "channel"}); err != nil {
 		return err
 	}
 	var id int64
-	var loc, locale, status, reason, at string
+	var loc, locale, status, reason, at, channel string
 	var attempts int
 	for rows.Next() {
-		if err := rows.Scan(&id, &loc, &locale, &status, &reason, &attempts, &at); err != nil {
+		if err := rows.Scan(&id, &loc, &locale, &status, &reason, &attempts, &at, &channel); err != nil {
 			return err
 		}
-		if err := cw.Write([]string{strconv.FormatInt(id, 10), loc, locale, status, reason, strconv.Itoa(attempts), at}); err != nil {
+		if err := cw.Write([]string{strconv.FormatInt(id, 10), loc, locale, status, reason, strconv.Itoa(attempts), at, channel}); err != nil {
 			return err
 		}
 	}
@@ -237,10 +284,9 @@ func (s *Store) ClaimDelivery(ctx context.Context, runID, subscriberID int64) (C
 			UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = now()
 			WHERE run_id = $1 AND subscriber_id = $2
 			  AND status NOT IN ('sending', 'sent', 'failed', 'blocked', 'skipped', 'unknown') -- = 'pending', by the primary key
-			RETURNING subscriber_id, attempts
+			RETURNING subscriber_id, channel, attempts
 		)
-		SELECT u.subscriber_id, u.attempts, coalesce(s.chat_id, 0) AS chat_id, coalesce(s.locale, 'vi') AS locale,
-			coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status
+		SELECT u.subscriber_id, u.channel, u.attempts, `+claimedCols+`
 		FROM u LEFT JOIN subscribers s ON s.id = u.subscriber_id`, runID, subscriberID)
 	if err != nil || len(out) == 0 {
 		return Claimed{}, false, translate(err)

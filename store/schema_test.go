@@ -26,7 +26,7 @@ func TestSchemaRejectsInvalidRows(t *testing.T) {
 	mustExec(t, db, `INSERT INTO staff (name, role) VALUES ('Lan', 'editor')`)
 	bad := map[string]string{
 		"duplicate subscriber":        `INSERT INTO subscribers (channel, external_id, chat_id) VALUES ('telegram', '100', 100)`,
-		"unknown channel":             `INSERT INTO subscribers (channel, external_id, chat_id) VALUES ('sms', '1', 1)`,
+		"malformed channel":           `INSERT INTO subscribers (channel, external_id, chat_id) VALUES ('Tele gram', '1', 1)`,
 		"unknown status":              `INSERT INTO subscribers (channel, external_id, chat_id, status) VALUES ('telegram', '2', 2, 'gone')`,
 		"active without consent":      `INSERT INTO subscribers (channel, external_id, chat_id, status) VALUES ('telegram', '3', 3, 'active')`,
 		"unknown locale":              `INSERT INTO subscribers (channel, external_id, chat_id, locale) VALUES ('telegram', '4', 4, 'fr')`,

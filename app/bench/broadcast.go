@@ -24,6 +24,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/jobs"
 	"github.com/loa-vn/loa/messages"
@@ -158,12 +159,12 @@ func (b *bencher) logf(format string, args ...any) {
 
 // engine makes an engine on the scratch world sending to apiURL.
 func (b *bencher) engine(apiURL, token string, rate int, cfg jobs.Config) (*jobs.Engine, error) {
-	sender, err := jobs.NewTelegramSender(token, apiURL, false)
+	sender, err := telegram.NewSender(token, apiURL, false)
 	if err != nil {
 		return nil, err
 	}
-	return jobs.NewEngine(b.st, b.rdb, jobs.AsynqRedisOpt(b.ropt), sender, jobs.NewLimiter(b.rdb, rate, nil), nil,
-		slog.New(slog.NewTextHandler(io.Discard, nil)), cfg), nil
+	return jobs.NewEngine(b.st, b.rdb, jobs.AsynqRedisOpt(b.ropt), nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), cfg).AddChannel(sender, rate), nil
 }
 
 func (b *bencher) server(e *jobs.Engine, concurrency int) (*asynq.Server, error) {
@@ -172,6 +173,7 @@ func (b *bencher) server(e *jobs.Engine, concurrency int) (*asynq.Server, error)
 	srv := asynq.NewServer(jobs.AsynqRedisOpt(b.ropt), cfg)
 	mux := asynq.NewServeMux()
 	e.Register(mux)
+	e.RegisterNaive(mux) // the baseline, on the benchmark's own worker only
 	return srv, srv.Start(mux)
 }
 
@@ -428,12 +430,12 @@ func benchChild(ctx context.Context, a Env, o Options) error {
 	ropt := &redis.Options{Addr: redisAddr, PoolSize: 64}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()
-	sender, err := jobs.NewTelegramSender(tgfake.DefaultToken, tgURL, false)
+	sender, err := telegram.NewSender(tgfake.DefaultToken, tgURL, false)
 	if err != nil {
 		return err
 	}
-	e := jobs.NewEngine(st, rdb, jobs.AsynqRedisOpt(ropt), sender, jobs.NewLimiter(rdb, 0, nil), nil,
-		slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Config{BatchSize: 500, ClaimSize: 50})
+	e := jobs.NewEngine(st, rdb, jobs.AsynqRedisOpt(ropt), nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), jobs.Config{BatchSize: 500, ClaimSize: 50}).AddChannel(sender, 0)
 	defer e.Close()
 	cfg := jobs.ServerConfig(o.Concurrency, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	cfg.LogLevel = asynq.ErrorLevel

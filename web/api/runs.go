@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/loa-vn/loa/jobs"
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
@@ -194,7 +194,7 @@ func (s *Server) testBroadcast(w http.ResponseWriter, r *http.Request, c *call) 
 		return err
 	}
 	for _, p := range parts {
-		if out := s.d.Sender.Send(ctx(r), *c.Staff.TelegramUserID, p); out.Kind != jobs.Sent {
+		if out := s.d.Sender.Send(ctx(r), strconv.FormatInt(*c.Staff.TelegramUserID, 10), p); out.Kind != channel.Sent {
 			return &Error{Status: http.StatusBadGateway, Code: "send_failed", Message: "Telegram refused the test: " + out.Kind.String() + " " + out.Reason}
 		}
 	}

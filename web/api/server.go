@@ -18,7 +18,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/loa-vn/loa/jobs"
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -34,7 +34,7 @@ type Deps struct {
 	Timezone      *time.Location
 	Log           *slog.Logger
 	// Sender sends test messages to a staff member's own chat; nil = 503.
-	Sender jobs.Sender
+	Sender channel.Sender
 	// Runs pauses, resumes and cancels runs (a *jobs.Engine); nil = store only.
 	Runs RunControl
 	Now  func() time.Time

@@ -2,10 +2,11 @@ package api_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 
-	"github.com/loa-vn/loa/jobs"
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 	"github.com/loa-vn/loa/web/api"
@@ -16,11 +17,12 @@ type fakeSender struct {
 	sent map[int64][]messages.Part
 }
 
-func (f *fakeSender) Send(_ context.Context, chatID int64, p messages.Part) jobs.Outcome {
+func (f *fakeSender) Send(_ context.Context, to string, p messages.Part) channel.Outcome {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	chatID, _ := strconv.ParseInt(to, 10, 64)
 	f.sent[chatID] = append(f.sent[chatID], p)
-	return jobs.Outcome{Kind: jobs.Sent}
+	return channel.Outcome{Kind: channel.Sent}
 }
 
 func TestTestSendGoesToOwnLinkedChat(t *testing.T) {

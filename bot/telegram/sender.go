@@ -1,4 +1,4 @@
-package jobs
+package telegram
 
 import (
 	"bytes"
@@ -10,26 +10,31 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/messages"
 )
 
-// TelegramSender sends broadcast parts through the Bot API. The resident bot
-// uses go-telegram/bot; this hot path talks JSON to sendMessage/sendPhoto
-// itself, because go-telegram/bot builds a multipart form for every call and
-// decodes the whole Message answered: measured, that was most of the CPU a
-// send cost (jobs.BenchmarkSendRun, see the commit that made this change).
-type TelegramSender struct {
+// Sender is Telegram as a broadcast channel (channel.Channel): Telegram's
+// limits, messages.Render, and a Bot API client for sendMessage and
+// sendPhoto. The resident bot uses go-telegram/bot; this hot path talks
+// JSON itself, because go-telegram/bot builds a multipart form for every
+// call and decodes the whole Message answered: measured, that was most of
+// the CPU a send cost (jobs.BenchmarkSendRun, commit a0db1fc).
+type Sender struct {
 	c    *http.Client
-	base string // <api>/bot<token>/
+	base string // <api>/bot<token>/ — never in a reason or a log
 	paid bool
 }
 
-// NewTelegramSender makes a sender for token at apiURL ("" = api.telegram.org).
+var _ channel.Channel = (*Sender)(nil)
+
+// NewSender makes the channel for token at apiURL ("" = api.telegram.org).
 // With paid, every send carries allow_paid_broadcast (up to 1000 msg/s, billed in Stars).
-func NewTelegramSender(token, apiURL string, paid bool) (*TelegramSender, error) {
+func NewSender(token, apiURL string, paid bool) (*Sender, error) {
 	if token == "" {
 		return nil, errors.New("telegram sender: no bot token")
 	}
@@ -49,13 +54,25 @@ func NewTelegramSender(token, apiURL string, paid bool) (*TelegramSender, error)
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 5 * time.Second,
 	}
-	return &TelegramSender{c: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+	return &Sender{c: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", paid: paid}, nil
 }
 
-// request is the JSON body of sendMessage and sendPhoto (Telegram ignores
-// the fields a method does not take, and omitempty drops them anyway).
-type request struct {
+// Name is "telegram", the subscribers.channel value of Telegram residents.
+func (t *Sender) Name() string { return messages.TelegramLimits.Channel }
+
+// Limits are the Bot API's: 4096 characters per message and 1024 per
+// caption (UTF-16, after entities), URL buttons, HTML.
+func (t *Sender) Limits() channel.Limits { return messages.TelegramLimits }
+
+// Render is messages.Render: the author's Telegram HTML, split if allowed.
+func (t *Sender) Render(v messages.Variant, split bool) ([]channel.Part, error) {
+	return messages.Render(v, split)
+}
+
+// sendRequest is the JSON body of sendMessage and sendPhoto (Telegram
+// ignores the fields a method does not take, and omitempty drops them anyway).
+type sendRequest struct {
 	ChatID             int64           `json:"chat_id"`
 	Text               string          `json:"text,omitempty"`
 	Photo              string          `json:"photo,omitempty"`
@@ -79,8 +96,8 @@ type urlButton struct {
 	URL  string `json:"url"`
 }
 
-// apiError is what the Bot API answers when ok is false.
-type apiError struct {
+// sendError is what the Bot API answers when ok is false.
+type sendError struct {
 	OK          bool   `json:"ok"`
 	ErrorCode   int    `json:"error_code"`
 	Description string `json:"description"`
@@ -90,35 +107,39 @@ type apiError struct {
 	} `json:"parameters"`
 }
 
-// Send sends one part: a photo with caption or an HTML text message, with
-// the link button if the part has one.
-func (t *TelegramSender) Send(ctx context.Context, chatID int64, p messages.Part) Outcome {
+// Send sends one part to a chat id (as text): a photo with caption or an
+// HTML text message, with the link button if the part has one.
+func (t *Sender) Send(ctx context.Context, to string, p channel.Part) channel.Outcome {
+	chatID, err := strconv.ParseInt(to, 10, 64)
+	if err != nil || chatID == 0 {
+		return channel.Outcome{Kind: channel.Failed, Reason: "not a Telegram chat id"}
+	}
 	method, body, err := t.encode(chatID, p)
 	if err != nil {
-		return Outcome{Kind: Failed, Reason: "encode: " + err.Error()}
+		return channel.Outcome{Kind: channel.Failed, Reason: "encode: " + err.Error()}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+method, bytes.NewReader(body))
 	if err != nil {
-		return Outcome{Kind: Failed, Reason: "request: " + redactURL(err)}
+		return channel.Outcome{Kind: channel.Failed, Reason: "request: " + redactURL(err)}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := t.c.Do(req)
 	if err != nil {
 		if ctx.Err() != nil { // the request may have been on the wire when the context ended
-			return Outcome{Kind: Unknown, Reason: "interrupted: " + ctx.Err().Error()}
+			return channel.Outcome{Kind: channel.Unknown, Reason: "interrupted: " + ctx.Err().Error()}
 		}
-		return Outcome{Kind: Transient, Reason: "network: " + redactURL(err)}
+		return channel.Outcome{Kind: channel.Transient, Reason: "network: " + redactURL(err)}
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
-		return Outcome{Kind: Transient, Reason: "reading the answer: " + redactURL(err)}
+		return channel.Outcome{Kind: channel.Transient, Reason: "reading the answer: " + redactURL(err)}
 	}
-	return classify(resp.StatusCode, answer)
+	return classifySend(resp.StatusCode, answer)
 }
 
-func (t *TelegramSender) encode(chatID int64, p messages.Part) (string, []byte, error) {
-	r := request{ChatID: chatID, ParseMode: "HTML", AllowPaidBroadcast: t.paid}
+func (t *Sender) encode(chatID int64, p channel.Part) (string, []byte, error) {
+	r := sendRequest{ChatID: chatID, ParseMode: "HTML", AllowPaidBroadcast: t.paid}
 	if p.ButtonText != "" && p.ButtonURL != "" {
 		r.ReplyMarkup = &inlineKeyboard{InlineKeyboard: [][]urlButton{{{Text: p.ButtonText, URL: p.ButtonURL}}}}
 	}
@@ -132,18 +153,18 @@ func (t *TelegramSender) encode(chatID int64, p messages.Part) (string, []byte, 
 	return method, body, err
 }
 
-// classify maps the Bot API's answer onto an outcome. Telegram says its
-// error codes may change, so the description is read too (telegram.md).
-func classify(status int, answer []byte) Outcome {
+// classifySend maps the Bot API's answer onto an outcome. Telegram says
+// its error codes may change, so the description is read too (telegram.md).
+func classifySend(status int, answer []byte) channel.Outcome {
 	if status == http.StatusOK && bytes.HasPrefix(answer, []byte(`{"ok":true`)) {
-		return Outcome{Kind: Sent}
+		return channel.Outcome{Kind: channel.Sent}
 	}
-	var e apiError
+	var e sendError
 	if err := json.Unmarshal(answer, &e); err != nil || e.OK {
 		if status == http.StatusOK {
-			return Outcome{Kind: Sent}
+			return channel.Outcome{Kind: channel.Sent}
 		}
-		return Outcome{Kind: Transient, Reason: fmt.Sprintf("HTTP %d without a Bot API answer", status)}
+		return channel.Outcome{Kind: channel.Transient, Reason: fmt.Sprintf("HTTP %d without a Bot API answer", status)}
 	}
 	if e.ErrorCode == 0 {
 		e.ErrorCode = status
@@ -151,18 +172,18 @@ func classify(status int, answer []byte) Outcome {
 	desc := strings.ToLower(e.Description)
 	switch {
 	case e.ErrorCode == http.StatusTooManyRequests:
-		return Outcome{Kind: RateLimited, RetryAfter: time.Duration(max(e.Parameters.RetryAfter, 1)) * time.Second, Reason: "429"}
+		return channel.Outcome{Kind: channel.RateLimited, RetryAfter: time.Duration(max(e.Parameters.RetryAfter, 1)) * time.Second, Reason: "429"}
 	case e.Parameters.MigrateToChatID != 0:
-		return Outcome{Kind: Migrated, MigrateTo: e.Parameters.MigrateToChatID, Reason: "migrated"}
+		return channel.Outcome{Kind: channel.Migrated, MigrateTo: strconv.FormatInt(e.Parameters.MigrateToChatID, 10), Reason: "migrated"}
 	case e.ErrorCode == http.StatusForbidden:
-		return Outcome{Kind: Blocked, Reason: forbiddenReason(desc)}
+		return channel.Outcome{Kind: channel.Blocked, Reason: forbiddenReason(desc)}
 	case e.ErrorCode == http.StatusBadRequest && strings.Contains(desc, "chat not found"):
-		return Outcome{Kind: Blocked, Reason: "chat not found"}
+		return channel.Outcome{Kind: channel.Blocked, Reason: "chat not found"}
 	case e.ErrorCode == http.StatusBadRequest:
-		return Outcome{Kind: Failed, Reason: trimReason(e.Description)}
+		return channel.Outcome{Kind: channel.Failed, Reason: trimReason(e.Description)}
 	}
 	// 5xx, 401 (a token being rotated), anything new: retried with backoff
-	return Outcome{Kind: Transient, Reason: trimReason(fmt.Sprintf("%d %s", e.ErrorCode, e.Description))}
+	return channel.Outcome{Kind: channel.Transient, Reason: trimReason(fmt.Sprintf("%d %s", e.ErrorCode, e.Description))}
 }
 
 // redactURL drops the request URL from a client error: it holds the bot
