@@ -14,9 +14,11 @@ func TestDevSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Evaluate(e, cases)
-	// Floors a little under what the dev set measured when it was last tuned
-	// on (88.6/97.1/93.3/100%): a change that loses them lost generality.
-	floor := map[string]float64{KindAccented: 0.85, KindPlain: 0.90, KindEnglish: 0.85, KindOOS: 0.90}
+	// Floors a little under what the dev set measured, scored on the first
+	// action (a "did you mean" is wrong), when it was last tuned on
+	// (86.2/97.0/90.3/100/100/100%): a change that loses them lost generality.
+	floor := map[string]float64{KindAccented: 0.82, KindPlain: 0.93, KindEnglish: 0.85, KindOOS: 0.95,
+		KindSmalltalk: 0.90, KindLocality: 0.80}
 	for _, k := range Kinds {
 		t.Logf("dev %-8s %5.1f%% (%d/%d)", k, 100*r.Accuracy(k), r.Correct[k], r.Total[k])
 		if r.Accuracy(k) < floor[k] {
@@ -55,7 +57,7 @@ func TestDevDistinct(t *testing.T) {
 		if src, ok := seen[Fold(c.Q)]; ok {
 			t.Errorf("dev question %q repeats a phrasing of %s", c.Q, src)
 		}
-		if c.Expect != "" && e.Entry(c.Lang, c.Expect) == nil {
+		if c.Row() != KindGap && isInScope(c.Kind) && e.Entry(c.Lang, c.Expect) == nil {
 			t.Errorf("dev case %q expects unknown id %q", c.Q, c.Expect)
 		}
 	}

@@ -1,5 +1,7 @@
 package faq
 
+import "strings"
+
 // Decision thresholds on the blended score (0..1, see search.go) and on its
 // margin over the runner-up. Calibrated per language on faq/eval.yaml: the
 // Vietnamese score also charges word pairs the KB never uses (see
@@ -8,7 +10,7 @@ package faq
 type thresholds struct {
 	accept  float32 // at or above: answer outright, if the margin allows
 	sure    float32 // at or above: answer even when the runner-up is close
-	suggest float32 // at or above: offer "did you mean" suggestions
+	suggest float32 // suggestions listed with a close pair must reach it
 }
 
 var langThresholds = map[string]thresholds{
@@ -22,14 +24,45 @@ const (
 	maxRelated = 3
 )
 
-// Result is the engine's answer to one question.
+// Result is the engine's answer to one question. Action says what to do
+// first; the other fields fill in the details of that action.
 type Result struct {
-	Entry       *Entry   // set on a confident match
-	Score       float64  // confidence of the best candidate, 0..1
-	Fallback    bool     // out of scope: nothing close enough
-	Suggestions []*Entry // near match: top "did you mean" entries
-	Related     []*Entry // on a confident match: up to 3 related entries
-	Lang        string   // language of the answer (the question's language)
+	Action      Action
+	Entry       *Entry   // ActionAnswer: the entry that answers
+	Score       float64  // confidence of the best KB candidate, 0..1
+	Fallback    bool     // no entry and no suggestions: decline, smalltalk or locality
+	Suggestions []*Entry // ActionChoices: "did you mean" entries, best first
+	Related     []*Entry // ActionAnswer: up to 3 related entries
+	// Also holds entries that answer other questions asked in the same
+	// message ("…, với lại quên mật khẩu thì sao?"): offer them after Entry.
+	Also      []*Entry
+	Decline   string         // ActionDecline: one of the Decline* reasons
+	Province  string         // DeclineProvince: the province or city named
+	Smalltalk string         // ActionSmalltalk: one of the Smalltalk* kinds
+	Locality  *LocalityQuery // ActionLocality
+	Lang      string         // language of the answer (the question's language)
+}
+
+// TextKey is the bot text key (locales/active.*.toml) that renders a
+// decline or a smalltalk reply, or "" for the other actions. Decline texts
+// name what Loa can help with and the city's help line ({{.HelpLine}});
+// faq_decline_province also takes {{.Province}}.
+func (r Result) TextKey() string {
+	switch r.Action {
+	case ActionSmalltalk:
+		return "faq_smalltalk_" + r.Smalltalk
+	case ActionDecline:
+		switch r.Decline {
+		case DeclineProvince:
+			return "faq_decline_province"
+		case DeclineNoMatch:
+			return "fallback"
+		case DeclineRoleplay:
+			return "faq_decline_injection"
+		}
+		return "faq_decline_remit"
+	}
+	return ""
 }
 
 // Engine answers questions from the knowledge bases. It is immutable after
@@ -60,13 +93,81 @@ func NewEngine(kbs map[string]*KB) *Engine {
 }
 
 // Answer matches question and answers in the question's own language, which
-// may differ from lang (the user's interface language).
+// may differ from lang (the user's interface language). Before the KB
+// search it recognises role-play attempts, smalltalk, old-ward questions,
+// other provinces and other out-of-remit subjects; a message holding
+// several questions is answered by its first clear one, the others going
+// to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
 	folded := Fold(question)
 	lang = e.detect(lang, question, folded)
+	res := Result{Lang: lang, Fallback: true, Action: ActionDecline, Decline: DeclineNoMatch}
+	if folded == "" {
+		return res
+	}
+	padded := pad(folded)
+	if hasAny(padded, injectionPhrases) {
+		res.Decline = DeclineRoleplay
+		return res
+	}
+	if k := smalltalk(folded, padded); k != "" {
+		res.Action, res.Decline, res.Smalltalk = ActionSmalltalk, "", k
+		return res
+	}
+	pl := placeTables()
+	prov := pl.otherProvince(padded)
+	if q := locality(folded, padded, pl); q != nil && (prov == "" || len(q.Places) > 0) {
+		res.Action, res.Decline, res.Locality = ActionLocality, "", q
+		return res
+	}
+	if prov != "" && !mentionsHanoi(padded) {
+		res.Decline, res.Province = DeclineProvince, prov
+		return res
+	}
+	if r := remitDecline(padded); r != "" {
+		res.Decline = r
+		return res
+	}
 	ix := e.idx[lang]
-	res := Result{Lang: lang, Fallback: true}
-	if ix == nil || folded == "" {
+	if ix == nil {
+		return res
+	}
+	whole := e.ask(ix, res, folded)
+	segs := segments(question)
+	if len(segs) < 2 {
+		return whole
+	}
+	// Several sentences or clauses: the first one answered clearly is the
+	// main question; the others, and the whole message's own answer, are
+	// offered after it.
+	var main *Result
+	var also []*Entry
+	for _, sg := range segs {
+		r := e.ask(ix, res, Fold(sg))
+		if r.Action != ActionAnswer {
+			continue
+		}
+		switch {
+		case main == nil:
+			rr := r
+			main = &rr
+		case r.Entry != main.Entry && !containsEntry(also, r.Entry) && len(also) < maxRelated:
+			also = append(also, r.Entry)
+		}
+	}
+	if main == nil {
+		return whole
+	}
+	if whole.Action == ActionAnswer && whole.Entry != main.Entry && !containsEntry(also, whole.Entry) && len(also) < maxRelated {
+		also = append(also, whole.Entry)
+	}
+	main.Also = also
+	return *main
+}
+
+// ask runs the KB search and the decision for one folded text.
+func (e *Engine) ask(ix *index, res Result, folded string) Result {
+	if folded == "" {
 		return res
 	}
 	sc := ix.pool.Get().(*scratch)
@@ -79,6 +180,88 @@ func (e *Engine) Answer(lang, question string) Result {
 	return ix.decide(res, top[:n])
 }
 
+func containsEntry(es []*Entry, e *Entry) bool {
+	for _, x := range es {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+func mentionsHanoi(padded string) bool { return hasAny(padded, hanoiWords) }
+
+// maxSegments bounds the extra searches a long message costs.
+const maxSegments = 4
+
+// segments splits a message into its sentences, and a long sentence into
+// its last clauses, where the question usually sits after the context
+// ("Chào bạn, mẹ mình 70 tuổi, ở một mình, muốn làm VNeID mức 2 thì…").
+// It returns nil for a message of one short sentence.
+func segments(q string) []string {
+	if !mayHoldSeveral(q) {
+		return nil
+	}
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if strings.Count(s, " ") >= 1 && len(out) < maxSegments {
+			out = append(out, s)
+		}
+	}
+	sentences := strings.FieldsFunc(q, func(r rune) bool {
+		return r == '?' || r == '!' || r == '.' || r == ';' || r == '\n' || r == '…'
+	})
+	for _, s := range sentences {
+		for _, c := range splitConnectors(s) {
+			clauses := strings.Split(c, ",")
+			if len(clauses) > 2 && strings.Count(c, " ") >= 10 {
+				add(strings.Join(clauses[len(clauses)-2:], ","))
+				add(clauses[len(clauses)-1])
+				continue
+			}
+			add(c)
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// mayHoldSeveral is a cheap, allocation-free test that q has two pieces
+// segments could split: a sentence mark before its end, a connector, or
+// a long comma-separated sentence.
+func mayHoldSeveral(q string) bool {
+	q = strings.TrimRight(q, " ?!.…;\n")
+	if strings.ContainsAny(q, "?!.;\n…") {
+		return true
+	}
+	if strings.Count(q, ",") >= 2 && strings.Count(q, " ") >= 10 {
+		return true
+	}
+	for _, c := range connectors {
+		if strings.Contains(q, c) || strings.Contains(q, strings.TrimSpace(c)) && strings.Contains(strings.ToLower(q), c) {
+			return true
+		}
+	}
+	return false
+}
+
+// connectors introduce a second question inside one sentence.
+var connectors = []string{" với lại ", " với cả ", ", còn ", " ngoài ra ", " thêm nữa ", " cho hỏi thêm ",
+	" và cho hỏi ", " tiện thể ", " nhân tiện ", " and also ", ", also ", " also, ", " plus ", " btw "}
+
+func splitConnectors(s string) []string {
+	low := strings.ToLower(s)
+	for _, c := range connectors {
+		if i := strings.Index(low, c); i > 0 {
+			return append([]string{s[:i]}, splitConnectors(s[i+len(c):])...)
+		}
+	}
+	return []string{s}
+}
+
 func (ix *index) decide(res Result, top []hit) Result {
 	th, ok := langThresholds[ix.lang]
 	if !ok {
@@ -86,17 +269,23 @@ func (ix *index) decide(res Result, top []hit) Result {
 	}
 	best := top[0]
 	res.Score = float64(best.score)
-	clearLead := len(top) == 1 || best.score-top[1].score >= minMargin
-	if best.score >= th.sure || best.score >= th.accept && clearLead {
-		res.Fallback = false
+	margin := float32(1)
+	if len(top) > 1 {
+		margin = best.score - top[1].score
+	}
+	if best.score >= th.sure || best.score >= th.accept && margin >= minMargin {
+		res.Action, res.Decline, res.Fallback = ActionAnswer, "", false
 		res.Entry = ix.entries[best.doc]
 		res.Related = ix.related(res.Entry)
 		return res
 	}
-	if best.score < th.suggest {
+	// Under the accept line nothing is asserted and nothing suggested: a
+	// resident is better served by the topics and the help line than by a
+	// list of guesses. Choices are for two strong candidates truly close.
+	if best.score < th.accept {
 		return res
 	}
-	res.Fallback = false
+	res.Action, res.Decline, res.Fallback = ActionChoices, "", false
 	for _, h := range top[:min(len(top), maxSuggest)] {
 		if h.score >= th.suggest {
 			res.Suggestions = append(res.Suggestions, ix.entries[h.doc])

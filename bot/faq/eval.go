@@ -3,22 +3,47 @@ package faq
 import (
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// Evaluation kinds, as written in faq/eval.yaml.
+// Evaluation kinds, as written in faq/eval.yaml, dev.yaml and heldout.yaml.
 const (
-	KindAccented = "accented" // Vietnamese with diacritics
-	KindPlain    = "plain"    // Vietnamese without diacritics, abbreviated or misspelt
-	KindEnglish  = "english"
-	KindOOS      = "oos" // out of scope: the engine should decline
+	KindAccented  = "accented" // Vietnamese with diacritics
+	KindPlain     = "plain"    // Vietnamese without diacritics, abbreviated or misspelt
+	KindEnglish   = "english"
+	KindOOS       = "oos"       // out of scope: expect "", the engine should decline
+	KindSmalltalk = "smalltalk" // expect smalltalk:greeting|thanks|about
+	KindLocality  = "locality"  // expect locality:<former unit code or name>
+	// KindGap is not written in the files: an in-scope case whose expect is
+	// "gap:<topic>" (no entry yet) is scored in this row instead of its kind.
+	KindGap = "gap"
 )
 
-// Kinds lists the evaluation kinds in report order.
-var Kinds = []string{KindAccented, KindPlain, KindEnglish, KindOOS}
+// Kinds lists the evaluation kinds in report order; KindGap is derived.
+var Kinds = []string{KindAccented, KindPlain, KindEnglish, KindOOS, KindSmalltalk, KindLocality}
 
-// EvalCase is one labelled question of the evaluation set.
+// InScope are the kinds whose expect is an entry id.
+var InScope = []string{KindAccented, KindPlain, KindEnglish}
+
+func isInScope(kind string) bool {
+	for _, k := range InScope {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// Expect prefixes.
+const (
+	ExpectSmalltalk = "smalltalk:"
+	ExpectLocality  = "locality:"
+	ExpectGap       = "gap:"
+)
+
+// EvalCase is one labelled question of an evaluation set.
 type EvalCase struct {
 	Q      string `yaml:"q"`
 	Lang   string `yaml:"lang"`
@@ -26,33 +51,54 @@ type EvalCase struct {
 	Expect string `yaml:"expect"`
 }
 
+// Row is the report row a case counts in: its kind, or KindGap.
+func (c EvalCase) Row() string {
+	if strings.HasPrefix(c.Expect, ExpectGap) {
+		return KindGap
+	}
+	return c.Kind
+}
+
 // EvalMiss records a case the engine got wrong.
 type EvalMiss struct {
 	Case  EvalCase
-	Got   string // entry id answered, "" if declined
+	Got   string // what the engine did first, in the Expect notation (see Got)
 	Score float64
 }
 
-// EvalReport holds per-kind results. For KindOOS, Correct counts declines.
+// EvalReport holds per-row results (rows are Kinds plus KindGap). For
+// KindOOS, Correct counts declines; OOSAnswered counts out-of-scope cases
+// given a confident entry, the worst failure.
 type EvalReport struct {
-	Total   map[string]int
-	Correct map[string]int
-	Misses  []EvalMiss
+	Total       map[string]int
+	Correct     map[string]int
+	OOSAnswered int
+	Misses      []EvalMiss
 }
 
-// Accuracy is the share of correct cases of kind, 0 if there are none.
-func (r EvalReport) Accuracy(kind string) float64 {
-	if r.Total[kind] == 0 {
+// Accuracy is the share of correct cases of row, 0 if there are none.
+func (r EvalReport) Accuracy(row string) float64 {
+	if r.Total[row] == 0 {
 		return 0
 	}
-	return float64(r.Correct[kind]) / float64(r.Total[kind])
+	return float64(r.Correct[row]) / float64(r.Total[row])
+}
+
+// InScopeAccuracy is the share of correct accented, plain and English cases
+// (gap cases excluded).
+func (r EvalReport) InScopeAccuracy() (correct, total int) {
+	for _, k := range InScope {
+		correct += r.Correct[k]
+		total += r.Total[k]
+	}
+	return correct, total
 }
 
 // LoadEval reads faq/eval.yaml.
 func LoadEval(fsys fs.FS) ([]EvalCase, error) { return LoadEvalFile(fsys, "faq/eval.yaml") }
 
-// LoadEvalFile reads a set of cases in eval.yaml's format (the held-out set
-// is faq/heldout.yaml).
+// LoadEvalFile reads a set of cases in eval.yaml's format (the development
+// set is faq/dev.yaml, the held-out set faq/heldout.yaml).
 func LoadEvalFile(fsys fs.FS, name string) ([]EvalCase, error) {
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
@@ -62,11 +108,13 @@ func LoadEvalFile(fsys fs.FS, name string) ([]EvalCase, error) {
 		Cases []EvalCase `yaml:"cases"`
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("faq: parse eval set: %w", err)
+		return nil, fmt.Errorf("faq: parse eval set %s: %w", name, err)
 	}
 	for i, c := range doc.Cases {
+		// The question is left out of the error: the held-out set must not
+		// be read by whoever tunes the engine.
 		if err := c.check(); err != nil {
-			return nil, fmt.Errorf("faq: eval case #%d %q: %w", i+1, c.Q, err)
+			return nil, fmt.Errorf("faq: %s case #%d: %w", name, i+1, err)
 		}
 	}
 	return doc.Cases, nil
@@ -78,36 +126,87 @@ func (c EvalCase) check() error {
 		return fmt.Errorf("empty question: %w", ErrInvalidKB)
 	case c.Lang != "vi" && c.Lang != "en":
 		return fmt.Errorf("unknown lang %q: %w", c.Lang, ErrInvalidKB)
-	case c.Kind == KindOOS && c.Expect != "":
-		return fmt.Errorf("out-of-scope case expects %q: %w", c.Expect, ErrInvalidKB)
-	case c.Kind != KindOOS && c.Expect == "":
-		return fmt.Errorf("in-scope case without expect: %w", ErrInvalidKB)
 	}
-	for _, k := range Kinds {
-		if c.Kind == k {
-			return nil
+	switch c.Kind {
+	case KindOOS:
+		if c.Expect != "" {
+			return fmt.Errorf("out-of-scope case expects %q: %w", c.Expect, ErrInvalidKB)
 		}
+	case KindSmalltalk:
+		switch strings.TrimPrefix(c.Expect, ExpectSmalltalk) {
+		case SmalltalkGreeting, SmalltalkThanks, SmalltalkAbout:
+			if strings.HasPrefix(c.Expect, ExpectSmalltalk) {
+				return nil
+			}
+		}
+		return fmt.Errorf("smalltalk case expects %q: %w", c.Expect, ErrInvalidKB)
+	case KindLocality:
+		if !strings.HasPrefix(c.Expect, ExpectLocality) || len(c.Expect) == len(ExpectLocality) {
+			return fmt.Errorf("locality case expects %q: %w", c.Expect, ErrInvalidKB)
+		}
+	case KindAccented, KindPlain, KindEnglish:
+		if c.Expect == "" {
+			return fmt.Errorf("in-scope case without expect: %w", ErrInvalidKB)
+		}
+	default:
+		return fmt.Errorf("unknown kind %q: %w", c.Kind, ErrInvalidKB)
 	}
-	return fmt.Errorf("unknown kind %q: %w", c.Kind, ErrInvalidKB)
+	return nil
 }
 
-// Evaluate runs every case. An in-scope case is correct when the confident
-// answer is the expected entry; an out-of-scope case when no entry is given
-// (a suggestion list counts as declining, since nothing is asserted).
+// Got writes the engine's first action in the Expect notation: the entry
+// id, "choices:<first id>", "" for a decline, "smalltalk:<kind>" or
+// "locality:<place text>".
+func Got(res Result) string {
+	switch res.Action {
+	case ActionAnswer:
+		return res.Entry.ID
+	case ActionChoices:
+		return "choices:" + res.Suggestions[0].ID
+	case ActionSmalltalk:
+		return ExpectSmalltalk + res.Smalltalk
+	case ActionLocality:
+		return ExpectLocality + res.Locality.Text
+	}
+	return ""
+}
+
+// Right scores one case on the engine's first action: an in-scope case
+// wants its entry answered directly ("did you mean" is wrong); an
+// out-of-scope case a decline; smalltalk the right kind; locality the
+// locality intent, whatever place it read. A gap case (no entry yet) is
+// right when the engine does not answer it confidently with an entry, or
+// answers with an entry whose id names the gap's topic.
+func Right(c EvalCase, res Result) bool {
+	switch {
+	case strings.HasPrefix(c.Expect, ExpectGap):
+		topic := strings.TrimPrefix(c.Expect, ExpectGap)
+		return res.Action != ActionAnswer || topic != "" && strings.Contains(res.Entry.ID, topic)
+	case c.Kind == KindOOS:
+		return res.Action == ActionDecline
+	case c.Kind == KindSmalltalk:
+		return res.Action == ActionSmalltalk && ExpectSmalltalk+res.Smalltalk == c.Expect
+	case c.Kind == KindLocality:
+		return res.Action == ActionLocality
+	}
+	return res.Action == ActionAnswer && res.Entry.ID == c.Expect
+}
+
+// Evaluate runs every case and scores it with Right.
 func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 	r := EvalReport{Total: map[string]int{}, Correct: map[string]int{}}
 	for _, c := range cases {
 		res := e.Answer(c.Lang, c.Q)
-		got := ""
-		if res.Entry != nil {
-			got = res.Entry.ID
+		row := c.Row()
+		r.Total[row]++
+		if c.Kind == KindOOS && res.Action == ActionAnswer {
+			r.OOSAnswered++
 		}
-		r.Total[c.Kind]++
-		if got == c.Expect {
-			r.Correct[c.Kind]++
+		if Right(c, res) {
+			r.Correct[row]++
 			continue
 		}
-		r.Misses = append(r.Misses, EvalMiss{Case: c, Got: got, Score: res.Score})
+		r.Misses = append(r.Misses, EvalMiss{Case: c, Got: Got(res), Score: res.Score})
 	}
 	return r
 }

@@ -11,6 +11,8 @@ var targets = map[string]float64{
 	KindPlain:    0.88,
 	KindEnglish:  0.90,
 	KindOOS:      0.90,
+	// eval.yaml holds a single smalltalk case ("hello", once labelled oos).
+	KindSmalltalk: 1,
 }
 
 func TestEvalTargets(t *testing.T) {
@@ -21,7 +23,7 @@ func TestEvalTargets(t *testing.T) {
 	}
 	r := Evaluate(e, cases)
 	for _, k := range Kinds {
-		if acc := r.Accuracy(k); acc < targets[k] {
+		if acc := r.Accuracy(k); r.Total[k] > 0 && acc < targets[k] {
 			t.Errorf("%s: accuracy %.1f%% below target %.0f%%", k, 100*acc, 100*targets[k])
 		}
 	}
@@ -43,7 +45,7 @@ func TestEvalSetShape(t *testing.T) {
 	n := map[string]int{}
 	for _, c := range cases {
 		n[c.Kind]++
-		if c.Expect != "" && e.Entry(c.Lang, c.Expect) == nil {
+		if isInScope(c.Kind) && c.Row() != KindGap && e.Entry(c.Lang, c.Expect) == nil {
 			t.Errorf("case %q expects unknown id %q", c.Q, c.Expect)
 		}
 	}

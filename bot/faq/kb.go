@@ -21,6 +21,10 @@ type Entry struct {
 	Source    string   `yaml:"source"`
 	Questions []string `yaml:"questions"`
 	Related   []string `yaml:"related"`
+	// AsOf is the day the answer was last checked against its sources
+	// (YYYY-MM-DD). The files must carry it; entries curated in the
+	// database may not (see Stale).
+	AsOf string `yaml:"as_of"`
 }
 
 // Topic is a menu heading, localised per language.
@@ -55,6 +59,16 @@ func LoadFS(fsys fs.FS) (map[string]*KB, error) {
 	}
 	if err := checkSameIDs(kbs); err != nil {
 		return nil, err
+	}
+	// The files must say when each answer was last checked; entries
+	// curated in the database (bot/faqsync) may not, so Validate does not
+	// ask for it.
+	for _, lang := range Languages {
+		for _, e := range kbs[lang].Entries {
+			if _, ok := e.AsOfTime(); !ok {
+				return nil, fmt.Errorf("faq: faq/%s.yaml: entry %q: as_of %q is not a YYYY-MM-DD date: %w", lang, e.ID, e.AsOf, ErrInvalidKB)
+			}
+		}
 	}
 	return kbs, nil
 }

@@ -10,15 +10,15 @@ import (
 const goodVI = `lang: vi
 topics: [{id: t, title: "Chủ đề"}]
 entries:
-  - {id: a, topic: t, questions: ["câu a"], answer: "trả lời a", source: "QĐ 1", related: [b]}
-  - {id: b, topic: t, questions: ["câu b"], answer: "trả lời b", source: "QĐ 2"}
+  - {id: a, topic: t, questions: ["câu a"], answer: "trả lời a", source: "QĐ 1", as_of: 2026-12-01, related: [b]}
+  - {id: b, topic: t, questions: ["câu b"], answer: "trả lời b", source: "QĐ 2", as_of: 2026-12-01}
 `
 
 const goodEN = `lang: en
 topics: [{id: t, title: "Topic"}]
 entries:
-  - {id: a, topic: t, questions: ["question a"], answer: "answer a", source: "Decision 1"}
-  - {id: b, topic: t, questions: ["question b"], answer: "answer b", source: "Decision 2"}
+  - {id: a, topic: t, questions: ["question a"], answer: "answer a", source: "Decision 1", as_of: 2026-12-01}
+  - {id: b, topic: t, questions: ["question b"], answer: "answer b", source: "Decision 2", as_of: 2026-12-01}
 `
 
 func mapFS(vi, en string) fstest.MapFS {

@@ -111,6 +111,8 @@ var viStop = set(
 	"hello", "chao", "cai", "viec", "nguoi", "khong", "bi", "nua", "luon",
 	"gio", "ne", "kia", "xin", "voi", "cua", "duoc", "cho", "phai",
 	"may",
+	// conversational filler around a question
+	"muon", "hoi", "chut", "dum", "thac", "mac",
 )
 
 // viAbbrev expands chat shorthand and common abbreviations (already folded).
@@ -143,6 +145,13 @@ var viAbbrev = map[string][]string{
 	"smartphone": {"dien", "thoai"}, "facebook": {"mang", "xa", "hoi"},
 	"fb": {"mang", "xa", "hoi"},
 	"kn": {"ky", "nang"}, "ktra": {"kiem", "tra"},
+	"lv": {"muc"}, "lvl": {"muc"}, "level": {"muc"}, "lv1": {"muc1"}, "lv2": {"muc2"},
+	"m1": {"muc1"}, "m2": {"muc2"}, "lm": {"lam"}, "r": {"roi"}, "ms": {"moi"},
+	"cx": {"cung"}, "bik": {"biet"}, "bit": {"biet"}, "lun": {"luon"}, "mun": {"muon"},
+	"khum": {"khong"}, "trc": {"truoc"}, "dt2": {"dinh", "danh", "muc2"},
+	"gplx": {"giay", "phep", "lai", "xe"}, "vnid": {"vneid"}, "ddđt": {"dinh", "danh", "dien", "tu"},
+	"dddt": {"dinh", "danh", "dien", "tu"}, "otp": {"otp"}, "pass": {"mat", "khau"},
+	"password": {"mat", "khau"}, "pw": {"mat", "khau"}, "acc": {"tai", "khoan"},
 }
 
 // enStop holds English function words and question words.
@@ -159,6 +168,11 @@ var enStop = set(
 	"s", "t", "m", "d", "ll", "re", "ve", "explain", "exactly", "mean",
 	"he", "she", "they", "him", "her", "them", "got", "tell", "say", "said",
 	"told", "via", "true", "really",
+	// conversational filler around a question
+	"actually", "basically", "hear", "heard", "hearing", "keep", "wondering", "wonder", "curious",
+	"quick", "question", "ask", "asking", "anyone", "sorry", "bother", "thing", "stuff", "guys",
+	"lol", "yo", "gotta", "gonna", "wanna", "kinda", "grandma", "grandpa", "mom", "dad", "mum",
+	"parents", "wife", "husband", "friend", "lot", "here", "now", "what's", "whats", "now",
 )
 
 // enAbbrev expands English chat shorthand and Vietnamese acronyms residents
@@ -179,7 +193,10 @@ var enAbbrev = map[string][]string{
 	"site": {"website", "where"}, "sites": {"website", "where"}, "web": {"website", "where"},
 	"website": {"website", "where"}, "url": {"website", "where"}, "address": {"address", "where"},
 	"plastic": {"physical"},
-	"wat":     {"what"}, "wht": {"what"}, "hw": {"how"}, "2": {"to"}, "4": {"for"},
+	"wat":     {"what"}, "wht": {"what"}, "hw": {"how"}, "4": {"for"},
+	"legit": {"scam"}, "legitimate": {"scam"}, "lv": {"level"}, "lvl": {"level"},
+	"lv2": {"level2"}, "lv1": {"level1"}, "pwd": {"password"}, "pw": {"password"},
+	"acct": {"account"},
 }
 
 // enJoins and viJoins merge word pairs the KB spells as one word, and turn
@@ -197,6 +214,11 @@ var enJoins = map[string]map[string]string{
 	"year":       {"old": "child"}, // "my 10 year old"
 	"vn":         {"eid": "vneid"},
 	"what":       {"is": "_def", "are": "_def", "s": "_def"},
+	// Level 1 and level 2 accounts are different entries: keep the number
+	// with the word so "activate level 2" cannot match "activate level 1".
+	"level": {"1": "level1", "2": "level2", "one": "level1", "two": "level2"},
+	"lv":    {"1": "level1", "2": "level2"},
+	"lvl":   {"1": "level1", "2": "level2"},
 }
 
 var viJoins = map[string]map[string]string{
@@ -219,6 +241,11 @@ var viJoins = map[string]map[string]string{
 	"luc":   {"nao": "_when"},
 	"vi":    {"sao": "_why"},
 	"tai":   {"sao": "_why"},
+	// mức 1 / mức 2 (e-ID levels) are different entries: keep the number.
+	"muc":   {"1": "muc1", "2": "muc2"},
+	"level": {"1": "muc1", "2": "muc2"},
+	"lv":    {"1": "muc1", "2": "muc2"},
+	"lvl":   {"1": "muc1", "2": "muc2"},
 }
 
 // viMarks add an intent marker after the question phrases whose last word
@@ -237,6 +264,8 @@ var viMarks = map[string]map[string]string{
 	"trang": {"nao": "_where"},
 	"web":   {"nao": "_where"},
 	"dia":   {"chi": "_where"},
+	"ra":    {"dau": "_where"},
+	"di":    {"dau": "_where"},
 }
 
 var enMarks = map[string]map[string]string{

@@ -1,0 +1,324 @@
+package faq
+
+import "strings"
+
+// Action is what the engine does first with a question. The conversation
+// layer renders it; eval.go scores it.
+type Action string
+
+const (
+	ActionAnswer    Action = "answer"    // Result.Entry answers the question
+	ActionChoices   Action = "choices"   // Result.Suggestions: "did you mean…", best first
+	ActionDecline   Action = "decline"   // outside Loa's remit; Result.Decline says why
+	ActionSmalltalk Action = "smalltalk" // Result.Smalltalk: greeting, thanks, about the bot
+	ActionLocality  Action = "locality"  // Result.Locality: an old unit → new ward question
+)
+
+// Decline reasons. Each has a text key (see Result.TextKey).
+const (
+	DeclineNoMatch  = "no-match"       // nothing in the KB is close enough
+	DeclineProvince = "other-province" // about another province or city (Result.Province)
+	DeclineWeather  = "weather"
+	DeclineSports   = "sports"
+	DeclinePrices   = "prices"
+	DeclineLegal    = "legal"     // a personal legal dispute
+	DeclinePolitics = "politics"  // opinions and politics
+	DeclineRoleplay = "injection" // role-play, "ignore your instructions"
+)
+
+// Smalltalk kinds.
+const (
+	SmalltalkGreeting = "greeting"
+	SmalltalkThanks   = "thanks"
+	SmalltalkAbout    = "about" // who Loa is and what it can do
+)
+
+// LocalityQuery is a question about where a pre-2025 unit of Hà Nội went,
+// e.g. "Phường Kim Liên cũ giờ là phường nào?" or "quận Cầu Giấy bây giờ
+// chia thành những phường nào?". The engine only recognises it; the
+// conversation answers from the locality tables (Resolution 1656/NQ-UBTVQH15)
+// and offers to subscribe to the ward.
+type LocalityQuery struct {
+	// Text is the place as the engine read it, folded ("kim lien",
+	// "cau giay"); "" when the question names no place it could isolate
+	// ("địa chỉ cũ của tôi giờ là phường nào?": ask the resident).
+	Text string
+	// Places are the Hanoi units of that name, from store/seed; several
+	// when a name repeats across old districts, none when Text is unknown.
+	Places []Place
+	// Split is true for "what did district X become" questions, which
+	// want every new unit that took part of it.
+	Split bool
+}
+
+// pad returns " folded " for whole-word Contains checks.
+func pad(folded string) string { return " " + folded + " " }
+
+// phrases are folded phrases stored as " phrase ", so that matching a
+// padded question allocates nothing.
+type phrases []string
+
+func padded(ps ...string) phrases {
+	out := make(phrases, len(ps))
+	for i, p := range ps {
+		out[i] = " " + p + " "
+	}
+	return out
+}
+
+func hasAny(padded string, ps phrases) bool {
+	for _, p := range ps {
+		if strings.Contains(padded, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAnyNotAfter is hasAny, ignoring matches right after one of the words
+// in bad ("gia" in "quốc gia" is not a price).
+func hasAnyNotAfter(padded string, ps phrases, bad ...string) bool {
+	for _, p := range ps {
+		for from := 0; ; {
+			i := strings.Index(padded[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			if !endsWithWord(padded[:i], bad) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+// endsWithWord reports whether s ends with one of words (as a whole word).
+func endsWithWord(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, " "+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Role-play and instruction-override attempts: never an FAQ question.
+var injectionPhrases = padded(
+	"ignore all", "ignore previous", "ignore your", "ignore the above", "ignore the instructions",
+	"disregard", "system prompt", "jailbreak", "pretend you", "pretend to be a", "act as a", "act as an",
+	"you are now", "roleplay", "role play", "from now on you", "developer mode", "dan mode",
+	"bo qua moi", "bo qua cac", "bo qua tat ca", "bo qua huong dan", "bo qua chi dan", "quen het",
+	"quen di cac", "dong vai", "hay dong", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
+	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "poem", "song lyrics", "joke",
+	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "noi bay", "chui",
+)
+
+var weatherPhrases = padded(
+	"thoi tiet", "nhiet do", "du bao", "co mua khong", "troi mua", "con bao", "bao lu", "ret dam",
+	"nang nong", "do am", "khong khi lanh", "weather", "forecast", "temperature", "raining", "rain today",
+	"will it rain", "typhoon", "aqi", "o nhiem khong khi",
+)
+
+var sportsPhrases = padded(
+	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
+	"doi tuyen", "cau thu", "ngoai hang anh", "champions league", "football", "soccer", "match tonight",
+	"who won", "score of", "premier league", "olympic", "ket qua tran", "bong chuyen", "tennis",
+)
+
+var pricePhrases = padded(
+	"gia vang", "ty gia", "gia xang", "gia dau", "gia nha", "gia dat", "gia bitcoin", "gia co phieu",
+	"chung khoan", "gia usd", "gia iphone", "gia xe", "gia thit", "gia rau",
+	"gia chung cu", "gold price", "exchange rate", "price of", "stock price", "how much is a", "bitcoin",
+	"lai suat", "interest rate", "usd to vnd", "vnd to usd", "dollar rate",
+)
+
+var legalPhrases = padded(
+	"tranh chap", "ly hon", "ly di", "thua ke", "chia tai san", "kien hang xom", "hang xom lan chiem",
+	"lan chiem", "luat su", "hop dong thue nha", "doi no", "vay no", "bi no", "quyen nuoi con", "ra toa",
+	"toa an", "divorce", "inheritance", "lawyer", "my landlord", "sue my", "custody", "neighbour dispute",
+	"neighbor dispute", "tien dat coc", "dat coc", "so do", "so hong", "giay chung nhan quyen su dung dat",
+)
+
+var politicsPhrases = padded(
+	"chinh tri", "dang phai", "bau cu", "ung cu", "ban nghi gi ve", "y kien cua ban ve", "quan diem cua ban",
+	"ban ung ho", "ban co thich", "ban thich ai", "ai tot hon", "tong thong", "bien dong", "chien tranh",
+	"politics", "political", "election", "what do you think about", "your opinion", "do you support",
+	"president of", "who is better", "communist", "democracy", "dan chu", "bieu tinh",
+	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
+	"chu tich ha noi la ai", "bi thu thanh uy la ai",
+)
+
+// remitDecline classifies a question outside Loa's remit, or returns "".
+func remitDecline(padded string) string {
+	switch {
+	case hasAny(padded, injectionPhrases):
+		return DeclineRoleplay
+	case hasAny(padded, weatherPhrases):
+		return DeclineWeather
+	case hasAny(padded, sportsPhrases):
+		return DeclineSports
+	// "gia" (price) also ends "quốc gia", "đánh giá", "tham gia".
+	case hasAnyNotAfter(padded, pricePhrases, "quoc", "danh", "tham"):
+		return DeclinePrices
+	case hasAny(padded, legalPhrases):
+		return DeclineLegal
+	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
+	case hasAnyNotAfter(padded, politicsPhrases, "bo"):
+		return DeclinePolitics
+	}
+	return ""
+}
+
+// Smalltalk vocabulary. A message is smalltalk when, once these and the
+// filler words are removed, nothing is left.
+var (
+	greetWords = set("xin", "chao", "hi", "hello", "hey", "alo", "helo", "hii", "hiii", "yo", "morning",
+		"good", "afternoon", "evening", "buoi", "sang", "trua", "chieu", "toi", "greetings", "howdy",
+		"halo", "hallo", "hola", "chaoo", "chaooo", "xinchao", "lo")
+	thanksWords = set("cam", "on", "thank", "thanks", "thx", "tks", "ty", "camon", "cmon", "thankyou",
+		"thanku", "tnx", "cam_on", "huu", "ich", "hay", "qua", "tot", "great", "helpful", "nice",
+		"awesome", "cool", "perfect", "very", "much", "so", "lot", "nhieu", "rat", "lam", "oke", "okay",
+		"ok", "okie", "vang", "da", "uh", "um", "duoc", "roi", "hieu", "got", "it", "understood",
+		"tuyet", "voi", "vai", "xin", "chan", "thanh")
+	fillerWords = set("ban", "loa", "bot", "a", "ad", "admin", "oi", "nhe", "nha", "em", "anh", "chi",
+		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
+		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
+		"dear", "sir", "madam", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
+	aboutPhrases = padded(
+		"ban la ai", "ban la gi", "loa la ai", "loa la gi", "ban la bot", "ban la nguoi", "ban co phai la nguoi",
+		"ban co phai nguoi", "ban co phai may", "ban co phai robot", "ban ten gi", "ten ban la gi",
+		"ban lam duoc gi", "ban giup duoc gi", "ban co the lam gi", "ban co the giup gi", "ban biet lam gi",
+		"ban tra loi duoc gi", "ban ho tro duoc gi", "ban ho tro gi", "loa lam duoc gi", "loa giup duoc gi",
+		"loa co the lam gi", "ai tao ra ban", "ai lam ra ban", "ban cua ai", "ban do ai", "chatbot nay",
+		"bot nay", "ung dung nay la gi", "who are you", "what are you", "what is loa", "who is loa",
+		"what can you do", "what can you help", "what do you do", "how can you help", "are you a bot",
+		"are you human", "are you a robot", "are you a real", "real person", "nguoi that", "nguoi hay may", "are you real", "are you ai", "who made you", "who built you",
+		"your name", "what is this bot", "who runs this bot", "is this a bot", "ban hoi duoc gi",
+		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask",
+	)
+	greetPrefixes = set("xin", "chao", "hi", "hello", "hey", "alo", "helo", "hii", "ad", "admin", "oi", "a", "ban", "loa", "bot", "da", "good", "morning")
+)
+
+// smalltalk classifies a whole message as smalltalk, or returns "".
+func smalltalk(folded, padded string) string {
+	if folded == "" {
+		return ""
+	}
+	if strings.Count(folded, " ") < 12 && hasAny(padded, aboutPhrases) {
+		return SmalltalkAbout
+	}
+	greet, thanks, other := 0, 0, 0
+	for rest := folded; rest != ""; {
+		var w string
+		w, rest = nextWord(rest)
+		switch {
+		case w == "cam" || w == "thank" || w == "thanks" || w == "thx" || w == "tks" || w == "ty" ||
+			w == "camon" || w == "cmon" || w == "thankyou" || w == "thanku":
+			thanks++
+		case greetWords[w] && w != "toi" && w != "lo":
+			greet++
+		case thanksWords[w] || fillerWords[w] || greetWords[w]:
+		default:
+			other++
+		}
+	}
+	switch {
+	case other > 0:
+		return ""
+	case thanks > 0:
+		return SmalltalkThanks
+	case greet > 0:
+		return SmalltalkGreeting
+	}
+	return ""
+}
+
+// Locality cues, folded.
+var (
+	localityAsk = padded(
+		"phuong nao", "xa nao", "phuong gi", "xa gi", "thuoc dau", "thuoc ve dau", "ve dau", "nhap vao dau",
+		"sap nhap vao dau", "nhap vao phuong", "sap nhap vao phuong", "sap nhap vao xa", "gio la dau",
+		"ten moi", "phuong moi", "xa moi", "dia chi moi", "which ward", "what ward", "which commune",
+		"new ward", "ward now", "ward is it now", "which new", "now part of", "part of which",
+		"merged into", "what is it called now", "new name", "new address",
+	)
+	localityChange = padded(
+		"cu", "truoc day", "truoc kia", "ngay xua", "bay gio", "gio", "gio la", "hien nay", "hien tai",
+		"sau sap nhap", "sap nhap", "sau khi nhap", "chia thanh", "tach thanh", "tach ra", "con khong",
+		"moi", "former", "old", "used to", "merged", "now", "after the merger", "nay", "thuoc",
+	)
+	localitySplit = padded("chia thanh", "tach thanh", "tach ra", "gom nhung phuong", "gom nhung xa",
+		"gom phuong nao", "nhung phuong nao", "cac phuong nao", "bao nhieu phuong moi", "split into",
+		"divided into", "which wards")
+	// Questions about the VNeID address or papers after the merger are
+	// FAQ entries, not look-ups.
+	localityNot = padded("vneid", "can cuoc", "cccd", "dinh danh", "giay to", "cap nhat", "so do",
+		"bao nhieu xa phuong", "bao nhieu phuong xa", "126", "may phuong", "bao nhieu don vi")
+)
+
+var (
+	unitAsk       = padded("phuong", "xa", "ward", "commune", "thuoc", "la")
+	districtWords = padded("quan", "huyen", "district")
+	pluralWords   = padded("nhung", "cac", "gom", "wards")
+	hanoiWords    = padded("ha noi", "hanoi", "hn", "thu do", "capital")
+)
+
+// locality recognises an old-unit → new-ward question.
+func locality(folded, padded string, pl *places) *LocalityQuery {
+	ask := hasAny(padded, localityAsk)
+	split := hasAny(padded, localitySplit)
+	if !ask && !split && !strings.Contains(padded, " cu ") && !strings.Contains(padded, " former ") &&
+		!strings.Contains(padded, " old ") && !strings.Contains(padded, " used to ") {
+		return nil // no cue: skip the name search
+	}
+	if hasAny(padded, localityNot) {
+		return nil
+	}
+	change := hasAny(padded, localityChange)
+	words := strings.Fields(folded)
+	found, text, prefixed := pl.hanoiPlace(words)
+	switch {
+	case ask && (found != nil || change):
+	case split && found != nil:
+	case found != nil && prefixed && change && hasAny(padded, unitAsk):
+	default:
+		return nil
+	}
+	q := &LocalityQuery{Text: text, Places: found, Split: split}
+	if q.Text == "" {
+		q.Text = guessPlace(words)
+	}
+	if !q.Split {
+		for _, p := range found {
+			if p.Kind == "former-district" && hasAny(padded, districtWords) {
+				q.Split = hasAny(padded, pluralWords)
+			}
+		}
+	}
+	return q
+}
+
+// guessPlace takes the words after a unit type word, up to a cue word:
+// "phuong abc cu gio la phuong nao" → "abc".
+func guessPlace(words []string) string {
+	stop := set("cu", "gio", "bay", "nay", "thuoc", "la", "truoc", "sau", "thi", "hien", "con", "da", "duoc",
+		"now", "is", "was", "old", "former", "became", "moi", "o", "nhap", "sap", "chia", "tach", "phuong", "xa")
+	for i, w := range words {
+		if !isUnitWord(w) || i+1 >= len(words) {
+			continue
+		}
+		var out []string
+		for _, x := range words[i+1:] {
+			if stop[x] || len(out) == 4 {
+				break
+			}
+			out = append(out, x)
+		}
+		if len(out) > 0 {
+			return strings.Join(out, " ")
+		}
+	}
+	return ""
+}

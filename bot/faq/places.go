@@ -1,0 +1,233 @@
+package faq
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"strings"
+	"sync"
+
+	"github.com/loa-vn/loa/store/seed"
+)
+
+//go:embed data/provinces-2025.csv
+var provincesCSV []byte
+
+// Province is one of Vietnam's provincial-level units since 1/7/2025.
+type Province struct {
+	Name   string   // "Thành phố Đà Nẵng"
+	Former []string // provinces merged into it: "Tỉnh Quảng Nam"
+}
+
+// Place is a Hanoi unit (current or former) that a question names.
+type Place struct {
+	Code string // seed code: "phuong-kim-lien", "quan-cau-giay"
+	Name string // "Phường Kim Liên"
+	// Kind: "former-unit" (ward/commune/township before 1/7/2025),
+	// "former-district", or "locality" (a unit since 1/7/2025).
+	Kind string
+}
+
+// places holds the name tables the intent checks use, built once.
+type places struct {
+	provinces []Province
+	// province: folded core name ("da nang", "quang nam") → display name
+	// of the unit the question is about (new name, or "former, now new").
+	province map[string]string
+	// weak: cores that are also Hanoi place names or common words; they
+	// count only after "tỉnh"/"thành phố" ("tỉnh Hòa Bình" but not
+	// "xã Hòa Bình" or "hòa bình").
+	weak map[string]bool
+	// hanoi: folded core name → the Hanoi units so called.
+	hanoi map[string][]Place
+	// unit: folded core name with its prefix ("phuong kim lien").
+	maxWords int
+}
+
+var (
+	placesOnce sync.Once
+	placesVal  *places
+)
+
+func placeTables() *places {
+	placesOnce.Do(func() { placesVal = buildPlaces() })
+	return placesVal
+}
+
+// unitPrefixes are the folded type words of Vietnamese unit names.
+var unitPrefixes = []string{"thanh pho", "thi tran", "thi xa", "tinh", "phuong", "quan", "huyen", "xa", "tp"}
+
+// core strips the unit type from a folded name: "phuong kim lien" → "kim lien".
+func core(folded string) string {
+	for _, p := range unitPrefixes {
+		if strings.HasPrefix(folded, p+" ") {
+			return folded[len(p)+1:]
+		}
+	}
+	return folded
+}
+
+func buildPlaces() *places {
+	p := &places{province: map[string]string{}, weak: map[string]bool{}, hanoi: map[string][]Place{}}
+	if ds, err := seed.Load(seed.Hanoi(), seed.HanoiCity); err == nil {
+		add := func(code, name, kind string) {
+			c := core(Fold(name))
+			p.hanoi[c] = append(p.hanoi[c], Place{Code: code, Name: name, Kind: kind})
+			p.maxWords = max(p.maxWords, strings.Count(c, " ")+1)
+		}
+		for _, l := range ds.Localities {
+			add(l.Code, l.NameVi, "locality")
+		}
+		for _, d := range ds.Districts {
+			add(d.Code, d.NameVi, "former-district")
+		}
+		for _, u := range ds.FormerUnits {
+			add(u.Code, u.NameVi, "former-unit")
+		}
+	}
+	rows, err := csv.NewReader(bytes.NewReader(provincesCSV)).ReadAll()
+	if err != nil {
+		panic("faq: embedded provinces-2025.csv: " + err.Error()) // fixed at build time
+	}
+	for _, r := range rows[1:] {
+		pr := Province{Name: r[0]}
+		if r[2] != "" {
+			pr.Former = strings.Split(r[2], ";")
+		}
+		p.provinces = append(p.provinces, pr)
+		if Fold(pr.Name) == "thanh pho ha noi" {
+			continue
+		}
+		p.addProvince(core(Fold(pr.Name)), pr.Name)
+		for _, f := range pr.Former {
+			p.addProvince(core(Fold(f)), f+" (nay thuộc "+pr.Name+")")
+		}
+	}
+	// Names residents use for the big cities.
+	for alias, name := range map[string]string{
+		"ho chi minh": "Thành phố Hồ Chí Minh", "hcm": "Thành phố Hồ Chí Minh",
+		"tphcm": "Thành phố Hồ Chí Minh", "sai gon": "Thành phố Hồ Chí Minh",
+		"saigon": "Thành phố Hồ Chí Minh", "hcmc": "Thành phố Hồ Chí Minh",
+		"ho chi minh city": "Thành phố Hồ Chí Minh", "vung tau": "Tỉnh Bà Rịa - Vũng Tàu (nay thuộc Thành phố Hồ Chí Minh)",
+		"danang": "Thành phố Đà Nẵng", "haiphong": "Thành phố Hải Phòng", "hai phong": "Thành phố Hải Phòng",
+		"can tho": "Thành phố Cần Thơ", "da lat": "Tỉnh Lâm Đồng", "dalat": "Tỉnh Lâm Đồng",
+		"nha trang": "Tỉnh Khánh Hòa", "ha long": "Tỉnh Quảng Ninh", "halong": "Tỉnh Quảng Ninh",
+		"phu quoc": "Tỉnh An Giang", "sapa": "Tỉnh Lào Cai", "sa pa": "Tỉnh Lào Cai",
+		"buon ma thuot": "Tỉnh Đắk Lắk", "quy nhon": "Tỉnh Gia Lai", "vinh": "Tỉnh Nghệ An",
+		"dak lak": "Tỉnh Đắk Lắk", "daklak": "Tỉnh Đắk Lắk", "dak nong": "Tỉnh Đắk Nông (nay thuộc Tỉnh Lâm Đồng)",
+	} {
+		p.province[alias] = name
+	}
+	// "vinh" (Vinh city) is also a common syllable: only after "thành phố".
+	p.weak["vinh"] = true
+	// Province names that are also Hanoi place names or ordinary words.
+	for c := range p.province {
+		if len(p.hanoi[c]) > 0 {
+			p.weak[c] = true
+		}
+	}
+	for _, c := range []string{"hoa binh", "thai binh", "hue", "dien bien", "thanh hoa", "ha nam", "long an", "an giang", "vinh long", "binh dinh", "quang tri", "phu tho", "bac ninh", "ha tinh", "gia lai"} {
+		p.weak[c] = true
+	}
+	return p
+}
+
+func (p *places) addProvince(c, display string) {
+	if _, ok := p.province[c]; !ok {
+		p.province[c] = display
+	}
+}
+
+// maxScanWords bounds the words otherProvince looks at, so its offsets
+// fit on the stack.
+const maxScanWords = 64
+
+// otherProvince returns the display name of a province other than Hà Nội
+// that the padded folded question (" a b c ") is about, or "". It slices
+// n-grams out of padded, so it allocates nothing.
+func (p *places) otherProvince(padded string) string {
+	var starts, ends [maxScanWords]int
+	n := 0
+	for i := 0; i < len(padded) && n < maxScanWords; i++ {
+		if padded[i] != ' ' && (i == 0 || padded[i-1] == ' ') {
+			starts[n] = i
+		}
+		if padded[i] != ' ' && (i+1 == len(padded) || padded[i+1] == ' ') {
+			ends[n] = i + 1
+			n++
+		}
+	}
+	word := func(i int) string {
+		if i < 0 || i >= n {
+			return ""
+		}
+		return padded[starts[i]:ends[i]]
+	}
+	for size := 4; size >= 1; size-- {
+		for i := 0; i+size <= n; i++ {
+			c := padded[starts[i]:ends[i+size-1]]
+			name, ok := p.province[c]
+			if !ok {
+				continue
+			}
+			prev := word(i - 1)
+			if prev == "phuong" || prev == "xa" || prev == "quan" || prev == "huyen" {
+				continue // a Hanoi-style unit of that name
+			}
+			if p.weak[c] && prev != "tinh" && prev != "tp" && prev != "province" && prev != "city" &&
+				!(prev == "pho" && word(i-2) == "thanh") {
+				continue
+			}
+			return name
+		}
+	}
+	return ""
+}
+
+// hanoiPlace finds the longest Hanoi unit name in the folded words,
+// reporting whether a unit type word ("phường", "quận"…) came just before.
+func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixed bool) {
+	for n := p.maxWords; n >= 1; n-- {
+		for i := 0; i+n <= len(words); i++ {
+			c := strings.Join(words[i:i+n], " ")
+			cands, ok := p.hanoi[c]
+			if !ok {
+				continue
+			}
+			pre := i > 0 && isUnitWord(words[i-1])
+			if n == 1 && !pre {
+				continue // one syllable alone is too often an ordinary word
+			}
+			if pre {
+				cands = preferKind(cands, words[i-1])
+			}
+			return cands, c, pre
+		}
+	}
+	return nil, "", false
+}
+
+func isUnitWord(w string) bool {
+	switch w {
+	case "phuong", "xa", "quan", "huyen", "p", "q", "ward", "district", "commune":
+		return true
+	}
+	return false
+}
+
+// preferKind keeps the candidates whose name starts with the type word the
+// resident used ("quận Cầu Giấy", not "phường Cầu Giấy"), if any.
+func preferKind(cands []Place, unit string) []Place {
+	want := map[string]string{"phuong": "phuong", "p": "phuong", "ward": "phuong", "xa": "xa",
+		"commune": "xa", "quan": "quan", "q": "quan", "district": "quan", "huyen": "huyen"}[unit]
+	var out []Place
+	for _, c := range cands {
+		if strings.HasPrefix(Fold(c.Name), want+" ") {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return cands
+	}
+	return out
+}
