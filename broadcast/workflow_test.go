@@ -77,7 +77,9 @@ func TestStateMachine(t *testing.T) {
 		}, map[broadcast.State]broadcast.State{broadcast.StateDraft: broadcast.StateCancelled, broadcast.StateSubmitted: broadcast.StateCancelled,
 			broadcast.StateApproved: broadcast.StateCancelled, broadcast.StateScheduled: broadcast.StateCancelled},
 			"", func(id int64, s broadcast.State) string { return "broadcast " + itoa(id) + " is already " + string(s) }},
-		{"uncancel", func(e *env, id int64) (store.BroadcastDraft, error) { return e.wf.Uncancel(e.ctx, e.as("approver"), id) },
+		{"uncancel", func(e *env, id int64) (store.BroadcastDraft, error) {
+			return e.wf.Uncancel(e.ctx, e.as("approver"), id)
+		},
 			map[broadcast.State]broadcast.State{broadcast.StateCancelled: broadcast.StateScheduled},
 			"only a cancelled broadcast's cancel can be undone", nil},
 	}
@@ -302,8 +304,10 @@ func TestOneOffRefusesYearlySteps(t *testing.T) {
 	e := newEnv(t)
 	id := e.in(broadcast.StateScheduled, e.onceDraft("once"))
 	for name, do := range map[string]stepFn{
-		"be paused for the year": func(e *env, id int64) (store.BroadcastDraft, error) { return e.wf.PauseYear(e.ctx, e.as("approver"), id) },
-		"skip an occurrence":     func(e *env, id int64) (store.BroadcastDraft, error) { return e.wf.Skip(e.ctx, e.as("approver"), id) },
+		"be paused for the year": func(e *env, id int64) (store.BroadcastDraft, error) {
+			return e.wf.PauseYear(e.ctx, e.as("approver"), id)
+		},
+		"skip an occurrence": func(e *env, id int64) (store.BroadcastDraft, error) { return e.wf.Skip(e.ctx, e.as("approver"), id) },
 	} {
 		before := e.snap(id)
 		_, err := do(e, id)
