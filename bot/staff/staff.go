@@ -1,5 +1,5 @@
 // Package staff holds the staff commands inside Telegram: /link <code> once,
-// then /pending (approve or send back with buttons, by the API's rules),
+// then /pending (approve or send back with buttons, through the broadcast workflow),
 // /broadcasts, /cancel and /report. They answer only linked staff and are
 // never added to the bot's public command menu, so residents do not see
 // them. It also matches residents' shared phones against agency lists
@@ -16,24 +16,26 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/loa-vn/loa/bot/l10n"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/store"
 )
 
 // RunControl cancels a run so every worker stops within a second; a
 // *jobs.Engine implements it. Nil: the run is cancelled in PostgreSQL only.
-type RunControl interface {
-	Cancel(ctx context.Context, runID int64, actor store.Actor) (store.Run, error)
-}
+type RunControl = broadcast.RunControl
 
 // Deps are what the staff commands need.
 type Deps struct {
 	Store *store.Store
-	// TwoPersonRule: the approver must not be the author (LOA_TWO_PERSON_RULE).
+	// TwoPersonRule: whoever last changed a broadcast cannot approve it (LOA_TWO_PERSON_RULE).
 	TwoPersonRule bool
 	Runs          RunControl
 	Timezone      *time.Location
 	Log           *slog.Logger
 	Now           func() time.Time
+	// Workflow is the broadcast workflow the commands call; nil builds one
+	// from Store, Runs, TwoPersonRule and Now.
+	Workflow *broadcast.Workflow
 }
 
 // Commands are the staff commands, for documentation and tests; they are
@@ -59,6 +61,9 @@ func Register(b *bot.Bot, d Deps) {
 	}
 	if d.Timezone == nil {
 		d.Timezone, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
+	}
+	if d.Workflow == nil {
+		d.Workflow = broadcast.New(broadcast.Config{Store: d.Store, Runs: d.Runs, TwoPersonRule: d.TwoPersonRule, Now: d.Now})
 	}
 	h := &handlers{d: d, t: defaultTexts}
 	for _, c := range Commands {
