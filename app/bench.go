@@ -2,19 +2,44 @@ package app
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/loa-vn/loa/app/bench"
 )
 
-// cmdBench prints the benchmark tables that show Loa's speed targets.
-func cmdBench(ctx context.Context, a *App, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: loa bench faq|broadcast [flags]")
+// loa bench faq|broadcast prints the tables that show Loa's speed and
+// accuracy targets. The broadcast harness lives in app/bench, which only
+// this command reaches.
+func newBenchCmd(a *App) *cobra.Command {
+	faqCmd := &cobra.Command{Use: "faq", Short: "the FAQ engine's accuracy on its evaluation sets and its latency", Args: noArgs,
+		RunE: a.action(true, func(context.Context, []string) error { return benchFAQ(a) })}
+	var o bench.Options
+	bc := &cobra.Command{Use: "broadcast", Short: "freeze, send throughput, memory and rate figures of the broadcast engine",
+		Args: noArgs}
+	bc.RunE = a.action(true, func(ctx context.Context, _ []string) error {
+		if o.Quick { // --quick shrinks only what was not given explicitly
+			for name, v := range map[string]*int{"recipients": &o.Recipients, "send": &o.Send, "rss-seconds": &o.RSSSecs, "rate-seconds": &o.RateSecs} {
+				if !bc.Flags().Changed(name) {
+					*v = map[string]int{"recipients": 100_000, "send": 5_000, "rss-seconds": 5, "rate-seconds": 10}[name]
+				}
+			}
+		}
+		return bench.Broadcast(ctx, bench.Env{DatabaseURL: a.Cfg.DatabaseURL, Stdout: a.Stdout, Stderr: a.Stderr}, o)
+	})
+	f := bc.Flags()
+	f.IntVar(&o.Recipients, "recipients", 1_000_000, "subscribers for the freeze, RSS and Redis figures")
+	f.IntVar(&o.Send, "send", 20_000, "recipients in each send-throughput run (batched and naive)")
+	f.IntVar(&o.RateSecs, "rate-seconds", 60, "how long to measure the 30 msg/s rate")
+	f.IntVar(&o.RSSSecs, "rss-seconds", 10, "how long each RSS worker subprocess sends after planning")
+	f.IntVar(&o.Concurrency, "concurrency", 32, "Asynq concurrency of the benchmark workers")
+	f.BoolVar(&o.Quick, "quick", false, "a smoke run, not a measurement: 100,000 recipients, 5,000 per send run, 10 s of rate")
+	f.Int64Var(&o.Child, "worker-child", 0, "internal: run as the RSS worker subprocess for this run id")
+	f.StringVar(&o.ChildDSN, "child-dsn", "", "internal")
+	f.StringVar(&o.ChildRedis, "child-redis", "", "internal")
+	f.StringVar(&o.ChildTG, "child-tg", "", "internal")
+	for _, n := range []string{"worker-child", "child-dsn", "child-redis", "child-tg"} {
+		_ = f.MarkHidden(n)
 	}
-	switch args[0] {
-	case "faq":
-		return benchFAQ(ctx, a, args[1:])
-	case "broadcast":
-		return benchBroadcast(ctx, a, args[1:])
-	}
-	return fmt.Errorf("unknown benchmark %q: use faq or broadcast", args[0])
+	return group("bench", "print the benchmark tables (faq, broadcast)", faqCmd, bc)
 }

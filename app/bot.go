@@ -2,22 +2,19 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/go-telegram/bot"
+	"github.com/spf13/cobra"
 
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/faqsync"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/bot/staff"
 	"github.com/loa-vn/loa/bot/telegram"
-	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/store"
 )
@@ -31,6 +28,12 @@ type telegramAPI struct{ url, token string }
 
 func (a *App) realAPI() telegramAPI {
 	return telegramAPI{url: a.Cfg.TelegramAPIURL, token: a.Cfg.TelegramToken}
+}
+
+// loa bot
+func newBotCmd(a *App) *cobra.Command {
+	return &cobra.Command{Use: "bot", Short: "Telegram long polling, for hosts without a public URL", Args: noArgs,
+		RunE: a.action(true, func(ctx context.Context, _ []string) error { return a.run(ctx, a.botProcess()) })}
 }
 
 // botProcess receives updates by long polling.
@@ -77,25 +80,6 @@ func (a *App) mountWebhook(ctx context.Context, mux *http.ServeMux) error {
 	return nil
 }
 
-// devProcesses runs everything in one process. Without TELEGRAM_TOKEN the
-// bot polls the sandbox fake Telegram, which `loa chat` joins.
-func (a *App) devProcesses(ctx context.Context) ([]process, error) {
-	ps := []process{a.webProcess(), a.workerProcess(), a.schedulerProcess()}
-	if !a.Cfg.Sandbox() {
-		if a.Cfg.PublicURL == "" { // with PUBLIC_URL the web process takes the webhook
-			ps = append(ps, a.botProcess())
-		}
-		return ps, nil
-	}
-	fake, err := tgfake.Listen(a.Cfg.SandboxAddr, tgfake.WithBotUsername(a.Cfg.BotUsername))
-	if err != nil {
-		return nil, fmt.Errorf("sandbox Telegram on %s (LOA_SANDBOX_ADDR): %w", a.Cfg.SandboxAddr, err)
-	}
-	a.OnClose(fake.Close)
-	a.Log.Info("sandbox Telegram running: talk to the bot with `loa chat`", "addr", a.Cfg.SandboxAddr)
-	return append(ps, a.pollProcess(telegramAPI{url: fake.URL(), token: fake.Token()})), nil
-}
-
 // residentBot wires the Telegram channel to the store, Redis, the FAQ and the locales.
 func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (*telegram.Bot, error) {
 	st, rdb, err := a.connect(ctx)
@@ -109,11 +93,12 @@ func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (
 	// staff edits to the FAQ reach every running bot within seconds
 	src := faqsync.NewSource(ctx, st, kbs, a.Log)
 	go src.Run(ctx)
-	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret,
-		KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}
-	return telegram.New(ctx, cfg, telegram.Deps{Store: st, FAQ: src.Current, Text: cat,
-		Conv: telegram.RedisConversations{R: rdb, TTL: 15 * time.Minute}, Key: a.Cfg.Key(), Log: a.Log,
-		Metrics: a.Metrics(), Contacts: a.matchContact(st), Extend: []func(*bot.Bot){a.staffCommands(ctx, st)}})
+	residents := conv.New(conv.Config{KeepDays: a.Cfg.QuestionLogDays, Timezone: a.Cfg.Timezone}, conv.Deps{
+		Store: st, FAQ: src.Current, Text: cat, Conv: conv.RedisConversations{R: rdb, TTL: 15 * time.Minute},
+		Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics(), Contacts: a.matchContact(st),
+		Before: []conv.Handler{a.staffCommands(ctx, st)}})
+	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret}
+	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log})
 }
 
 // matchContact joins a resident who shared their phone to the agency lists
@@ -130,17 +115,15 @@ func (a *App) matchContact(st *store.Store) func(context.Context, int64, string,
 
 // staffCommands adds /link, /pending, /broadcasts, /cancel and /report for
 // linked staff; residents never see them.
-func (a *App) staffCommands(ctx context.Context, st *store.Store) func(*bot.Bot) {
-	return func(b *bot.Bot) {
-		d := staff.Deps{Store: st, TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log}
-		// /cancel goes through the broadcast engine so every worker stops within a second
-		if e, err := a.engine(ctx, false); err == nil {
-			d.Runs = e
-		} else {
-			a.Log.Warn("staff /cancel will only mark runs cancelled in PostgreSQL", "err", err)
-		}
-		staff.Register(b, d)
+func (a *App) staffCommands(ctx context.Context, st *store.Store) conv.Handler {
+	d := staff.Deps{Store: st, TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log}
+	// /cancel goes through the broadcast engine so every worker stops within a second
+	if e, err := a.engine(ctx, false); err == nil {
+		d.Runs = e
+	} else {
+		a.Log.Warn("staff /cancel will only mark runs cancelled in PostgreSQL", "err", err)
 	}
+	return staff.Handler(d)
 }
 
 // faqFilesAndText loads the FAQ files and the bot's text.
@@ -174,93 +157,4 @@ func (a *App) purgeQuestions(ctx context.Context) {
 		case <-time.After(time.Hour):
 		}
 	}
-}
-
-// askResult is the one JSON object `loa ask --json` prints.
-type askResult struct {
-	Answer      string   `json:"answer"`
-	Fallback    bool     `json:"fallback"`
-	Entry       string   `json:"entry"`
-	Score       float64  `json:"score"`
-	Suggestions []string `json:"suggestions"`
-}
-
-// cmdAsk answers a question from the FAQ files alone: no database needed.
-func cmdAsk(ctx context.Context, a *App, args []string) error {
-	fs := newFlags("ask", a)
-	lang := fs.String("lang", "vi", "interface language: vi or en")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
-	if q == "" || !l10n.Valid(*lang) {
-		return errors.New(`usage: loa ask [--lang vi|en] [--json] "question"`)
-	}
-	kbs, cat, err := a.faqFilesAndText()
-	if err != nil {
-		return err
-	}
-	eng := faq.NewEngine(kbs)
-	r := ask(eng, cat, *lang, q)
-	if *asJSON {
-		enc := json.NewEncoder(a.Stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(r)
-	}
-	fmt.Fprintln(a.Stdout, r.Answer)
-	for i, s := range r.Suggestions {
-		if e := eng.Entry(*lang, s); e != nil && len(e.Questions) > 0 {
-			fmt.Fprintf(a.Stdout, "  %d. %s\n", i+1, e.Questions[0])
-		}
-	}
-	return nil
-}
-
-func ask(eng *faq.Engine, cat *l10n.Catalog, lang, q string) askResult {
-	res := eng.Answer(lang, q)
-	if l10n.Valid(res.Lang) && !res.Fallback { // a fallback keeps the asker's language
-		lang = res.Lang
-	}
-	out := askResult{Fallback: res.Fallback, Score: res.Score, Suggestions: []string{}}
-	switch {
-	case res.Entry != nil:
-		out.Entry = res.Entry.ID
-		out.Answer = res.Entry.Answer + "\n" + cat.Plain(lang, "source_line", "Source", res.Entry.Source)
-	case len(res.Suggestions) > 0:
-		out.Answer = cat.Plain(lang, "did_you_mean")
-		for _, s := range res.Suggestions {
-			out.Suggestions = append(out.Suggestions, s.ID)
-		}
-	default:
-		out.Fallback = true
-		out.Answer = cat.Plain(lang, "fallback", "Question", q, "HelpLine", cat.Plain(lang, "help_line"))
-	}
-	return out
-}
-
-// cmdChat talks to the bot in the terminal as a resident, through the
-// sandbox that `loa dev` serves on LOA_SANDBOX_ADDR.
-func cmdChat(ctx context.Context, a *App, args []string) error {
-	fs := newFlags("chat", a)
-	id := fs.Int64("user-id", 1001, "your Telegram user id in the sandbox")
-	lang := fs.String("lang", "vi", "your Telegram language code")
-	name := fs.String("name", "Resident", "your first name")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	base := a.Cfg.SandboxAddr
-	if !strings.HasPrefix(base, "http") {
-		base = "http://" + base
-	}
-	user := tgfake.User{ID: *id, FirstName: *name, Username: "resident" + strconv.FormatInt(*id, 10), LanguageCode: *lang}
-	if err := tgfake.Chat(ctx, tgfake.NewClient(base), user, a.Stdin, a.Stdout); err != nil {
-		return fmt.Errorf("sandbox at %s (is `loa dev` running without TELEGRAM_TOKEN?): %w", a.Cfg.SandboxAddr, err)
-	}
-	return nil
-}
-
-// benchFAQ prints the `loa bench faq` table.
-func benchFAQ(ctx context.Context, a *App, args []string) error {
-	return faq.RunBench(a.Stdout, locales.FS)
 }

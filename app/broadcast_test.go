@@ -63,7 +63,7 @@ func TestBroadcastCommandLine(t *testing.T) {
 		t.Errorf("show after cancel:\n%s", out)
 	}
 	run(2, "broadcast")
-	run(1, "broadcast", "show", "x")
+	run(2, "broadcast", "show", "x") // a malformed id is a usage mistake
 
 	// A run: pause, resume, status, report.
 	ctx := context.Background()

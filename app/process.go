@@ -57,19 +57,3 @@ func (a *App) run(ctx context.Context, ps ...process) error {
 	}
 	return first
 }
-
-func cmdWorker(ctx context.Context, a *App, _ []string) error { return a.run(ctx, a.workerProcess()) }
-func cmdScheduler(ctx context.Context, a *App, _ []string) error {
-	return a.run(ctx, a.schedulerProcess())
-}
-func cmdBot(ctx context.Context, a *App, _ []string) error { return a.run(ctx, a.botProcess()) }
-
-// cmdDev runs every process in one, for a laptop: with no TELEGRAM_TOKEN the
-// bot talks to the built-in sandbox Telegram, which `loa chat` joins.
-func cmdDev(ctx context.Context, a *App, _ []string) error {
-	ps, err := a.devProcesses(ctx)
-	if err != nil {
-		return err
-	}
-	return a.run(ctx, ps...)
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
 
 	"github.com/loa-vn/loa/web"
 )
@@ -25,8 +26,10 @@ func (a *App) Metrics() *prometheus.Registry {
 	return a.metrics
 }
 
-func cmdWeb(ctx context.Context, a *App, _ []string) error {
-	return a.run(ctx, a.webProcess())
+// loa web
+func newWebCmd(a *App) *cobra.Command {
+	return &cobra.Command{Use: "web", Short: "Telegram webhook, staff API, /healthz, /readyz, /metrics", Args: noArgs,
+		RunE: a.action(true, func(ctx context.Context, _ []string) error { return a.run(ctx, a.webProcess()) })}
 }
 
 // webProcess serves health, readiness, metrics, the Telegram webhook and the staff API.

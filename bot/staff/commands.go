@@ -11,9 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
@@ -22,15 +20,14 @@ import (
 // turn is one staff command being handled.
 type turn struct {
 	h    *handlers
-	b    *bot.Bot
-	chat int64
+	out  conv.Chat
 	lang string
 	st   store.Staff
 	log  *slog.Logger
 }
 
 func (c *turn) say(ctx context.Context, id string, kv ...any) {
-	c.h.reply(ctx, c.b, c.chat, c.h.t.T(c.lang, id, kv...), nil)
+	c.h.reply(ctx, c.out, c.h.t.T(c.lang, id, kv...), nil)
 }
 
 func (c *turn) fail(ctx context.Context, err error) {
@@ -101,14 +98,14 @@ func (c *turn) pending(ctx context.Context) {
 		return
 	}
 	for _, b := range list {
-		var kb models.ReplyMarkup
+		var kb [][]conv.Choice
 		if c.actor().May(broadcast.Approve) {
-			kb = &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
-				{Text: c.h.t.T(c.lang, "button_approve"), CallbackData: callbackPrefix + "approve:" + strconv.FormatInt(b.ID, 10)},
-				{Text: c.h.t.T(c.lang, "button_reject"), CallbackData: callbackPrefix + "reject:" + strconv.FormatInt(b.ID, 10)},
-			}}}
+			kb = [][]conv.Choice{{
+				{Label: c.h.t.Plain(c.lang, "button_approve"), Data: callbackPrefix + "approve:" + strconv.FormatInt(b.ID, 10)},
+				{Label: c.h.t.Plain(c.lang, "button_reject"), Data: callbackPrefix + "reject:" + strconv.FormatInt(b.ID, 10)},
+			}}
 		}
-		c.h.reply(ctx, c.b, c.chat, c.pendingText(ctx, b), kb)
+		c.h.reply(ctx, c.out, c.pendingText(ctx, b), kb)
 	}
 }
 
@@ -169,13 +166,14 @@ func (c *turn) broadcasts(ctx context.Context) {
 			"Status", c.h.t.T(c.lang, "state_"+string(broadcast.StateOf(b)))))
 		if _, p, err := c.wf().Progress(ctx, c.actor(), b.ID, 0); err == nil {
 			run := p.Run
-			lines = append(lines, c.h.t.T(c.lang, "broadcasts_run", "RunID", run.ID, "RunStatus", c.h.t.T(c.lang, "state_"+run.Status), "Done", p.Done(), "Total", run.Total))
+			lines = append(lines, c.h.t.T(c.lang, "broadcasts_run", "RunID", run.ID, "RunStatus", c.h.t.T(c.lang, "state_"+run.Status),
+				"Done", p.Done(), "Total", run.Total))
 		}
 		if b.NextRunAt != nil {
 			lines = append(lines, c.h.t.T(c.lang, "broadcasts_next", "When", b.NextRunAt.In(c.h.d.Timezone).Format("02/01/2006 15:04")))
 		}
 	}
-	c.h.reply(ctx, c.b, c.chat, strings.Join(lines, "\n"), nil)
+	c.h.reply(ctx, c.out, strings.Join(lines, "\n"), nil)
 }
 
 func parseID(args string) (int64, bool) {
@@ -229,27 +227,20 @@ func (c *turn) report(ctx context.Context, args string) {
 		return
 	}
 	name := fmt.Sprintf("broadcast-%d-run-%d.csv", id, run.ID)
-	if _, err := c.b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: c.chat,
-		Document: &models.InputFileUpload{Filename: name, Data: &buf}}); err != nil {
+	if err := c.out.Send(ctx, conv.Reply{File: &conv.File{Name: name, Data: buf.Bytes()}}); err != nil {
 		c.log.Warn("report document", "err", err)
 	}
 }
 
 // callback handles the approve / send back buttons of /pending, through
 // the workflow: a forged press is refused like any other request.
-func (h *handlers) callback(ctx context.Context, b *bot.Bot, u *models.Update) {
-	q := u.CallbackQuery
-	_, _ = b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: q.ID})
-	chat := q.From.ID
-	if m := q.Message.Message; m != nil {
-		chat = m.Chat.ID
-	}
-	st, ok := h.staff(ctx, b, chat, &q.From)
+func (h *handlers) callback(ctx context.Context, m conv.Message, out conv.Chat) {
+	st, ok := h.staff(ctx, m, out)
 	if !ok {
 		return
 	}
-	c := &turn{h: h, b: b, chat: chat, lang: q.From.LanguageCode, st: st, log: h.d.Log.With("staff_id", st.ID)}
-	action, idText, _ := strings.Cut(strings.TrimPrefix(q.Data, callbackPrefix), ":")
+	c := &turn{h: h, out: out, lang: m.LangCode, st: st, log: h.d.Log.With("staff_id", st.ID)}
+	action, idText, _ := strings.Cut(strings.TrimPrefix(m.Choice, callbackPrefix), ":")
 	id, ok := parseID(idText)
 	if !ok || (action != "approve" && action != "reject") {
 		return
@@ -271,8 +262,8 @@ func (c *turn) approve(ctx context.Context, id int64) {
 	c.say(ctx, "approved", "ID", br.ID, "Name", br.Name)
 }
 
-// rejectReason is what a Telegram "send back" records: the button has no
-// room for one, the author is told to ask.
+// rejectReason is what a "send back" button records: it has no room for
+// one of its own.
 const rejectReason = "sent back from Telegram"
 
 func (c *turn) reject(ctx context.Context, id int64) {

@@ -1,20 +1,21 @@
-// Package staff holds the staff commands inside Telegram: /link <code> once,
+// Package staff holds the staff commands inside the chat: /link <code> once,
 // then /pending (approve or send back with buttons, through the broadcast workflow),
-// /broadcasts, /cancel and /report. They answer only linked staff and are
-// never added to the bot's public command menu, so residents do not see
-// them. It also matches residents' shared phones against agency lists
-// (MatchContact).
+// /broadcasts, /cancel and /report. They work on the neutral messages and
+// replies of bot/conv (Handler sees each message before the residents'
+// conversations do), answer only linked staff and are never added to the
+// bot's public command menu, so residents do not see them. Staff are linked
+// by their Telegram user id today. It also matches residents' shared phones
+// against agency lists (MatchContact).
 package staff
 
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/store"
@@ -42,7 +43,7 @@ type Deps struct {
 // deliberately absent from setMyCommands.
 var Commands = []string{"link", "pending", "broadcasts", "cancel", "report"}
 
-// callbackPrefix marks the staff buttons' callback data.
+// callbackPrefix marks the staff buttons' data.
 const callbackPrefix = "staff:"
 
 type handlers struct {
@@ -50,9 +51,9 @@ type handlers struct {
 	t *l10n.Catalog
 }
 
-// Register adds the staff commands and buttons to the resident bot. Call it
-// before the bot starts receiving updates.
-func Register(b *bot.Bot, d Deps) {
+// Handler returns the staff commands and buttons, to run before the
+// residents' conversations (conv.Deps.Before).
+func Handler(d Deps) conv.Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -66,113 +67,120 @@ func Register(b *bot.Bot, d Deps) {
 		d.Workflow = broadcast.New(broadcast.Config{Store: d.Store, Runs: d.Runs, TwoPersonRule: d.TwoPersonRule, Now: d.Now})
 	}
 	h := &handlers{d: d, t: defaultTexts}
-	for _, c := range Commands {
-		b.RegisterHandlerMatchFunc(isCommand(c), h.command(c))
-	}
-	b.RegisterHandler(bot.HandlerTypeCallbackQueryData, callbackPrefix, bot.MatchTypePrefix, h.callback)
+	return h.handle
 }
 
-// isCommand matches "/name", "/name args" and "/name@bot args".
-func isCommand(name string) bot.MatchFunc {
-	return func(u *models.Update) bool {
-		if u.Message == nil {
+// handle takes the staff commands ("/name", "/name args", "/name@bot args")
+// and the staff buttons; everything else is the residents'.
+func (h *handlers) handle(ctx context.Context, m conv.Message, out conv.Chat) bool {
+	if m.Kind == conv.KindChoice {
+		if !strings.HasPrefix(m.Choice, callbackPrefix) {
 			return false
 		}
-		cmd, _ := splitCommand(u.Message.Text)
-		return cmd == name
+		h.callback(ctx, m, out)
+		return true
 	}
+	name, args, ok := conv.Command(m, out.Caps(), nil) // never without the slash: residents' words stay theirs
+	if !ok || !isStaffCommand(name) {
+		return false
+	}
+	h.command(ctx, name, args, m, out)
+	return true
 }
 
-func splitCommand(text string) (cmd, args string) {
-	if !strings.HasPrefix(text, "/") {
-		return "", ""
+func isStaffCommand(name string) bool {
+	for _, c := range Commands {
+		if c == name {
+			return true
+		}
 	}
-	head, rest, _ := strings.Cut(strings.TrimSpace(text[1:]), " ")
-	head, _, _ = strings.Cut(head, "@")
-	return strings.ToLower(head), strings.TrimSpace(rest)
+	return false
 }
 
 // command runs one command for a linked staff member (except /link, which is
 // how one becomes linked), in a private chat only: buttons and reports must
 // not land in a group.
-func (h *handlers) command(name string) bot.HandlerFunc {
-	return func(ctx context.Context, b *bot.Bot, u *models.Update) {
-		m := u.Message
-		if m.From == nil {
-			return
-		}
-		lang := m.From.LanguageCode
-		if m.Chat.Type != models.ChatTypePrivate {
-			h.reply(ctx, b, m.Chat.ID, h.t.T(lang, "private_only"), nil)
-			return
-		}
-		_, args := splitCommand(m.Text)
-		if name == "link" {
-			h.link(ctx, b, m, args)
-			return
-		}
-		st, ok := h.staff(ctx, b, m.Chat.ID, m.From)
-		if !ok {
-			return
-		}
-		log := h.d.Log.With("staff_id", st.ID, "command", name)
-		c := &turn{h: h, b: b, chat: m.Chat.ID, lang: lang, st: st, log: log}
-		switch name {
-		case "pending":
-			c.pending(ctx)
-		case "broadcasts":
-			c.broadcasts(ctx)
-		case "cancel":
-			c.cancel(ctx, args)
-		case "report":
-			c.report(ctx, args)
-		}
+func (h *handlers) command(ctx context.Context, name, args string, m conv.Message, out conv.Chat) {
+	lang := m.LangCode
+	if m.Group {
+		h.reply(ctx, out, h.t.T(lang, "private_only"), nil)
+		return
+	}
+	if name == "link" {
+		h.link(ctx, m, out, args)
+		return
+	}
+	st, ok := h.staff(ctx, m, out)
+	if !ok {
+		return
+	}
+	log := h.d.Log.With("staff_id", st.ID, "command", name)
+	c := &turn{h: h, out: out, lang: lang, st: st, log: log}
+	switch name {
+	case "pending":
+		c.pending(ctx)
+	case "broadcasts":
+		c.broadcasts(ctx)
+	case "cancel":
+		c.cancel(ctx, args)
+	case "report":
+		c.report(ctx, args)
 	}
 }
 
+// staffBy finds the staff member linked to a chat identity. Staff link
+// their Telegram account today; any other channel has no staff yet.
+func (h *handlers) staffBy(ctx context.Context, channel, externalID string) (store.Staff, error) {
+	id, err := strconv.ParseInt(externalID, 10, 64)
+	if channel != "telegram" || err != nil {
+		return store.Staff{}, store.ErrNotFound
+	}
+	return h.d.Store.StaffByTelegram(ctx, id)
+}
+
 // staff finds the linked staff member or tells the sender the commands are not for them.
-func (h *handlers) staff(ctx context.Context, b *bot.Bot, chat int64, from *models.User) (store.Staff, bool) {
-	st, err := h.d.Store.StaffByTelegram(ctx, from.ID)
+func (h *handlers) staff(ctx context.Context, m conv.Message, out conv.Chat) (store.Staff, bool) {
+	st, err := h.staffBy(ctx, m.Channel, m.UserID)
 	if err != nil {
 		if !isNotFound(err) {
 			h.d.Log.Error("staff lookup", "err", err)
-			h.reply(ctx, b, chat, h.t.T(from.LanguageCode, "error"), nil)
+			h.reply(ctx, out, h.t.T(m.LangCode, "error"), nil)
 			return st, false
 		}
-		h.reply(ctx, b, chat, h.t.T(from.LanguageCode, "not_linked"), nil)
+		h.reply(ctx, out, h.t.T(m.LangCode, "not_linked"), nil)
 		return st, false
 	}
 	return st, true
 }
 
-func (h *handlers) link(ctx context.Context, b *bot.Bot, m *models.Message, code string) {
-	lang := m.From.LanguageCode
+func (h *handlers) link(ctx context.Context, m conv.Message, out conv.Chat, code string) {
+	lang := m.LangCode
 	if code == "" {
-		h.reply(ctx, b, m.Chat.ID, h.t.T(lang, "link_usage"), nil)
+		h.reply(ctx, out, h.t.T(lang, "link_usage"), nil)
 		return
 	}
-	st, err := h.d.Store.RedeemLinkCode(ctx, code, m.From.ID)
+	userID, err := strconv.ParseInt(m.UserID, 10, 64)
+	if m.Channel != "telegram" || err != nil {
+		h.reply(ctx, out, h.t.T(lang, "link_bad"), nil) // staff link their Telegram account
+		return
+	}
+	st, err := h.d.Store.RedeemLinkCode(ctx, code, userID)
 	switch {
 	case isNotFound(err):
-		h.reply(ctx, b, m.Chat.ID, h.t.T(lang, "link_bad"), nil)
+		h.reply(ctx, out, h.t.T(lang, "link_bad"), nil)
 	case isConflict(err):
-		h.reply(ctx, b, m.Chat.ID, h.t.T(lang, "link_taken"), nil)
+		h.reply(ctx, out, h.t.T(lang, "link_taken"), nil)
 	case err != nil:
 		h.d.Log.Error("staff link", "err", err)
-		h.reply(ctx, b, m.Chat.ID, h.t.T(lang, "error"), nil)
+		h.reply(ctx, out, h.t.T(lang, "error"), nil)
 	default:
 		h.d.Log.Info("staff linked telegram", "staff_id", st.ID)
-		h.reply(ctx, b, m.Chat.ID, h.t.T(lang, "link_ok", "Name", st.Name, "Role", st.Role), nil)
+		h.reply(ctx, out, h.t.T(lang, "link_ok", "Name", st.Name, "Role", st.Role), nil)
 	}
 }
 
-func (h *handlers) reply(ctx context.Context, b *bot.Bot, chat int64, text string, kb models.ReplyMarkup) {
-	p := &bot.SendMessageParams{ChatID: chat, Text: text, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()}}
-	if kb != nil {
-		p.ReplyMarkup = kb
-	}
-	if _, err := b.SendMessage(ctx, p); err != nil {
+func (h *handlers) reply(ctx context.Context, out conv.Chat, text string, choices [][]conv.Choice) {
+	if err := out.Send(ctx, conv.Reply{Text: text, Choices: choices}); err != nil {
 		h.d.Log.Warn("staff reply", "err", err)
 	}
 }

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
+	"github.com/loa-vn/loa/bot/conv"
+	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/bot/staff"
+	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/broadcast"
+	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 	"github.com/loa-vn/loa/store/storetest"
@@ -32,16 +33,32 @@ func newHarness(t *testing.T, twoPerson bool) *harness {
 	st := storetest.NewSeeded(t)
 	tg := tgfake.New()
 	t.Cleanup(tg.Close)
-	b, err := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe(),
-		bot.WithDefaultHandler(func(context.Context, *bot.Bot, *models.Update) {}))
+	cat, err := l10n.Load(locales.FS, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the staff commands alone, behind the Telegram channel
 	wf := broadcast.New(broadcast.Config{Store: st, TwoPersonRule: twoPerson})
-	staff.Register(b, staff.Deps{Store: st, Workflow: wf})
-	go b.Start(ctx)
+	only := staffOnly(staff.Handler(staff.Deps{Store: st, Workflow: wf}))
+	b, err := telegram.New(ctx, telegram.Config{Token: tg.Token(), APIURL: tg.URL()}, telegram.Deps{Conv: only, Text: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.Poll(ctx, nil) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("poll: %v", err)
+		}
+	})
 	return &harness{t: t, ctx: ctx, st: st, wf: wf, tg: tg}
 }
+
+// staffOnly answers with the staff commands and ignores everything else.
+type staffOnly conv.Handler
+
+func (h staffOnly) Handle(ctx context.Context, m conv.Message, out conv.Chat) { h(ctx, m, out) }
 
 // say sends text as u and returns the bot's next message to u.
 func (h *harness) say(u tgfake.User, text string) tgfake.Sent {
@@ -273,5 +290,38 @@ func TestReportSendsTheCSV(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(doc.DocumentData)), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[1], "pending") { // header + the two recipients
 		t.Fatalf("report CSV:\n%s", doc.DocumentData)
+	}
+}
+
+type recorder struct{ texts []string }
+
+func (r *recorder) Caps() conv.Caps { return conv.Caps{} }
+func (r *recorder) Send(_ context.Context, rep conv.Reply) error {
+	r.texts = append(r.texts, rep.Text)
+	return nil
+}
+
+// TestNeutralMessages: the staff commands read neutral messages, leave the
+// residents' ones alone, and answer someone on another channel as unlinked.
+func TestNeutralMessages(t *testing.T) {
+	st := storetest.NewSeeded(t)
+	h := staff.Handler(staff.Deps{Store: st})
+	ctx := context.Background()
+	msg := func(channel, text string, group bool) conv.Message {
+		return conv.Message{Channel: channel, UserID: "u-1", ChatID: "u-1", LangCode: "en", Text: text, Group: group}
+	}
+	for _, text := range []string{"pending", "what is VNeID?", "/help", "/lang"} {
+		if rec := (&recorder{}); h(ctx, msg("zalo", text, false), rec) {
+			t.Errorf("%q taken by the staff commands: %q", text, rec.texts)
+		}
+	}
+	cases := map[string]conv.Message{"/link": msg("zalo", "/link abc", false),
+		"/link@": msg("zalo", "/link@loa_bot", false), "/pending": msg("zalo", "/pending", false), "group": msg("telegram", "/pending", true)}
+	wants := map[string]string{"/link": "expired", "/link@": "/link", "/pending": "/link", "group": "private"}
+	for name, m := range cases {
+		rec := &recorder{}
+		if !h(ctx, m, rec) || len(rec.texts) != 1 || !strings.Contains(rec.texts[0], wants[name]) {
+			t.Errorf("%s: %q, want %q", name, rec.texts, wants[name])
+		}
 	}
 }

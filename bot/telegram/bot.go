@@ -1,6 +1,9 @@
 // Package telegram is Loa's Telegram channel: it receives updates (long
-// polling or webhook), runs a bounded number of handlers, and holds the
-// resident conversations. Every word it says comes from locales/.
+// polling or webhook), runs a bounded number of handlers, turns each update
+// into a neutral conv.Message and sends the conversations' replies back
+// with go-telegram (inline keyboards, the share-my-number keyboard,
+// answerCallbackQuery). The conversations themselves live in bot/conv;
+// go-telegram's types stay in this package.
 package telegram
 
 import (
@@ -16,11 +19,9 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
-	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/l10n"
-	"github.com/loa-vn/loa/store"
 )
 
 // Channel is the subscribers.channel value of Telegram residents.
@@ -32,30 +33,19 @@ type Config struct {
 	APIURL        string
 	WebhookSecret string
 	Workers       int           // handlers running at once (default 8)
-	FloodBurst    int           // messages a user may send at once (default 8)
-	FloodEvery    time.Duration // one more message allowed per interval (default 1s)
-	KeepDays      int           // how long questions are kept, shown in /mydata
-	Timezone      *time.Location
 	HandlerLimit  time.Duration // longest a handler may run, even during shutdown (default 20s)
 }
 
-// Deps are the services the conversations use.
+// Handler answers neutral messages: a *conv.Bot.
+type Handler interface {
+	Handle(ctx context.Context, m conv.Message, out conv.Chat)
+}
+
+// Deps are what the channel hands updates to.
 type Deps struct {
-	Store *store.Store
-	// FAQ returns the current engine; staff edits swap it while the bot runs.
-	FAQ  func() *faq.Engine
-	Text *l10n.Catalog
-	Conv Conversations
-	Key  []byte // signs invite links
+	Conv Handler
+	Text *l10n.Catalog // the command menu's descriptions
 	Log  *slog.Logger
-	Now  func() time.Time
-	// Metrics receives the bot's counters; nil keeps them unexported.
-	Metrics prometheus.Registerer
-	// Contacts matches a phone a resident shared against agencies' member
-	// lists and returns the reply (HTML); nil: contacts are not read.
-	Contacts func(ctx context.Context, subscriberID int64, lang, phone string) string
-	// Extend registers more handlers (the staff commands) on the client.
-	Extend []func(*bot.Bot)
 }
 
 // Bot is a running Telegram channel.
@@ -63,20 +53,16 @@ type Bot struct {
 	cfg Config
 	Deps
 	api      *bot.Bot
-	flood    *flood
-	counts   *metrics
-	perUser  [64]sync.Mutex
 	inflight sync.WaitGroup
 }
 
 // New connects to the Bot API (getMe checks the token) without receiving updates yet.
 func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 	cfg = withDefaults(cfg)
-	if d.Now == nil {
-		d.Now = time.Now
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
-	b := &Bot{cfg: cfg, Deps: d, flood: newFlood(cfg.FloodBurst, cfg.FloodEvery),
-		counts: newMetrics(d.Metrics)}
+	b := &Bot{cfg: cfg, Deps: d}
 	opts := []bot.Option{
 		bot.WithServerURL(cfg.APIURL),
 		// handlers run inside the workers: at most Workers at once, and
@@ -96,27 +82,12 @@ func New(ctx context.Context, cfg Config, d Deps) (*Bot, error) {
 		return nil, fmt.Errorf("telegram at %s: %s", cfg.APIURL, b.redact(err))
 	}
 	b.api = api
-	for _, ext := range d.Extend {
-		ext(api)
-	}
 	return b, nil
 }
 
 func withDefaults(cfg Config) Config {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
-	}
-	if cfg.FloodBurst <= 0 {
-		cfg.FloodBurst = 8
-	}
-	if cfg.FloodEvery <= 0 {
-		cfg.FloodEvery = time.Second
-	}
-	if cfg.KeepDays <= 0 {
-		cfg.KeepDays = 90
-	}
-	if cfg.Timezone == nil {
-		cfg.Timezone = time.UTC
 	}
 	if cfg.HandlerLimit <= 0 {
 		cfg.HandlerLimit = 20 * time.Second
@@ -222,16 +193,13 @@ func (b *Bot) track(next bot.HandlerFunc) bot.HandlerFunc {
 	}
 }
 
-// commandNames are the commands shown in Telegram's menu, in order.
-var commandNames = []string{"start", "subscribe", "unsubscribe", "stop", "lang", "topics", "phone", "mydata", "forget", "help"}
-
 // SetCommands publishes the command menu in each language; the Vietnamese
 // one is also the default for every other language. Failure is logged, not
 // fatal: the bot works without a menu.
 func (b *Bot) SetCommands(ctx context.Context) {
 	for _, lang := range append([]string{""}, l10n.Langs...) {
 		var cmds []models.BotCommand
-		for _, n := range commandNames {
+		for _, n := range conv.Commands {
 			cmds = append(cmds, models.BotCommand{Command: n, Description: b.Text.Plain(l10n.Pick(lang), "cmd_"+n)})
 		}
 		if _, err := b.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {

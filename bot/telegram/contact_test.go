@@ -4,24 +4,23 @@ import (
 	"context"
 	"testing"
 
-	"github.com/go-telegram/bot"
-
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/staff"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/store"
 )
 
 // withStaff wires contact matching and the staff commands as `loa` does.
-func withStaff(h *harness, d *Deps) {
-	d.Contacts = func(ctx context.Context, subscriberID int64, lang, phone string) string {
+func withStaff(h *harness, cd *conv.Deps, d *Deps) {
+	cd.Contacts = func(ctx context.Context, subscriberID int64, lang, phone string) string {
 		joined, err := staff.MatchContact(ctx, h.st, testKey, subscriberID, phone)
 		return staff.ContactReply(lang, joined, err)
 	}
-	d.Extend = append(d.Extend, func(b *bot.Bot) { staff.Register(b, staff.Deps{Store: h.st, TwoPersonRule: true}) })
+	cd.Before = append(cd.Before, staff.Handler(staff.Deps{Store: h.st, TwoPersonRule: true}))
 }
 
 func TestSharePhoneJoinsAgencyList(t *testing.T) {
-	h := newHarness(t, Config{}, withStaff)
+	h := newHarness(t, conv.Config{}, withStaff)
 	ag, err := h.st.AgencyByCode(h.ctx, "so-khcn-ha-noi")
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +52,7 @@ func TestSharePhoneJoinsAgencyList(t *testing.T) {
 }
 
 func TestSomeoneElsesContactIsRefused(t *testing.T) {
-	h := newHarness(t, Config{}, withStaff)
+	h := newHarness(t, conv.Config{}, withStaff)
 	u := tgfake.User{ID: 502, FirstName: "Bình", LanguageCode: "vi"}
 	h.send(u, "/start")
 	// a contact card forwarded from the address book carries another user id
@@ -72,7 +71,7 @@ func TestSomeoneElsesContactIsRefused(t *testing.T) {
 }
 
 func TestStaffCommandsRefuseResidents(t *testing.T) {
-	h := newHarness(t, Config{}, withStaff)
+	h := newHarness(t, conv.Config{}, withStaff)
 	u := tgfake.User{ID: 503, FirstName: "Chi", LanguageCode: "vi"}
 	reply := h.send(u, "/pending")
 	if reply.Text == "" || h.count(`SELECT count(*) FROM staff WHERE telegram_user_id = 503`) != 0 {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/bot/tgfake"
@@ -51,7 +53,8 @@ func shared(t *testing.T) (*faq.Engine, *l10n.Catalog) {
 	return engine, catalog
 }
 
-func newBot(t *testing.T, cfg Config, mods ...func(*harness, *Deps)) (*harness, context.CancelFunc) {
+// newBot connects the conversations (tuned by cc) to a fake Telegram.
+func newBot(t *testing.T, cfg Config, cc conv.Config, mods ...func(*harness, *conv.Deps, *Deps)) (*harness, context.CancelFunc) {
 	t.Helper()
 	eng, cat := shared(t)
 	h := &harness{t: t, fake: tgfake.New(), st: storetest.NewSeeded(t)}
@@ -63,10 +66,12 @@ func newBot(t *testing.T, cfg Config, mods ...func(*harness, *Deps)) (*harness, 
 	h.ctx = ctx
 	cfg.Token, cfg.APIURL = h.fake.Token(), h.fake.URL()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d := Deps{Store: h.st, FAQ: func() *faq.Engine { return eng }, Text: cat, Conv: RedisConversations{R: rdb}, Key: testKey, Log: log}
+	cd := conv.Deps{Store: h.st, FAQ: func() *faq.Engine { return eng }, Text: cat, Conv: conv.RedisConversations{R: rdb}, Key: testKey, Log: log}
+	d := Deps{Text: cat, Log: log}
 	for _, m := range mods {
-		m(h, &d)
+		m(h, &cd, &d)
 	}
+	d.Conv = conv.New(cc, cd)
 	b, err := New(ctx, cfg, d)
 	if err != nil {
 		t.Fatal(err)
@@ -76,8 +81,8 @@ func newBot(t *testing.T, cfg Config, mods ...func(*harness, *Deps)) (*harness, 
 }
 
 // newHarness starts polling; the bot stops (and drains) at cleanup.
-func newHarness(t *testing.T, cfg Config, mods ...func(*harness, *Deps)) *harness {
-	h, cancel := newBot(t, cfg, mods...)
+func newHarness(t *testing.T, cc conv.Config, mods ...func(*harness, *conv.Deps, *Deps)) *harness {
+	h, cancel := newBot(t, Config{}, cc, mods...)
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)
 	go func() { done <- h.bot.Poll(runCtx, nil) }()
@@ -138,7 +143,7 @@ func (h *harness) count(q string, args ...any) int {
 
 func (h *harness) subscriber(u tgfake.User) store.Subscriber {
 	h.t.Helper()
-	s, err := h.st.SubscriberByExternal(h.ctx, Channel, itoa(u.ID))
+	s, err := h.st.SubscriberByExternal(h.ctx, Channel, strconv.FormatInt(u.ID, 10))
 	if err != nil {
 		h.t.Fatalf("subscriber %d: %v", u.ID, err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loa-vn/loa/bot/invite"
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/tgfake"
 	"github.com/loa-vn/loa/store"
 )
@@ -20,7 +20,7 @@ var (
 )
 
 func TestSubscribeByFormerWardName(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	contains(t, h.send(lan, "/subscribe").Plain, "phường/xã")
 	choices := h.send(lan, "hang bac")
 	data := buttonData(t, choices, "Phường Hoàn Kiếm")
@@ -45,18 +45,8 @@ func TestSubscribeByFormerWardName(t *testing.T) {
 	}
 }
 
-func TestSubscribeUnknownPlace(t *testing.T) {
-	h := newHarness(t, Config{})
-	h.send(lan, "/subscribe")
-	contains(t, h.send(lan, "zzqxw vvv").Plain, "chưa tìm thấy", "zzqxw vvv")
-	// still waiting for a place
-	if got := h.send(lan, "cau giay"); len(got.Buttons()) == 0 {
-		t.Fatalf("no place buttons after retyping: %q", got.Plain)
-	}
-}
-
 func TestAskDigitalTransformationDay(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	ans := h.send(lan, "ngay chuyen doi so quoc gia la ngay nao")
 	if !strings.Contains(ans.Plain, "10/10") && !strings.Contains(ans.Plain, "10 tháng 10") {
 		t.Fatalf("answer lacks the date: %q", ans.Plain)
@@ -78,7 +68,7 @@ func TestAskDigitalTransformationDay(t *testing.T) {
 }
 
 func TestSwitchToEnglish(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	menu := h.send(lan, "/lang")
 	contains(t, h.press(lan, menu, "lang:en").Plain, "English")
 	if got := h.subscriber(lan); got.Locale != "en" {
@@ -91,54 +81,16 @@ func TestSwitchToEnglish(t *testing.T) {
 }
 
 func TestEnglishUserStartsInEnglish(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	contains(t, h.send(john, "/start").Plain, "Hello John", "Hanoi")
-	if vi, en := h.fake.Commands("vi"), h.fake.Commands("en"); len(vi) != len(commandNames) || len(en) != len(commandNames) ||
+	if vi, en := h.fake.Commands("vi"), h.fake.Commands("en"); len(vi) != len(conv.Commands) || len(en) != len(conv.Commands) ||
 		vi[1].Description == en[1].Description {
 		t.Errorf("command menus: vi %+v en %+v", vi, en)
 	}
 }
 
-func TestMyDataThenForget(t *testing.T) {
-	h := newHarness(t, Config{})
-	h.send(lan, "/subscribe")
-	choices := h.send(lan, "Cầu Giấy")
-	h.press(lan, choices, choices.Buttons()[0].CallbackData)
-	h.send(lan, "VNeID là gì?")
-	sub := h.subscriber(lan)
-	var agencyID int64
-	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.st.JoinAgency(h.ctx, agencyID, sub.ID, "staff"); err != nil {
-		t.Fatal(err)
-	}
-	mustExec(t, h, `INSERT INTO broadcasts (name, content) VALUES ('t', '{"variants":{"vi":{}}}')`)
-	mustExec(t, h, `INSERT INTO runs (broadcast_id, occurrence, content, audience) SELECT id, now(), content, audience FROM broadcasts`)
-	mustExec(t, h, `INSERT INTO deliveries (run_id, subscriber_id, batch, status) SELECT id, $1, 0, 'sent' FROM runs`, sub.ID)
-
-	data := h.send(lan, "/mydata")
-	contains(t, data.Plain, "Dữ liệu Loa lưu về bạn", "Phường Cầu Giấy", "đang nhận tin", "VNeID là gì?",
-		"Số tin chiến dịch đã gửi cho bạn: 1", "Số câu hỏi đã lưu: 1")
-
-	confirm := h.send(lan, "/forget")
-	h.press(lan, confirm, "forget:no")
-	if h.count(`SELECT count(*) FROM subscribers WHERE id = $1`, sub.ID) != 1 {
-		t.Fatal("forget:no erased the resident")
-	}
-	contains(t, h.press(lan, confirm, "forget:yes").Plain, "Đã xóa toàn bộ")
-	for _, table := range []string{"question_log", "deliveries", "agency_members"} {
-		if n := h.count(`SELECT count(*) FROM `+table+` WHERE subscriber_id = $1`, sub.ID); n != 0 {
-			t.Errorf("%s keeps %d row(s) after /forget", table, n)
-		}
-	}
-	if n := h.count(`SELECT count(*) FROM subscribers WHERE external_id = $1`, itoa(lan.ID)); n != 0 {
-		t.Errorf("subscriber row survives /forget")
-	}
-}
-
 func TestBlockedUserMarkedBlocked(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	h.send(lan, "/start")
 	h.fake.BlockBot(lan)
 	waitFor(t, func() bool { return h.subscriber(lan).Status == store.StatusBlocked })
@@ -147,7 +99,7 @@ func TestBlockedUserMarkedBlocked(t *testing.T) {
 }
 
 func TestHTMLInQuestionIsEscaped(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	got := h.send(lan, `<script>alert("x")</script> <b>giá vé máy bay đi Paris</b> & ?`)
 	if strings.Contains(got.Text, "<script>") || strings.Contains(got.Text, "<b>giá") {
 		t.Fatalf("user HTML went out unescaped: %q", got.Text)
@@ -158,7 +110,7 @@ func TestHTMLInQuestionIsEscaped(t *testing.T) {
 }
 
 func TestForgedCallbacks(t *testing.T) {
-	h := newHarness(t, Config{FloodBurst: 100})
+	h := newHarness(t, conv.Config{FloodBurst: 100})
 	other := tgfake.User{ID: 5003, FirstName: "Other"}
 	h.send(other, "VNeID là gì?")
 	var otherLog int64
@@ -183,7 +135,7 @@ func TestForgedCallbacks(t *testing.T) {
 }
 
 func TestMediaAndOddMessages(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	contains(t, h.expect(lan, 1, func() { h.fake.SendSticker(lan, "😀") })[0].Plain, "chỉ đọc được tin nhắn chữ")
 	contains(t, h.expect(lan, 1, func() { h.fake.SendPhoto(lan, "") })[0].Plain, "chỉ đọc được tin nhắn chữ")
 	contains(t, h.expect(lan, 1, func() { h.fake.SendVoice(lan, 3) })[0].Plain, "chỉ đọc được tin nhắn chữ")
@@ -193,7 +145,7 @@ func TestMediaAndOddMessages(t *testing.T) {
 }
 
 func TestTopicsBrowse(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, conv.Config{})
 	menu := h.send(lan, "/topics")
 	if len(menu.Buttons()) < 5 {
 		t.Fatalf("topic menu: %+v", menu.Buttons())
@@ -206,82 +158,8 @@ func TestTopicsBrowse(t *testing.T) {
 	contains(t, ans.Plain, "Nguồn:")
 }
 
-func TestInviteLinks(t *testing.T) {
-	h := newHarness(t, Config{})
-	var agencyID int64
-	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
-		t.Fatal(err)
-	}
-	p := h.invite(agencyID, 0, time.Now().Add(time.Hour))
-	msgs := h.expect(lan, 2, func() { h.fake.SendText(lan, "/start "+p) })
-	contains(t, msgs[1].Plain, "danh sách thành viên")
-	sub := h.subscriber(lan)
-	if h.count(`SELECT count(*) FROM agency_members WHERE agency_id = $1 AND subscriber_id = $2 AND via = 'invite'`, agencyID, sub.ID) != 1 {
-		t.Fatal("not enrolled")
-	}
-	expired := h.invite(agencyID, 0, time.Now().Add(-time.Minute))
-	contains(t, h.expect(john, 2, func() { h.fake.SendText(john, "/start "+expired) })[1].Plain, "expired")
-	contains(t, h.expect(john, 2, func() { h.fake.SendText(john, "/start bogus-payload_123") })[1].Plain, "not valid")
-
-	loc, _ := h.st.LocalityByCode(h.ctx, "phuong-hoan-kiem")
-	lp := h.invite(0, loc.ID, time.Now().Add(time.Hour))
-	offer := h.expect(john, 2, func() { h.fake.SendText(john, "/start "+lp) })[1]
-	contains(t, h.press(john, offer, offer.Buttons()[0].CallbackData).Plain, "Phường Hoàn Kiếm")
-	if got := h.subscriber(john); got.Status != store.StatusActive || got.LocalityID.Int64 != loc.ID {
-		t.Fatalf("locality invite: %+v", got)
-	}
-}
-
-func TestRevokedInviteIsRefused(t *testing.T) {
-	h := newHarness(t, Config{})
-	var agencyID int64
-	if err := h.st.DB().GetContext(h.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
-		t.Fatal(err)
-	}
-	p := h.invite(agencyID, 0, time.Now().Add(time.Hour))
-	signed, err := invite.Verify(testKey, p, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.st.RevokeInvite(h.ctx, store.CLIActor, signed.ID); err != nil {
-		t.Fatal(err)
-	}
-	contains(t, h.expect(lan, 2, func() { h.fake.SendText(lan, "/start "+p) })[1].Plain, "hết hạn")
-	if n := h.count(`SELECT count(*) FROM agency_members`); n != 0 {
-		t.Fatalf("a revoked invite enrolled %d resident(s)", n)
-	}
-}
-
-// invite records an invite (to an agency, or else a locality) and signs its link.
-func (h *harness) invite(agencyID, localityID int64, expires time.Time) string {
-	h.t.Helper()
-	inv, err := h.st.CreateInvite(h.ctx, store.CLIActor, agencyID, localityID, expires)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return invite.Sign(testKey, inv.ID, expires)
-}
-
-func TestFloodSlowDownOnce(t *testing.T) {
-	h := newHarness(t, Config{FloodBurst: 3, FloodEvery: time.Hour})
-	for i := 0; i < 8; i++ {
-		h.fake.SendText(lan, "/help")
-	}
-	h.expect(lan, 4, func() {}) // 3 answers and one slow-down
-	time.Sleep(300 * time.Millisecond)
-	slow := 0
-	for _, m := range h.fake.SentTo(lan.ID) {
-		if strings.Contains(m.Plain, "nhanh quá") {
-			slow++
-		}
-	}
-	if slow != 1 || h.fake.CountTo(lan.ID) != 4 {
-		t.Fatalf("slow-down messages %d, total %d", slow, h.fake.CountTo(lan.ID))
-	}
-}
-
 func TestWebhookSecret(t *testing.T) {
-	h, cancel := newBot(t, Config{WebhookSecret: "right-secret"})
+	h, cancel := newBot(t, Config{WebhookSecret: "right-secret"}, conv.Config{})
 	defer cancel()
 	go h.bot.StartWorkers(h.ctx)
 	srv := httptest.NewServer(h.bot.WebhookHandler())
@@ -332,12 +210,5 @@ func waitFor(t *testing.T, ok func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func mustExec(t *testing.T, h *harness, q string, args ...any) {
-	t.Helper()
-	if _, err := h.st.DB().ExecContext(h.ctx, q, args...); err != nil {
-		t.Fatalf("%s: %v", q, err)
 	}
 }

@@ -5,13 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/tgfake"
 )
 
 // TestShutdownDrainsHandlers: a reply in flight when the process is told to
 // stop still reaches the resident, and Poll returns only after it.
 func TestShutdownDrainsHandlers(t *testing.T) {
-	h, cancel := newBot(t, Config{})
+	h, cancel := newBot(t, Config{}, conv.Config{})
 	defer cancel()
 	runCtx, stop := context.WithCancel(h.ctx)
 	done := make(chan error, 1)

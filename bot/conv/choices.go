@@ -1,4 +1,4 @@
-package telegram
+package conv
 
 import (
 	"context"
@@ -6,40 +6,38 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/store"
 )
 
-// onCallback routes a button press by its data prefix. Data comes back from
+// onChoice routes a chosen option by its data prefix. Data comes back from
 // the client and may be stale or forged: every branch validates it and
-// answers a gentle toast instead of failing.
-func (t *turn) onCallback(ctx context.Context, cq *models.CallbackQuery) {
-	kind, rest, _ := strings.Cut(cq.Data, ":")
+// answers a gentle notice instead of failing.
+func (t *turn) onChoice(ctx context.Context) {
+	kind, rest, _ := strings.Cut(t.m.Choice, ":")
 	ok := false
 	switch kind {
 	case "loc":
-		ok = t.chooseLocality(ctx, cq, rest)
+		ok = t.chooseLocality(ctx, rest)
 	case "lang":
-		ok = t.chooseLang(ctx, cq, rest)
+		ok = t.chooseLang(ctx, rest)
 	case "topics":
-		t.ack(ctx, cq, "")
+		t.ack(ctx)
 		t.topics(ctx)
 		ok = true
 	case "t":
-		ok = t.openTopic(ctx, cq, rest)
+		ok = t.openTopic(ctx, rest)
 	case "q":
-		ok = t.pickQuestion(ctx, cq, rest)
+		ok = t.pickQuestion(ctx, rest)
 	case "fb":
-		ok = t.feedback(ctx, cq, rest)
+		ok = t.feedback(ctx, rest)
 	case "forget":
-		ok = t.forget(ctx, cq, rest)
+		ok = t.forget(ctx, rest)
 	}
 	if !ok {
-		t.Log.Info("stale callback", "user_id", t.user, "data_len", len(cq.Data))
-		t.ack(ctx, cq, "callback_stale")
+		t.Log.Info("stale choice", "channel", t.m.Channel, "user_id", t.m.UserID, "data_len", len(t.m.Choice))
+		t.notice(ctx, t.staleNotice())
 	}
 }
 
@@ -48,7 +46,7 @@ func parseID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func (t *turn) chooseLocality(ctx context.Context, cq *models.CallbackQuery, rest string) bool {
+func (t *turn) chooseLocality(ctx context.Context, rest string) bool {
 	id, ok := parseID(rest)
 	if !ok {
 		return false
@@ -58,18 +56,18 @@ func (t *turn) chooseLocality(ctx context.Context, cq *models.CallbackQuery, res
 		return false
 	}
 	if err != nil {
-		t.ack(ctx, cq, "")
+		t.ack(ctx)
 		t.fail(ctx, "choose locality", err)
 		return true
 	}
-	st, _ := t.Conv.Get(ctx, t.user) // only for the "since 1/7/2025" note
+	st := t.state(ctx) // only for the "since 1/7/2025" note
 	if err := t.Store.Subscribe(ctx, t.sub.ID, l.ID); err != nil {
-		t.ack(ctx, cq, "")
+		t.ack(ctx)
 		t.fail(ctx, "subscribe", err)
 		return true
 	}
 	t.clearStep(ctx)
-	t.ack(ctx, cq, "")
+	t.ack(ctx)
 	t.Log.Info("subscribed", "subscriber_id", t.sub.ID, "locality_id", l.ID)
 	switch f := st.Former[l.ID]; f.Via {
 	case store.ViaFormerUnit:
@@ -82,22 +80,22 @@ func (t *turn) chooseLocality(ctx context.Context, cq *models.CallbackQuery, res
 	return true
 }
 
-func (t *turn) chooseLang(ctx context.Context, cq *models.CallbackQuery, lang string) bool {
+func (t *turn) chooseLang(ctx context.Context, lang string) bool {
 	if !l10n.Valid(lang) {
 		return false
 	}
 	if err := t.Store.SetLocale(ctx, t.sub.ID, lang); err != nil {
-		t.ack(ctx, cq, "")
+		t.ack(ctx)
 		t.fail(ctx, "set locale", err)
 		return true
 	}
 	t.lang = lang
-	t.ack(ctx, cq, "")
+	t.ack(ctx)
 	t.say(ctx, "lang_done")
 	return true
 }
 
-func (t *turn) openTopic(ctx context.Context, cq *models.CallbackQuery, topic string) bool {
+func (t *turn) openTopic(ctx context.Context, topic string) bool {
 	es := t.FAQ().ByTopic(t.lang, topic)
 	if len(es) == 0 {
 		return false
@@ -108,13 +106,13 @@ func (t *turn) openTopic(ctx context.Context, cq *models.CallbackQuery, topic st
 			title = tp.Title
 		}
 	}
-	t.ack(ctx, cq, "")
-	t.send(ctx, t.t("topic_questions", "Topic", title), keyboard(t.questionRows(es, 20)...))
+	t.ack(ctx)
+	t.send(ctx, t.t("topic_questions", "Topic", title), t.questionRows(es, 20)...)
 	return true
 }
 
-// pickQuestion answers an entry chosen from a button ("q:<lang>:<id>").
-func (t *turn) pickQuestion(ctx context.Context, cq *models.CallbackQuery, rest string) bool {
+// pickQuestion answers an entry chosen from a list ("q:<lang>:<id>").
+func (t *turn) pickQuestion(ctx context.Context, rest string) bool {
 	lang, id, _ := strings.Cut(rest, ":")
 	if !l10n.Valid(lang) {
 		return false
@@ -123,7 +121,7 @@ func (t *turn) pickQuestion(ctx context.Context, cq *models.CallbackQuery, rest 
 	if e == nil || e.ID != id || len(e.Questions) == 0 {
 		return false
 	}
-	t.ack(ctx, cq, "")
+	t.ack(ctx)
 	lt := t.in(lang)
 	logID := t.log(ctx, store.Question{SubscriberID: t.sub.ID, Locale: lang, Question: e.Questions[0],
 		Normalized: e.ID, EntryKey: e.ID, Score: 1, Outcome: store.OutcomeAnswered})
@@ -137,7 +135,7 @@ func (t *turn) pickQuestion(ctx context.Context, cq *models.CallbackQuery, rest 
 	return true
 }
 
-func (t *turn) feedback(ctx context.Context, cq *models.CallbackQuery, rest string) bool {
+func (t *turn) feedback(ctx context.Context, rest string) bool {
 	idText, vote, _ := strings.Cut(rest, ":")
 	id, ok := parseID(idText)
 	v := map[string]int{"up": 1, "down": -1}[vote]
@@ -150,25 +148,25 @@ func (t *turn) feedback(ctx context.Context, cq *models.CallbackQuery, rest stri
 	}
 	if err != nil {
 		t.Log.Error("feedback", "subscriber_id", t.sub.ID, "question_id", id, "err", err)
-		t.ack(ctx, cq, "error")
+		t.notice(ctx, "error")
 		return true
 	}
-	t.ack(ctx, cq, "feedback_thanks")
+	t.notice(ctx, "feedback_thanks")
 	return true
 }
 
-// forget erases the resident after the confirmation button.
-func (t *turn) forget(ctx context.Context, cq *models.CallbackQuery, answer string) bool {
+// forget erases the resident after the confirmation.
+func (t *turn) forget(ctx context.Context, answer string) bool {
 	switch answer {
 	case "no":
-		t.ack(ctx, cq, "")
+		t.ack(ctx)
 		t.say(ctx, "forget_cancelled")
 		return true
 	case "yes":
 	default:
 		return false
 	}
-	t.ack(ctx, cq, "")
+	t.ack(ctx)
 	if err := t.Store.Forget(ctx, t.sub.ID); err != nil {
 		t.fail(ctx, "forget", err)
 		return true

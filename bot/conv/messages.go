@@ -1,4 +1,4 @@
-package telegram
+package conv
 
 import (
 	"context"
@@ -7,8 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-telegram/bot/models"
-
+	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/invite"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/store"
@@ -18,18 +17,22 @@ import (
 // ones are pastes, not questions.
 const MaxQuestion = 1000
 
-// onMessage routes a private message: a command, media, or text that is
-// either the answer to a pending step or a question.
-func (t *turn) onMessage(ctx context.Context, m *models.Message) {
-	if cmd, arg, ok := command(m); ok {
+// onMessage routes a message: a command, media, a shared contact, or text
+// that is either the answer to a pending step or a question.
+func (t *turn) onMessage(ctx context.Context) {
+	if cmd, arg, ok := Command(t.m, t.caps, Commands); ok {
 		t.onCommand(ctx, cmd, arg)
 		return
 	}
-	text := strings.TrimSpace(m.Text)
+	if cmd, ok := t.words[faq.Fold(strings.TrimRight(t.m.Text, ".!? "))]; ok && t.m.Kind == KindText && !t.caps.CommandMenu {
+		t.onCommand(ctx, cmd, "") // "đăng ký", "dang ky", "my data"
+		return
+	}
+	text := strings.TrimSpace(t.m.Text)
 	switch {
-	case m.Contact != nil && t.Contacts != nil:
-		t.onContact(ctx, m)
-	case m.Text == "":
+	case t.m.Kind == KindContact && t.Contacts != nil && t.m.Contact != nil:
+		t.onContact(ctx, t.m.Contact)
+	case t.m.Kind == KindContact, t.m.Kind == KindMedia:
 		t.say(ctx, "not_text") // sticker, photo, voice, location…
 	case text == "":
 		t.say(ctx, "empty")
@@ -41,27 +44,35 @@ func (t *turn) onMessage(ctx context.Context, m *models.Message) {
 }
 
 func (t *turn) onText(ctx context.Context, text string) {
-	st, err := t.Conv.Get(ctx, t.user)
-	if err != nil {
-		t.Log.Warn("conversation", "user_id", t.user, "err", err) // answer as a question instead
-	}
-	if st.Step == StepLocality {
+	if t.state(ctx).Step == StepLocality {
 		t.searchLocality(ctx, text)
 		return
 	}
 	t.answer(ctx, text)
 }
 
-// command reads a leading bot_command entity: "/start@loa_bot payload" is
-// ("start", "payload"). Telegram marks commands with the entity; plain
-// "/something" typed without it is still text.
-func command(m *models.Message) (string, string, bool) {
-	if len(m.Entities) == 0 || m.Entities[0].Type != models.MessageEntityTypeBotCommand || m.Entities[0].Offset != 0 {
-		return "", "", false
+// Command reads a command from m: the one the platform marked (Telegram's
+// entity: "/start@loa_bot payload" is ("start", "payload")), or, on a
+// channel without a command menu, one typed with or without the slash
+// ("/help", "help", "Subscribe"). Without the slash only a whole message
+// that is one of names counts, so a question that starts with "help" stays
+// a question. On Telegram, "/something" typed without the entity is text.
+func Command(m Message, caps Caps, names []string) (cmd, arg string, ok bool) {
+	text := strings.TrimSpace(m.Text)
+	switch {
+	case m.Kind == KindCommand, m.Kind == KindText && !caps.CommandMenu && strings.HasPrefix(text, "/"):
+		head, rest, _ := strings.Cut(text, " ")
+		head, _, _ = strings.Cut(strings.TrimPrefix(head, "/"), "@")
+		return strings.ToLower(head), strings.TrimSpace(rest), head != ""
+	case m.Kind == KindText && !caps.CommandMenu:
+		word := strings.ToLower(strings.TrimRight(text, ".!? "))
+		for _, n := range names {
+			if word == n {
+				return n, "", true
+			}
+		}
 	}
-	head, arg, _ := strings.Cut(m.Text, " ")
-	head, _, _ = strings.Cut(strings.TrimPrefix(head, "/"), "@")
-	return strings.ToLower(head), strings.TrimSpace(arg), true
+	return "", "", false
 }
 
 func (t *turn) onCommand(ctx context.Context, cmd, arg string) {
@@ -78,8 +89,8 @@ func (t *turn) onCommand(ctx context.Context, cmd, arg string) {
 	case "unsubscribe", "stop":
 		t.unsubscribe(ctx)
 	case "lang":
-		t.send(ctx, t.t("lang_choose"), keyboard([]models.InlineKeyboardButton{
-			button(t.Text.Plain(l10n.VI, "lang_name"), "lang:vi"), button(t.Text.Plain(l10n.EN, "lang_name"), "lang:en")}))
+		t.send(ctx, t.t("lang_choose"), []Choice{
+			button(t.Text.Plain(l10n.VI, "lang_name"), "lang:vi"), button(t.Text.Plain(l10n.EN, "lang_name"), "lang:en")})
 	case "topics":
 		t.topics(ctx)
 	case "phone":
@@ -87,16 +98,10 @@ func (t *turn) onCommand(ctx context.Context, cmd, arg string) {
 	case "mydata":
 		t.myData(ctx)
 	case "forget":
-		t.send(ctx, t.t("forget_confirm"), keyboard([]models.InlineKeyboardButton{
-			button(t.Text.Plain(t.lang, "forget_yes"), "forget:yes"), button(t.Text.Plain(t.lang, "forget_no"), "forget:no")}))
+		t.send(ctx, t.t("forget_confirm"), []Choice{
+			button(t.Text.Plain(t.lang, "forget_yes"), "forget:yes"), button(t.Text.Plain(t.lang, "forget_no"), "forget:no")})
 	default:
 		t.say(ctx, "unknown_command")
-	}
-}
-
-func (t *turn) clearStep(ctx context.Context) {
-	if err := t.Conv.Clear(ctx, t.user); err != nil {
-		t.Log.Warn("conversation", "user_id", t.user, "err", err)
 	}
 }
 
@@ -117,7 +122,7 @@ func (t *turn) start(ctx context.Context, payload string) {
 	case errors.Is(err, invite.ErrExpired), err == nil && inv.RevokedAt != nil:
 		t.say(ctx, "invite_expired")
 	case err != nil:
-		t.Log.Info("invite rejected", "user_id", t.user, "err", err)
+		t.Log.Info("invite rejected", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
 		t.say(ctx, "invite_invalid")
 	case inv.AgencyID != nil:
 		t.joinAgency(ctx, *inv.AgencyID)
@@ -158,8 +163,8 @@ func (t *turn) offerLocality(ctx context.Context, localityID int64) {
 		t.fail(ctx, "invite locality", err)
 		return
 	}
-	t.send(ctx, t.t("invite_locality", "Locality", l.NameVi), keyboard([]models.InlineKeyboardButton{
-		button(t.Text.Plain(t.lang, "subscribe_button", "Locality", l.NameVi), locData(l.ID))}))
+	t.send(ctx, t.t("invite_locality", "Locality", l.NameVi), []Choice{
+		button(t.Text.Plain(t.lang, "subscribe_button", "Locality", l.NameVi), locData(l.ID))})
 }
 
 func (t *turn) unsubscribe(ctx context.Context) {
@@ -175,12 +180,6 @@ func (t *turn) unsubscribe(ctx context.Context) {
 	t.say(ctx, "unsubscribe_not")
 }
 
-// fail logs an unexpected error with the resident's ids and says sorry.
-func (t *turn) fail(ctx context.Context, what string, err error) {
-	t.Log.Error(what, "user_id", t.user, "subscriber_id", t.sub.ID, "err", err)
-	t.say(ctx, "error")
-}
-
 // myData shows everything stored about the resident.
 func (t *turn) myData(ctx context.Context) {
 	d, err := t.Store.MyData(ctx, t.sub.ID)
@@ -191,7 +190,7 @@ func (t *turn) myData(ctx context.Context) {
 	none := t.Text.Plain(t.lang, "mydata_none")
 	s := d.Subscriber
 	var b strings.Builder
-	b.WriteString(t.t("mydata", "ExternalID", s.ExternalID, "Name", orNone(s.FirstName, none),
+	b.WriteString(t.t("mydata", "Channel", t.channelName(s.Channel), "ExternalID", s.ExternalID, "Name", orNone(s.FirstName, none),
 		"Locale", t.Text.Plain(s.Locale, "lang_name"), "Status", t.Text.Plain(t.lang, "status_"+s.Status),
 		"Locality", orNone(d.LocalityName, none), "Consent", orNone(t.date(s.ConsentAt.Time, s.ConsentAt.Valid), none),
 		"Created", t.date(s.CreatedAt, true), "Agencies", orNone(t.agencies(d.Memberships), none),
@@ -203,7 +202,15 @@ func (t *turn) myData(ctx context.Context) {
 		}
 	}
 	b.WriteString(t.t("mydata_footer"))
-	t.send(ctx, b.String(), nil)
+	t.send(ctx, b.String())
+}
+
+// channelName is the channel as residents know it ("Telegram").
+func (t *turn) channelName(ch string) string {
+	if t.Text.Has(t.lang, "channel_"+ch) {
+		return t.Text.Plain(t.lang, "channel_"+ch)
+	}
+	return ch
 }
 
 func (t *turn) agencies(ms []store.Membership) string {
@@ -232,24 +239,22 @@ func orNone(s, none string) string {
 	return s
 }
 
-// askPhone offers Telegram's share-my-number button: agencies import their
+// askPhone offers the share-my-number button: agencies import their
 // members by phone, and sharing it is how a resident joins those lists.
 func (t *turn) askPhone(ctx context.Context) {
-	if t.Contacts == nil {
+	if t.Contacts == nil || !t.caps.Contact {
 		t.say(ctx, "unknown_command")
 		return
 	}
-	t.sendMarkup(ctx, t.t("phone_ask"), &models.ReplyKeyboardMarkup{
-		Keyboard:        [][]models.KeyboardButton{{{Text: t.Text.Plain(t.lang, "phone_button"), RequestContact: true}}},
-		OneTimeKeyboard: true, ResizeKeyboard: true})
+	_ = t.Send(ctx, Reply{Text: t.t("phone_ask"), AskContact: t.Text.Plain(t.lang, "phone_button")})
 }
 
 // onContact matches the resident's own number; a contact card of someone
 // else is refused, since joining a list is each person's own act.
-func (t *turn) onContact(ctx context.Context, m *models.Message) {
-	if m.From == nil || m.Contact.UserID != m.From.ID {
-		t.sendMarkup(ctx, t.t("contact_not_yours"), &models.ReplyKeyboardRemove{RemoveKeyboard: true})
+func (t *turn) onContact(ctx context.Context, c *Contact) {
+	if !c.Own {
+		t.say(ctx, "contact_not_yours")
 		return
 	}
-	t.sendMarkup(ctx, t.Contacts(ctx, t.sub.ID, t.lang, m.Contact.PhoneNumber), &models.ReplyKeyboardRemove{RemoveKeyboard: true})
+	t.send(ctx, t.Contacts(ctx, t.sub.ID, t.lang, c.Phone))
 }

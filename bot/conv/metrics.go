@@ -1,4 +1,4 @@
-package telegram
+package conv
 
 import (
 	"errors"
@@ -8,16 +8,16 @@ import (
 
 // metrics counts what the bot does, for /metrics.
 type metrics struct {
-	updates   *prometheus.CounterVec // by kind: message, callback, member, flood
-	questions *prometheus.CounterVec // by outcome: answered, suggested, fallback
+	updates   *prometheus.CounterVec // by channel and kind: message, choice, member, flood
+	questions *prometheus.CounterVec // by channel and outcome: answered, suggested, fallback
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "loa_bot_updates_total",
-			Help: "Telegram updates handled by the resident bot, by kind."}, []string{"kind"}),
+			Help: "Updates handled by the resident bot, by channel and kind."}, []string{"channel", "kind"}),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "loa_bot_questions_total",
-			Help: "Questions residents asked, by FAQ outcome."}, []string{"outcome"}),
+			Help: "Questions residents asked, by channel and FAQ outcome."}, []string{"channel", "outcome"}),
 	}
 	if reg != nil {
 		m.updates = register(reg, m.updates)

@@ -1,4 +1,4 @@
-package telegram
+package conv
 
 import (
 	"sync"
@@ -12,7 +12,7 @@ type flood struct {
 	mu     sync.Mutex
 	burst  float64
 	every  time.Duration
-	users  map[int64]*bucket
+	users  map[string]*bucket
 	sweep  time.Time
 	nowFor func() time.Time
 }
@@ -24,12 +24,12 @@ type bucket struct {
 }
 
 func newFlood(burst int, every time.Duration) *flood {
-	return &flood{burst: float64(burst), every: every, users: map[int64]*bucket{}, nowFor: time.Now}
+	return &flood{burst: float64(burst), every: every, users: map[string]*bucket{}, nowFor: time.Now}
 }
 
 // allow takes a token for user; warn is true the first time in a row that
 // the user is over the limit.
-func (f *flood) allow(user int64) (ok, warn bool) {
+func (f *flood) allow(user string) (ok, warn bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	now := f.nowFor()

@@ -1,11 +1,9 @@
-package telegram
+package conv
 
 import (
 	"context"
 	"errors"
 	"strconv"
-
-	"github.com/go-telegram/bot/models"
 
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/store"
@@ -29,7 +27,7 @@ func (t *turn) answer(ctx context.Context, question string) {
 	case len(res.Suggestions) > 0:
 		q.EntryKey, q.Outcome = res.Suggestions[0].ID, store.OutcomeSuggested
 		t.log(ctx, q)
-		lt.send(ctx, lt.t("did_you_mean"), keyboard(lt.questionRows(res.Suggestions, 3)...))
+		lt.send(ctx, lt.t("did_you_mean"), lt.questionRows(res.Suggestions, 3)...)
 	default:
 		q.Outcome = store.OutcomeFallback
 		t.log(ctx, q)
@@ -51,7 +49,7 @@ func (t *turn) in(lang string) *turn {
 
 // log records the question; a failure costs the log row, not the answer.
 func (t *turn) log(ctx context.Context, q store.Question) int64 {
-	t.counts.questions.WithLabelValues(q.Outcome).Inc()
+	t.counts.questions.WithLabelValues(t.m.Channel, q.Outcome).Inc()
 	id, err := t.Store.LogQuestion(ctx, q)
 	if err != nil {
 		t.Log.Error("log question", "subscriber_id", t.sub.ID, "err", err)
@@ -61,7 +59,7 @@ func (t *turn) log(ctx context.Context, q store.Question) int64 {
 
 func (t *turn) fallback(ctx context.Context, question string) {
 	t.send(ctx, t.t("fallback", "Question", clip(question, 200), "HelpLine", t.t("help_line")),
-		keyboard([]models.InlineKeyboardButton{button(t.Text.Plain(t.lang, "button_topics"), "topics")}))
+		[]Choice{button(t.Text.Plain(t.lang, "button_topics"), "topics")})
 }
 
 // sendAnswer sends an entry with its source, related questions as buttons
@@ -76,40 +74,41 @@ func (t *turn) sendAnswer(ctx context.Context, e *faq.Entry, related []*faq.Entr
 	}
 	if logID != 0 {
 		id := strconv.FormatInt(logID, 10)
-		rows = append(rows, []models.InlineKeyboardButton{
+		rows = append(rows, []Choice{
 			button(t.Text.Plain(t.lang, "feedback_up"), "fb:"+id+":up"),
 			button(t.Text.Plain(t.lang, "feedback_down"), "fb:"+id+":down")})
 	}
-	t.send(ctx, text, keyboard(rows...))
+	t.send(ctx, text, rows...)
 }
 
 // questionRows makes one button per entry (its first phrasing), at most n.
-func (t *turn) questionRows(es []*faq.Entry, n int) [][]models.InlineKeyboardButton {
-	var rows [][]models.InlineKeyboardButton
+// Data is kept within 64 bytes, Telegram's limit for a button's data.
+func (t *turn) questionRows(es []*faq.Entry, n int) [][]Choice {
+	var rows [][]Choice
 	for _, e := range es {
 		data := "q:" + t.lang + ":" + e.ID
 		if len(rows) == n || len(e.Questions) == 0 || len(data) > 64 {
 			continue
 		}
-		rows = append(rows, []models.InlineKeyboardButton{button(e.Questions[0], data)})
+		rows = append(rows, []Choice{button(e.Questions[0], data)})
 	}
 	return rows
 }
 
 // topics shows the topic menu.
 func (t *turn) topics(ctx context.Context) {
-	var rows [][]models.InlineKeyboardButton
+	var rows [][]Choice
 	for _, tp := range t.FAQ().Topics(t.lang) {
 		if data := "t:" + tp.ID; len(data) <= 64 {
-			rows = append(rows, []models.InlineKeyboardButton{button(tp.Title, data)})
+			rows = append(rows, []Choice{button(tp.Title, data)})
 		}
 	}
-	t.send(ctx, t.t("topics_choose"), keyboard(rows...))
+	t.send(ctx, t.t("topics_choose"), rows...)
 }
 
 // askLocality starts the subscription: the next text is a place name.
 func (t *turn) askLocality(ctx context.Context) {
-	if err := t.Conv.Set(ctx, t.user, State{Step: StepLocality}); err != nil {
+	if err := t.setState(ctx, State{Step: StepLocality}); err != nil {
 		t.fail(ctx, "subscribe", err)
 		return
 	}
@@ -129,19 +128,19 @@ func (t *turn) searchLocality(ctx context.Context, text string) {
 		return
 	}
 	st := State{Step: StepLocality, Former: map[int64]Former{}}
-	var rows [][]models.InlineKeyboardButton
+	var rows [][]Choice
 	for _, m := range ms {
 		label := t.Text.Plain(t.lang, "subscribe_button", "Locality", m.NameVi)
 		if m.Via != store.ViaCurrent {
 			st.Former[m.ID] = Former{Name: m.Matched, Via: m.Via}
 			label = t.Text.Plain(t.lang, "subscribe_button_former", "Locality", m.NameVi, "Former", m.Matched)
 		}
-		rows = append(rows, []models.InlineKeyboardButton{button(label, locData(m.ID))})
+		rows = append(rows, []Choice{button(label, locData(m.ID))})
 	}
-	if err := t.Conv.Set(ctx, t.user, st); err != nil {
-		t.Log.Warn("conversation", "user_id", t.user, "err", err)
+	if err := t.setState(ctx, st); err != nil {
+		t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
 	}
-	t.send(ctx, t.t("subscribe_choose", "Query", clip(text, 100)), keyboard(rows...))
+	t.send(ctx, t.t("subscribe_choose", "Query", clip(text, 100)), rows...)
 }
 
 func locData(id int64) string { return "loc:" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,11 @@
+package app
+
+import (
+	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/locales"
+)
+
+// benchFAQ prints the `loa bench faq` table.
+func benchFAQ(a *App) error {
+	return faq.RunBench(a.Stdout, locales.FS)
+}
