@@ -6,57 +6,159 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/loa-vn/loa/jobs"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
 
-// loa broadcast …: the operator's view of the broadcast workflow; every
-// change is audited as the command-line actor.
+// loa broadcast …: the operator's adapter of the broadcast workflow
+// (package broadcast). Every step is the workflow's, as the command-line
+// actor: the same states, and the same two-person rule as staff, so the
+// operator cannot approve or schedule what the operator wrote. Every change
+// is audited as the operator (cli).
 func newBroadcastCmd(a *App) *cobra.Command {
-	var file, at string
+	var file, at, reason string
 	var once, asCSV bool
-	withID := func(what string, f func(ctx context.Context, id int64) error) func(*cobra.Command, []string) error {
+	withID := func(what string, f func(ctx context.Context, wf *broadcast.Workflow, id int64) error) func(*cobra.Command, []string) error {
 		return a.action(true, func(ctx context.Context, args []string) error {
 			id, err := parseID(what, args[0])
 			if err != nil {
 				return err
 			}
-			return f(ctx, id)
+			wf, err := a.workflow(ctx)
+			if err != nil {
+				return err
+			}
+			return refusal(f(ctx, wf, id))
 		})
 	}
-	create := &cobra.Command{Use: "create --file campaign.yaml", Short: "create a broadcast from a campaign YAML file",
-		Args: noArgs, RunE: a.action(true, func(ctx context.Context, _ []string) error { return bcCreate(ctx, a, file) })}
+	// step is a workflow step on one broadcast that prints the result.
+	step := func(use, short string, do func(*broadcast.Workflow, context.Context, broadcast.Actor, int64) (store.BroadcastDraft, error), done string) *cobra.Command {
+		return &cobra.Command{Use: use + " ID", Short: short, Args: exactArgs(1),
+			RunE: withID("ID", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+				b, err := do(wf, ctx, broadcast.CLI, id)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.Stdout, "broadcast %d %s; now %s%s\n", b.ID, done, broadcast.StateOf(b), nextRun(b))
+				return nil
+			})}
+	}
+	create := &cobra.Command{Use: "create --file campaign.yaml", Short: "create a draft from a campaign YAML file (it needs submit and someone else's approval)",
+		Args: noArgs, RunE: a.action(true, func(ctx context.Context, _ []string) error { return refusal(bcCreate(ctx, a, file)) })}
 	create.Flags().StringVar(&file, "file", "", "campaign YAML file (see messages/testdata/ngay-cds.yaml)")
 	_ = create.MarkFlagRequired("file")
 	list := &cobra.Command{Use: "list", Short: "list broadcasts", Args: noArgs,
-		RunE: a.action(true, func(ctx context.Context, _ []string) error { return bcList(ctx, a) })}
+		RunE: a.action(true, func(ctx context.Context, _ []string) error { return refusal(bcList(ctx, a)) })}
 	show := &cobra.Command{Use: "show ID", Short: "one broadcast and its runs", Args: exactArgs(1),
-		RunE: withID("ID", func(ctx context.Context, id int64) error { return bcShow(ctx, a, id) })}
-	schedule := &cobra.Command{Use: `schedule ID [--at "2026-10-10 08:00"]`, Short: "approve and (re)schedule; --at overrides the next time",
-		Args: exactArgs(1), RunE: withID("ID", func(ctx context.Context, id int64) error { return bcSchedule(ctx, a, id, at) })}
-	schedule.Flags().StringVar(&at, "at", "", `next send time in the broadcast's time zone: "2026-10-10 08:00", with seconds, or RFC 3339`)
+		RunE: withID("ID", func(ctx context.Context, wf *broadcast.Workflow, id int64) error { return bcShow(ctx, a, wf, id) })}
+	submit := step("submit", "submit a draft for approval", (*broadcast.Workflow).Submit, "submitted")
+	approve := step("approve", "approve a submitted broadcast (not one the operator last changed, under LOA_TWO_PERSON_RULE)", (*broadcast.Workflow).Approve, "approved")
+	reject := &cobra.Command{Use: "reject ID --reason TEXT", Short: "send a submitted broadcast back to draft, saying why", Args: exactArgs(1),
+		RunE: withID("ID", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			b, err := wf.Reject(ctx, broadcast.CLI, id, reason)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.Stdout, "broadcast %d sent back to draft: %s\n", b.ID, b.RejectReason)
+			return nil
+		})}
+	reject.Flags().StringVar(&reason, "reason", "", "why it is sent back (required)")
+	toDraft := step("to-draft", "send a submitted, approved or scheduled broadcast back to draft (it needs approval again)", (*broadcast.Workflow).ToDraft, "sent back to draft")
+	schedule := &cobra.Command{Use: `schedule ID [--at "2026-10-10 08:00"]`, Short: "make an approved broadcast due at its next time; --at moves a one-off broadcast (a new approval under the two-person rule)",
+		Args: exactArgs(1), RunE: withID("ID", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			return bcSchedule(ctx, a, wf, id, at)
+		})}
+	schedule.Flags().StringVar(&at, "at", "", `send time in the broadcast's time zone: "2026-10-10 08:00", with seconds, or RFC 3339`)
+	unschedule := step("unschedule", "stop a scheduled broadcast from becoming due (it stays approved)", (*broadcast.Workflow).Unschedule, "unscheduled")
+	skip := step("skip", "skip the next occurrence of a yearly campaign", (*broadcast.Workflow).Skip, "skips its next occurrence")
+	pauseYear := step("pause-year", "pause a yearly campaign for the rest of this year, without cancelling it", (*broadcast.Workflow).PauseYear, "paused for the year")
 	cancel := &cobra.Command{Use: "cancel ID", Short: "stop a broadcast and its runs in progress", Args: exactArgs(1),
-		RunE: withID("ID", func(ctx context.Context, id int64) error { return bcCancel(ctx, a, id) })}
+		RunE: withID("ID", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			res, err := wf.Cancel(ctx, broadcast.CLI, id)
+			if err != nil {
+				return err
+			}
+			for _, r := range res.Runs {
+				fmt.Fprintf(a.Stdout, "run %d cancelled\n", r.ID)
+			}
+			fmt.Fprintf(a.Stdout, "broadcast %d cancelled\n", res.Broadcast.ID)
+			return nil
+		})}
+	uncancel := step("uncancel", "undo the cancel of a yearly campaign, before the occurrence it stopped", (*broadcast.Workflow).Uncancel, "is no longer cancelled")
 	pause := &cobra.Command{Use: "pause RUN", Short: "pause a run", Args: exactArgs(1),
-		RunE: withID("RUN", func(ctx context.Context, id int64) error { return runControl(ctx, a, id, (*jobs.Engine).Pause) })}
+		RunE: withID("RUN", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			return runControl(ctx, a, wf.PauseRun, id)
+		})}
 	resume := &cobra.Command{Use: "resume RUN", Short: "resume a paused run where it stopped", Args: exactArgs(1),
-		RunE: withID("RUN", func(ctx context.Context, id int64) error { return runControl(ctx, a, id, (*jobs.Engine).Resume) })}
+		RunE: withID("RUN", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			return runControl(ctx, a, wf.ResumeRun, id)
+		})}
+	cancelRun := &cobra.Command{Use: "cancel-run RUN", Short: "cancel one run (the broadcast goes on)", Args: exactArgs(1),
+		RunE: withID("RUN", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			return runControl(ctx, a, wf.CancelRun, id)
+		})}
 	status := &cobra.Command{Use: "status RUN [--once]", Short: "live progress until the run ends (Ctrl-C to leave)", Args: exactArgs(1),
-		RunE: withID("RUN", func(ctx context.Context, id int64) error { return bcStatus(ctx, a, id, once) })}
+		RunE: withID("RUN", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			return bcStatus(ctx, a, wf, id, once)
+		})}
 	status.Flags().BoolVar(&once, "once", false, "print once and exit")
 	report := &cobra.Command{Use: "report RUN [--csv]", Short: "counts by status and reason; --csv: one line per delivery", Args: exactArgs(1),
-		RunE: withID("RUN", func(ctx context.Context, id int64) error { return bcReport(ctx, a, id, asCSV) })}
+		RunE: withID("RUN", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
+			return bcReport(ctx, a, wf, id, asCSV)
+		})}
 	report.Flags().BoolVar(&asCSV, "csv", false, "one CSV line per delivery on stdout")
-	return group("broadcast", "create, schedule, pause, resume and cancel broadcasts, and read their reports",
-		create, list, show, schedule, cancel, pause, resume, status, report)
+	return group("broadcast", "create, submit, approve, schedule, pause, resume and cancel broadcasts, and read their reports",
+		create, list, show, submit, approve, reject, toDraft, schedule, unschedule, skip, pauseYear, cancel, uncancel,
+		pause, resume, cancelRun, status, report)
+}
+
+// workflow is the broadcast workflow with the engine's run control, so a
+// pause or cancel reaches every worker within a second.
+func (a *App) workflow(ctx context.Context) (*broadcast.Workflow, error) {
+	e, err := a.engine(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return broadcast.New(broadcast.Config{Store: e.Store, Runs: e, TwoPersonRule: a.Cfg.TwoPersonRule}), nil
+}
+
+// cliRefusal is a workflow refusal as one line: what is needed, then the bad fields.
+type cliRefusal struct{ e *broadcast.Error }
+
+func (r cliRefusal) Error() string {
+	msg := r.e.Message
+	var fs []string
+	for _, f := range r.e.Fields {
+		fs = append(fs, f.Path+": "+f.Message)
+	}
+	if len(fs) > 0 {
+		msg += " (" + strings.Join(fs, "; ") + ")"
+	}
+	return msg
+}
+
+func (r cliRefusal) Unwrap() error { return r.e }
+
+// refusal translates a workflow refusal, once, for the terminal.
+func refusal(err error) error {
+	if e, ok := broadcast.ErrorOf(err); ok {
+		return cliRefusal{e}
+	}
+	return err
+}
+
+func nextRun(b store.BroadcastDraft) string {
+	if b.NextRunAt == nil {
+		return ""
+	}
+	return ", next run " + when(b.NextRunAt, b.Timezone)
 }
 
 func bcCreate(ctx context.Context, a *App, file string) error {
@@ -72,29 +174,16 @@ func bcCreate(ctx context.Context, a *App, file string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	st, err := a.Store(ctx, true)
+	wf, err := a.workflow(ctx)
 	if err != nil {
 		return err
 	}
-	if unknown, err := st.UnknownAudienceCodes(ctx, spec.Audience); err != nil {
-		return err
-	} else if len(unknown) > 0 {
-		var parts []string
-		for list, codes := range unknown {
-			parts = append(parts, "audience."+list+": "+strings.Join(codes, ", "))
-		}
-		sort.Strings(parts)
-		return fmt.Errorf("%s: unknown codes (is `loa seed` done?): %s", file, strings.Join(parts, "; "))
-	}
-	next, ok := spec.Schedule.Next(time.Now())
-	if !ok {
-		return fmt.Errorf("%s: the schedule has no time in the future", file)
-	}
-	b, err := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: *spec, Approved: true, NextRunAt: &next}, store.CLIActor)
+	b, err := wf.Create(ctx, broadcast.CLI, broadcast.DraftOf(*spec))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", file, refusal(err))
 	}
-	fmt.Fprintf(a.Stdout, "broadcast %d %q created, approved, next run %s\n", b.ID, b.Name, when(b.NextRunAt, b.Timezone))
+	fmt.Fprintf(a.Stdout, "broadcast %d %q created as a draft: `loa broadcast submit %d`, then someone else approves it\n",
+		b.ID, b.Name, b.ID)
 	return nil
 }
 
@@ -121,33 +210,36 @@ func schedText(b store.Broadcast) string {
 }
 
 func bcList(ctx context.Context, a *App) error {
-	st, err := a.Store(ctx, true)
+	wf, err := a.workflow(ctx)
 	if err != nil {
 		return err
 	}
-	bs, err := st.Broadcasts(ctx)
+	bs, err := wf.List(ctx, broadcast.CLI, broadcast.Filter{Limit: 500})
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSCHEDULE\tNEXT RUN\tNAME")
+	fmt.Fprintln(tw, "ID\tSTATE\tSCHEDULE\tNEXT RUN\tNAME")
 	for _, b := range bs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", b.ID, b.Status, schedText(b), when(b.NextRunAt, b.Timezone), b.Name)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", b.ID, broadcast.StateOf(b), schedText(b.Broadcast), when(b.NextRunAt, b.Timezone), b.Name)
 	}
 	return tw.Flush()
 }
 
-func bcShow(ctx context.Context, a *App, id int64) error {
+func bcShow(ctx context.Context, a *App, wf *broadcast.Workflow, id int64) error {
+	b, err := wf.Get(ctx, broadcast.CLI, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "broadcast %d %q\nstatus    %s\nschedule  %s (%s)\nnext run  %s\naudience  %s\nchanged   by %s\n",
+		b.ID, b.Name, broadcast.StateOf(b), schedText(b.Broadcast), b.Timezone, when(b.NextRunAt, b.Timezone), string(b.Audience), changer(b))
+	if b.RejectReason != "" {
+		fmt.Fprintf(a.Stdout, "sent back %s\n", b.RejectReason)
+	}
 	st, err := a.Store(ctx, true)
 	if err != nil {
 		return err
 	}
-	b, err := st.BroadcastByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.Stdout, "broadcast %d %q\nstatus    %s\nschedule  %s (%s)\nnext run  %s\naudience  %s\n",
-		b.ID, b.Name, b.Status, schedText(b), b.Timezone, when(b.NextRunAt, b.Timezone), string(b.Audience))
 	runs, err := st.RunsOf(ctx, id)
 	if err != nil {
 		return err
@@ -160,84 +252,54 @@ func bcShow(ctx context.Context, a *App, id int64) error {
 	return tw.Flush()
 }
 
-func bcSchedule(ctx context.Context, a *App, id int64, at string) error {
-	st, err := a.Store(ctx, true)
+// changer names who last changed a broadcast (the two-person rule's subject).
+func changer(b store.BroadcastDraft) string {
+	if b.ChangedBy != nil {
+		return fmt.Sprintf("staff #%d", *b.ChangedBy)
+	}
+	if b.ChangedByKind == store.ActorCLI {
+		return "the operator (cli)"
+	}
+	return b.ChangedByKind
+}
+
+func bcSchedule(ctx context.Context, a *App, wf *broadcast.Workflow, id int64, at string) error {
+	var atp *time.Time
+	if at != "" {
+		b, err := wf.Get(ctx, broadcast.CLI, id)
+		if err != nil {
+			return err
+		}
+		t, err := parseAt(b.Broadcast, at)
+		if err != nil {
+			return err
+		}
+		atp = &t
+	}
+	b, err := wf.Schedule(ctx, broadcast.CLI, id, atp)
 	if err != nil {
 		return err
 	}
-	b, err := st.BroadcastByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	next, sendAt, err := nextTime(b, at)
-	if err != nil {
-		return err
-	}
-	b, err = st.ScheduleBroadcast(ctx, id, next, sendAt, store.CLIActor)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.Stdout, "broadcast %d approved, next run %s\n", b.ID, when(b.NextRunAt, b.Timezone))
+	fmt.Fprintf(a.Stdout, "broadcast %d scheduled, next run %s\n", b.ID, when(b.NextRunAt, b.Timezone))
 	return nil
 }
 
-// nextTime is --at read in the broadcast's zone, or its schedule's next time.
-func nextTime(b store.Broadcast, at string) (time.Time, *time.Time, error) {
-	sc := b.Schedule()
-	if at == "" {
-		next, ok := sc.Next(time.Now())
-		if !ok {
-			return time.Time{}, nil, errors.New("the schedule has no time in the future: give --at")
-		}
-		return next, nil, nil
-	}
-	loc, err := sc.Location()
+// parseAt reads --at in the broadcast's zone.
+func parseAt(b store.Broadcast, at string) (time.Time, error) {
+	loc, err := b.Schedule().Location()
 	if err != nil {
-		return time.Time{}, nil, err
+		return time.Time{}, err
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02 15:04:05", time.RFC3339} {
 		if t, err := time.ParseInLocation(layout, at, loc); err == nil {
-			if !t.After(time.Now()) {
-				return time.Time{}, nil, fmt.Errorf("--at %s is in the past", at)
-			}
-			return t, &t, nil
+			return t, nil
 		}
 	}
-	return time.Time{}, nil, fmt.Errorf(`--at %q: want a time like "2026-10-10 08:00"`, at)
+	return time.Time{}, usageError{fmt.Errorf(`--at %q: want a time like "2026-10-10 08:00"`, at)}
 }
 
-func bcCancel(ctx context.Context, a *App, id int64) error {
-	e, err := a.engine(ctx, false)
-	if err != nil {
-		return err
-	}
-	b, err := e.Store.CancelBroadcast(ctx, id, store.CLIActor)
-	if err != nil {
-		return err
-	}
-	runs, err := e.Store.RunsOf(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, r := range runs {
-		if r.Status == store.RunPlanning || r.Status == store.RunSending || r.Status == store.RunPaused {
-			if _, err := e.Cancel(ctx, r.ID, store.CLIActor); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.Stdout, "run %d cancelled\n", r.ID)
-		}
-	}
-	fmt.Fprintf(a.Stdout, "broadcast %d cancelled\n", b.ID)
-	return nil
-}
-
-func runControl(ctx context.Context, a *App, id int64,
-	op func(*jobs.Engine, context.Context, int64, store.Actor) (store.Run, error)) error {
-	e, err := a.engine(ctx, false)
-	if err != nil {
-		return err
-	}
-	r, err := op(e, ctx, id, store.CLIActor)
+func runControl(ctx context.Context, a *App, op func(context.Context, broadcast.Actor, int64, int64) (store.Run, error), id int64) error {
+	r, err := op(ctx, broadcast.CLI, 0, id)
 	if err != nil {
 		return err
 	}
@@ -245,14 +307,10 @@ func runControl(ctx context.Context, a *App, id int64,
 	return nil
 }
 
-func bcStatus(ctx context.Context, a *App, id int64, once bool) error {
-	st, err := a.Store(ctx, true)
-	if err != nil {
-		return err
-	}
+func bcStatus(ctx context.Context, a *App, wf *broadcast.Workflow, id int64, once bool) error {
 	tty := isTerminal(a.Stdout)
 	for {
-		p, err := st.RunProgress(ctx, id)
+		_, p, err := wf.Progress(ctx, broadcast.CLI, 0, id)
 		if err != nil {
 			return err
 		}
@@ -308,17 +366,13 @@ func progressLine(p store.Progress) string {
 	return b.String()
 }
 
-func bcReport(ctx context.Context, a *App, id int64, asCSV bool) error {
-	st, err := a.Store(ctx, true)
+func bcReport(ctx context.Context, a *App, wf *broadcast.Workflow, id int64, asCSV bool) error {
+	_, p, err := wf.Progress(ctx, broadcast.CLI, 0, id)
 	if err != nil {
 		return err
 	}
 	if asCSV {
-		return st.WriteReportCSV(ctx, id, a.Stdout)
-	}
-	p, err := st.RunProgress(ctx, id)
-	if err != nil {
-		return err
+		return wf.WriteReport(ctx, p.Run, a.Stdout)
 	}
 	r := p.Run
 	fmt.Fprintf(a.Stdout, "run %d of broadcast %d: %s, %d recipients in %d batches\n", r.ID, r.BroadcastID, r.Status, r.Total, r.Batches)

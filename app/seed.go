@@ -11,6 +11,7 @@ import (
 
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/faqsync"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
@@ -125,11 +126,13 @@ func seedExtras(ctx context.Context, a *App) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("digital transformation day campaign: %w", err)
 	}
-	b, err := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: *spec}, store.SystemActor)
+	// a draft written by Loa itself: staff write this year's text, and
+	// anyone but its last author approves it
+	b, err := broadcast.New(broadcast.Config{Store: st}).Create(ctx, broadcast.System, broadcast.DraftOf(*spec))
 	if err != nil {
 		return 0, err
 	}
-	fmt.Fprintf(a.Stdout, "%-22s %4d  (draft yearly campaign, 10/10 08:00: `loa broadcast schedule %d` to approve)\n",
+	fmt.Fprintf(a.Stdout, "%-22s %4d  (draft yearly campaign, 10/10 08:00: `loa broadcast submit %d`, then approve and schedule it)\n",
 		"broadcast campaigns", 1, b.ID)
 	return 1, nil
 }

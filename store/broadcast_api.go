@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +16,8 @@ import (
 // (broadcasts.go, runs.go): drafts with their author, the approval
 // workflow, and counting an audience without freezing it.
 
-// Broadcast workflow statuses.
+// Broadcast statuses, as the broadcasts.status CHECK allows them. Package
+// broadcast owns the transitions between them.
 const (
 	BroadcastDraftStatus = "draft"
 	BroadcastSubmitted   = "submitted"
@@ -25,12 +25,6 @@ const (
 	BroadcastCancelled   = "cancelled"
 	BroadcastFinished    = "finished"
 )
-
-// ErrSameApprover: under the two-person rule the author may not approve.
-var ErrSameApprover = errors.New("the two-person rule forbids approving your own broadcast")
-
-// ErrWrongStatus: the workflow step does not apply in the broadcast's status.
-var ErrWrongStatus = fmt.Errorf("%w: not possible in the broadcast's current status", ErrConflict)
 
 // BroadcastDraft is a broadcast with its workflow columns.
 type BroadcastDraft struct {
@@ -40,9 +34,31 @@ type BroadcastDraft struct {
 	SubmittedAt *time.Time `db:"submitted_at" json:"submitted_at,omitempty"`
 	ApprovedBy  *int64     `db:"approved_by" json:"approved_by,omitempty"`
 	ApprovedAt  *time.Time `db:"approved_at" json:"approved_at,omitempty"`
+	// ChangedByKind and ChangedBy: who last changed the content, the
+	// audience or the schedule (an actor kind, and the staff id for staff).
+	ChangedByKind string `db:"changed_by_kind" json:"changed_by_kind"`
+	ChangedBy     *int64 `db:"changed_by" json:"changed_by,omitempty"`
+	RejectReason  string `db:"reject_reason" json:"reject_reason,omitempty"`
+	// PausedUntil: a yearly campaign paused for the year sends nothing before it.
+	PausedUntil *time.Time `db:"paused_until" json:"paused_until,omitempty"`
+	// A cancelled broadcast remembers what it was, so that a yearly
+	// campaign's cancel can be undone before its next occurrence.
+	CancelledAt        *time.Time `db:"cancelled_at" json:"cancelled_at,omitempty"`
+	CancelledFrom      *string    `db:"cancelled_from" json:"cancelled_from,omitempty"`
+	CancelledNextRunAt *time.Time `db:"cancelled_next_run_at" json:"cancelled_next_run_at,omitempty"`
 }
 
-const draftCols = broadcastCols + `, agency_id, created_by, submitted_at, approved_by, approved_at`
+// LastChanger is the actor who last changed the content, the audience or the schedule.
+func (b BroadcastDraft) LastChanger() Actor {
+	a := Actor{Kind: b.ChangedByKind}
+	if b.ChangedBy != nil {
+		a.StaffID = *b.ChangedBy
+	}
+	return a
+}
+
+const draftCols = broadcastCols + `, agency_id, created_by, submitted_at, approved_by, approved_at,
+	changed_by_kind, changed_by, reject_reason, paused_until, cancelled_at, cancelled_from, cancelled_next_run_at`
 
 // DraftInput is a broadcast as staff write it. AgencyID is set for an
 // agency manager's broadcast: it may reach only that agency's members.
@@ -71,17 +87,44 @@ func (in DraftInput) columns() ([]any, error) {
 		orDefault(in.Schedule.Timezone, messages.DefaultTimezone), in.AgencyID}, nil
 }
 
-// CreateDraftTx creates a draft inside tx (the idempotency transaction).
+// SetDraft puts what staff wrote into b (content, audience, schedule,
+// agency); the caller saves it with WorkflowTx.SaveBroadcast.
+func (b *BroadcastDraft) SetDraft(in DraftInput) error {
+	content, err := json.Marshal(in.Content)
+	if err != nil {
+		return err
+	}
+	aud, err := json.Marshal(in.Audience)
+	if err != nil {
+		return err
+	}
+	b.Name, b.Content, b.Audience, b.AgencyID = in.Name, content, aud, in.AgencyID
+	b.SendAt, b.Timezone = in.Schedule.At, orDefault(in.Schedule.Timezone, messages.DefaultTimezone)
+	b.RepeatMonth, b.RepeatDay, b.RepeatHour, b.RepeatMin = nil, nil, nil, nil
+	if y := in.Schedule.Yearly; y != nil {
+		m, d, h, mi := y.Month, y.Day, y.Hour, y.Minute
+		b.RepeatMonth, b.RepeatDay, b.RepeatHour, b.RepeatMin = &m, &d, &h, &mi
+	}
+	return nil
+}
+
+// CreateDraftTx creates a draft inside tx. Package broadcast calls it
+// through WorkflowTx.InsertBroadcast; a draft needs the workflow's approval
+// before it can be scheduled, so writing one directly bypasses nothing.
 func (s *Store) CreateDraftTx(ctx context.Context, tx *sqlx.Tx, actor Actor, in DraftInput) (BroadcastDraft, error) {
+	return createDraft(ctx, tx, actor, in)
+}
+
+func createDraft(ctx context.Context, tx *sqlx.Tx, actor Actor, in DraftInput) (BroadcastDraft, error) {
 	var b BroadcastDraft
 	cols, err := in.columns()
 	if err != nil {
 		return b, err
 	}
 	err = tx.GetContext(ctx, &b, `INSERT INTO broadcasts (name, content, audience, send_at,
-			repeat_month, repeat_day, repeat_hour, repeat_min, timezone, agency_id, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+draftCols,
-		append(cols, nullID(actor.StaffID))...)
+			repeat_month, repeat_day, repeat_hour, repeat_min, timezone, agency_id, created_by, changed_by, changed_by_kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING `+draftCols,
+		append(cols, nullID(actor.StaffID), actorKind(actor))...)
 	if err != nil {
 		return b, fmt.Errorf("create draft: %w", translate(err))
 	}
@@ -138,81 +181,6 @@ func nullableIDs(ids []int64) any {
 	return pq.Array(ids)
 }
 
-// UpdateDraft replaces a draft's content, audience and schedule. Editing a
-// submitted broadcast takes it back to draft: what was submitted is not
-// what would be approved.
-func (s *Store) UpdateDraft(ctx context.Context, actor Actor, id int64, in DraftInput) (BroadcastDraft, error) {
-	cols, err := in.columns()
-	if err != nil {
-		return BroadcastDraft{}, err
-	}
-	return s.changeDraft(ctx, id, actor, "broadcast.update", []string{BroadcastDraftStatus, BroadcastSubmitted},
-		func(tx *sqlx.Tx, b *BroadcastDraft) error {
-			return tx.GetContext(ctx, b, `UPDATE broadcasts SET name = $2, content = $3, audience = $4, send_at = $5,
-				repeat_month = $6, repeat_day = $7, repeat_hour = $8, repeat_min = $9, timezone = $10, agency_id = $11,
-				status = 'draft', submitted_at = NULL, updated_at = now() WHERE id = $1 RETURNING `+draftCols,
-				append([]any{id}, cols...)...)
-		})
-}
-
-// SubmitBroadcast asks for approval.
-func (s *Store) SubmitBroadcast(ctx context.Context, actor Actor, id int64) (BroadcastDraft, error) {
-	return s.changeDraft(ctx, id, actor, "broadcast.submit", []string{BroadcastDraftStatus},
-		func(tx *sqlx.Tx, b *BroadcastDraft) error {
-			return tx.GetContext(ctx, b, `UPDATE broadcasts SET status = 'submitted', submitted_at = now(), updated_at = now()
-				WHERE id = $1 RETURNING `+draftCols, id)
-		})
-}
-
-// ApproveBroadcast approves a submitted broadcast. With twoPerson, the
-// author cannot approve it: checked here, on the locked row, so no race
-// between two requests can slip past the rule.
-func (s *Store) ApproveBroadcast(ctx context.Context, actor Actor, id int64, twoPerson bool) (BroadcastDraft, error) {
-	return s.changeDraft(ctx, id, actor, "broadcast.approve", []string{BroadcastSubmitted},
-		func(tx *sqlx.Tx, b *BroadcastDraft) error {
-			if twoPerson && b.CreatedBy != nil && *b.CreatedBy == actor.StaffID {
-				return ErrSameApprover
-			}
-			return tx.GetContext(ctx, b, `UPDATE broadcasts SET status = 'approved', approved_by = $2, approved_at = now(),
-				updated_at = now() WHERE id = $1 RETURNING `+draftCols, id, nullID(actor.StaffID))
-		})
-}
-
-// RejectBroadcast sends a submitted broadcast back to draft with a reason.
-func (s *Store) RejectBroadcast(ctx context.Context, actor Actor, id int64, reason string) (BroadcastDraft, error) {
-	return s.changeDraft(ctx, id, actor, "broadcast.reject", []string{BroadcastSubmitted},
-		func(tx *sqlx.Tx, b *BroadcastDraft) error {
-			err := tx.GetContext(ctx, b, `UPDATE broadcasts SET status = 'draft', submitted_at = NULL, updated_at = now()
-				WHERE id = $1 RETURNING `+draftCols, id)
-			if err == nil {
-				err = audit(ctx, tx, actor, "broadcast.reject_reason", "broadcast", id, nil, map[string]string{"reason": reason})
-			}
-			return err
-		})
-}
-
-// changeDraft locks the row, checks its status, applies change and audits
-// before/after in one transaction.
-func (s *Store) changeDraft(ctx context.Context, id int64, actor Actor, action string, from []string,
-	change func(tx *sqlx.Tx, b *BroadcastDraft) error) (BroadcastDraft, error) {
-	var after BroadcastDraft
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var before BroadcastDraft
-		if err := tx.GetContext(ctx, &before, `SELECT `+draftCols+` FROM broadcasts WHERE id = $1 FOR UPDATE`, id); err != nil {
-			return fmt.Errorf("broadcast %d: %w", id, translate(err))
-		}
-		if !contains(from, before.Status) {
-			return fmt.Errorf("%s: broadcast %d is %s: %w", action, id, before.Status, ErrWrongStatus)
-		}
-		after = before
-		if err := change(tx, &after); err != nil {
-			return fmt.Errorf("%s: %w", action, translate(err))
-		}
-		return audit(ctx, tx, actor, action, "broadcast", id, before, after)
-	})
-	return after, err
-}
-
 // AgencyIDsByCode resolves agency codes; unknown codes are left out.
 func (s *Store) AgencyIDsByCode(ctx context.Context, codes []string) (map[string]int64, error) {
 	var rows []struct {
@@ -244,27 +212,4 @@ func (s *Store) LatestRun(ctx context.Context, broadcastID int64) (Run, error) {
 		return Run{}, fmt.Errorf("broadcast %d has no run yet: %w", broadcastID, ErrNotFound)
 	}
 	return runs[0], nil
-}
-
-// ApprovalProblems re-checks what time or other people may have changed
-// since a broadcast was written: a one-off time now past, an audience now
-// empty. The API and the staff bot both refuse to submit or approve while
-// it returns anything, so the two apply the same rules.
-func (s *Store) ApprovalProblems(ctx context.Context, b BroadcastDraft, now time.Time) ([]messages.FieldError, error) {
-	var out []messages.FieldError
-	if b.SendAt != nil && !b.SendAt.After(now) {
-		out = append(out, messages.FieldError{Path: "schedule.at", Message: "is in the past"})
-	}
-	var a messages.Audience
-	if err := json.Unmarshal(b.Audience, &a); err != nil {
-		return nil, fmt.Errorf("broadcast %d audience: %w", b.ID, err)
-	}
-	n, err := s.CountAudience(ctx, a, b.AgencyID)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		out = append(out, messages.FieldError{Path: "audience", Message: "reaches nobody: no active subscriber matches every filter"})
-	}
-	return out, nil
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -15,43 +14,6 @@ func draftInput(name string) store.DraftInput {
 	at := time.Now().Add(24 * time.Hour)
 	return store.DraftInput{Name: name, Content: messages.Content{Variants: map[string]messages.Variant{"vi": {Text: "Xin chào"}}},
 		Audience: messages.Audience{Localities: []string{"phuong-hoan-kiem"}}, Schedule: messages.Schedule{At: &at}}
-}
-
-func TestBroadcastWorkflow(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.NewSeeded(t)
-	ed, _, _ := st.CreateStaff(ctx, store.CLIActor, store.NewStaff{Name: "E", Role: store.RoleEditor})
-	ap, _, _ := st.CreateStaff(ctx, store.CLIActor, store.NewStaff{Name: "A", Role: store.RoleApprover})
-	actor, approver := store.StaffActor(ed.ID, ""), store.StaffActor(ap.ID, "")
-	b, err := st.CreateDraft(ctx, actor, draftInput("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ApproveBroadcast(ctx, approver, b.ID, true); !errors.Is(err, store.ErrWrongStatus) {
-		t.Fatalf("approve a draft: %v", err)
-	}
-	if _, err := st.SubmitBroadcast(ctx, actor, b.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ApproveBroadcast(ctx, actor, b.ID, true); !errors.Is(err, store.ErrSameApprover) {
-		t.Fatalf("author approves: %v", err)
-	}
-	// editing a submitted broadcast takes it back to draft
-	if u, err := st.UpdateDraft(ctx, actor, b.ID, draftInput("y")); err != nil || u.Status != "draft" || u.Name != "y" {
-		t.Fatalf("update: %+v %v", u, err)
-	}
-	st.SubmitBroadcast(ctx, actor, b.ID)
-	got, err := st.ApproveBroadcast(ctx, approver, b.ID, true)
-	if err != nil || got.Status != "approved" || *got.ApprovedBy != ap.ID || *got.CreatedBy != ed.ID {
-		t.Fatalf("approve: %+v %v", got, err)
-	}
-	if _, err := st.UpdateDraft(ctx, actor, b.ID, draftInput("z")); !errors.Is(err, store.ErrWrongStatus) {
-		t.Fatalf("edit an approved broadcast: %v", err)
-	}
-	probs, err := st.ApprovalProblems(ctx, got, time.Now())
-	if err != nil || len(probs) != 1 || probs[0].Path != "audience" {
-		t.Fatalf("problems %+v %v", probs, err)
-	}
 }
 
 // TestCountMatchesFreeze: the API's count and the engine's freeze agree.

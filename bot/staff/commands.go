@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loa-vn/loa/bot/conv"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
@@ -34,51 +35,60 @@ func (c *turn) fail(ctx context.Context, err error) {
 	c.say(ctx, "error")
 }
 
-// canApprove and canCancel are the API's role rules (web/api/routes.go).
-func canApprove(role string) bool { return role == store.RoleAdmin || role == store.RoleApprover }
+// The commands are an adapter of the broadcast workflow: roles, an agency
+// manager's scope, states and the two-person rule are its rules, and its
+// refusals become a reply here, in refused.
 
-func canCancel(role string) bool {
-	return role == store.RoleAdmin || role == store.RoleApprover || role == store.RoleAgencyManager
-}
+func (c *turn) actor() broadcast.Actor { return broadcast.StaffActor(c.st, "telegram") }
 
-// scope is the agencies an agency manager reaches; nil for everyone else.
-func (c *turn) scope(ctx context.Context) ([]int64, error) {
-	if c.st.Role != store.RoleAgencyManager || c.st.AgencyID == nil {
-		return nil, nil
+func (c *turn) wf() *broadcast.Workflow { return c.h.d.Workflow }
+
+// refused says why the workflow refused a step, in the staff member's language.
+func (c *turn) refused(ctx context.Context, id int64, err error) {
+	we, ok := broadcast.ErrorOf(err)
+	if !ok {
+		c.fail(ctx, err)
+		return
 	}
-	return c.h.d.Store.AgencySubtree(ctx, *c.st.AgencyID)
+	c.log.Info("staff command refused", "broadcast_id", id, "code", we.Code, "action", we.Action)
+	switch we.Code {
+	case broadcast.NotFound, broadcast.OutOfScope:
+		c.say(ctx, "not_found", "ID", id) // outside one's agency is not even there
+	case broadcast.Forbidden:
+		c.say(ctx, "role_refused", "Role", c.st.Role)
+	case broadcast.TwoPersonRule:
+		c.say(ctx, "two_person")
+	case broadcast.NoRun:
+		c.say(ctx, "report_no_run", "ID", id)
+	case broadcast.Invalid:
+		var ps []string
+		for _, f := range we.Fields {
+			ps = append(ps, f.Path+": "+f.Message)
+		}
+		c.say(ctx, "problems", "ID", id, "Problems", strings.Join(ps, "; "))
+	case broadcast.WrongState:
+		key := "refused_" + string(we.Action)
+		if !c.h.t.Has(c.lang, key) {
+			key = "refused_state"
+		}
+		c.say(ctx, key, "ID", id, "State", c.h.t.T(c.lang, "state_"+we.State))
+	default:
+		c.fail(ctx, err)
+	}
 }
 
 // broadcast loads #id if the staff member may see it.
 func (c *turn) broadcast(ctx context.Context, id int64) (store.BroadcastDraft, bool) {
-	b, err := c.h.d.Store.DraftByID(ctx, id)
-	if isNotFound(err) {
-		c.say(ctx, "not_found", "ID", id)
-		return b, false
-	}
+	b, err := c.wf().Get(ctx, c.actor(), id)
 	if err != nil {
-		c.fail(ctx, err)
-		return b, false
-	}
-	ids, err := c.scope(ctx)
-	if err != nil {
-		c.fail(ctx, err)
-		return b, false
-	}
-	if ids != nil && (b.AgencyID == nil || !contains(ids, *b.AgencyID)) {
-		c.say(ctx, "not_found", "ID", id)
+		c.refused(ctx, id, err)
 		return b, false
 	}
 	return b, true
 }
 
 func (c *turn) pending(ctx context.Context) {
-	ids, err := c.scope(ctx)
-	if err != nil {
-		c.fail(ctx, err)
-		return
-	}
-	list, err := c.h.d.Store.ListDrafts(ctx, store.DraftFilter{Status: store.BroadcastSubmitted, AgencyIDs: ids, Limit: 10})
+	list, err := c.wf().List(ctx, c.actor(), broadcast.Filter{Status: store.BroadcastSubmitted, Limit: 10})
 	if err != nil {
 		c.fail(ctx, err)
 		return
@@ -89,7 +99,7 @@ func (c *turn) pending(ctx context.Context) {
 	}
 	for _, b := range list {
 		var kb [][]conv.Choice
-		if canApprove(c.st.Role) {
+		if c.actor().May(broadcast.Approve) {
 			kb = [][]conv.Choice{{
 				{Label: c.h.t.Plain(c.lang, "button_approve"), Data: callbackPrefix + "approve:" + strconv.FormatInt(b.ID, 10)},
 				{Label: c.h.t.Plain(c.lang, "button_reject"), Data: callbackPrefix + "reject:" + strconv.FormatInt(b.ID, 10)},
@@ -106,9 +116,7 @@ func (c *turn) pendingText(ctx context.Context, b store.BroadcastDraft) string {
 			author = a.Name
 		}
 	}
-	var aud messages.Audience
-	_ = json.Unmarshal(b.Audience, &aud)
-	n, err := c.h.d.Store.CountAudience(ctx, aud, b.AgencyID)
+	n, err := c.wf().CountOf(ctx, c.actor(), b.ID)
 	if err != nil {
 		c.log.Warn("pending count", "broadcast_id", b.ID, "err", err)
 	}
@@ -143,12 +151,7 @@ func (c *turn) when(b store.BroadcastDraft) string {
 }
 
 func (c *turn) broadcasts(ctx context.Context) {
-	ids, err := c.scope(ctx)
-	if err != nil {
-		c.fail(ctx, err)
-		return
-	}
-	list, err := c.h.d.Store.ListDrafts(ctx, store.DraftFilter{AgencyIDs: ids, Limit: 10})
+	list, err := c.wf().List(ctx, c.actor(), broadcast.Filter{Limit: 10})
 	if err != nil {
 		c.fail(ctx, err)
 		return
@@ -159,13 +162,12 @@ func (c *turn) broadcasts(ctx context.Context) {
 	}
 	var lines []string
 	for _, b := range list {
-		lines = append(lines, c.h.t.T(c.lang, "broadcasts_item", "ID", b.ID, "Name", b.Name, "Status", b.Status))
-		if run, err := c.h.d.Store.LatestRun(ctx, b.ID); err == nil {
-			done := run.Total
-			if p, err := c.h.d.Store.RunProgress(ctx, run.ID); err == nil {
-				done = p.Done()
-			}
-			lines = append(lines, c.h.t.T(c.lang, "broadcasts_run", "RunID", run.ID, "RunStatus", run.Status, "Done", done, "Total", run.Total))
+		lines = append(lines, c.h.t.T(c.lang, "broadcasts_item", "ID", b.ID, "Name", b.Name,
+			"Status", c.h.t.T(c.lang, "state_"+string(broadcast.StateOf(b)))))
+		if _, p, err := c.wf().Progress(ctx, c.actor(), b.ID, 0); err == nil {
+			run := p.Run
+			lines = append(lines, c.h.t.T(c.lang, "broadcasts_run", "RunID", run.ID, "RunStatus", c.h.t.T(c.lang, "state_"+run.Status),
+				"Done", p.Done(), "Total", run.Total))
 		}
 		if b.NextRunAt != nil {
 			lines = append(lines, c.h.t.T(c.lang, "broadcasts_next", "When", b.NextRunAt.In(c.h.d.Timezone).Format("02/01/2006 15:04")))
@@ -179,45 +181,21 @@ func parseID(args string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// cancel stops future runs and cancels a run in progress, as the API does.
+// cancel is the workflow's one cancel: no future occurrence, and its
+// active runs cancelled through the engine.
 func (c *turn) cancel(ctx context.Context, args string) {
 	id, ok := parseID(args)
 	if !ok {
 		c.say(ctx, "cancel_usage")
 		return
 	}
-	if !canCancel(c.st.Role) {
-		c.say(ctx, "role_refused", "Role", c.st.Role)
+	res, err := c.wf().Cancel(ctx, c.actor(), id)
+	if err != nil {
+		c.refused(ctx, id, err)
 		return
 	}
-	b, ok := c.broadcast(ctx, id)
-	if !ok {
-		return
-	}
-	if b.Status == store.BroadcastCancelled || b.Status == store.BroadcastFinished {
-		c.say(ctx, "cancel_done", "ID", id)
-		return
-	}
-	actor := store.StaffActor(c.st.ID, "telegram")
-	if _, err := c.h.d.Store.CancelBroadcast(ctx, id, actor); err != nil {
-		c.fail(ctx, err)
-		return
-	}
-	if run, err := c.h.d.Store.LatestRun(ctx, id); err == nil &&
-		(run.Status == store.RunPlanning || run.Status == store.RunSending || run.Status == store.RunPaused) {
-		var err error
-		if c.h.d.Runs != nil {
-			_, err = c.h.d.Runs.Cancel(ctx, run.ID, actor)
-		} else {
-			_, err = c.h.d.Store.CancelRun(ctx, run.ID, actor)
-		}
-		if err != nil {
-			c.fail(ctx, err)
-			return
-		}
-	}
-	c.log.Info("broadcast cancelled from telegram", "broadcast_id", id)
-	c.say(ctx, "cancel_ok", "ID", id, "Name", b.Name)
+	c.log.Info("broadcast cancelled from telegram", "broadcast_id", id, "runs", len(res.Runs))
+	c.say(ctx, "cancel_ok", "ID", id, "Name", res.Broadcast.Name)
 }
 
 // reportMaxRows bounds the CSV sent as a document (Telegram bots may upload
@@ -230,26 +208,13 @@ func (c *turn) report(ctx context.Context, args string) {
 		c.say(ctx, "report_usage")
 		return
 	}
-	b, ok := c.broadcast(ctx, id)
-	if !ok {
-		return
-	}
-	run, err := c.h.d.Store.LatestRun(ctx, id)
-	if isNotFound(err) {
-		c.say(ctx, "report_no_run", "ID", id)
-		return
-	}
+	b, p, err := c.wf().Progress(ctx, c.actor(), id, 0)
 	if err != nil {
-		c.fail(ctx, err)
+		c.refused(ctx, id, err)
 		return
 	}
-	p, err := c.h.d.Store.RunProgress(ctx, run.ID)
-	if err != nil {
-		c.fail(ctx, err)
-		return
-	}
-	bs := p.ByStatus
-	c.say(ctx, "report_summary", "ID", id, "Name", b.Name, "RunID", run.ID, "RunStatus", run.Status, "Total", run.Total,
+	run, bs := p.Run, p.ByStatus
+	c.say(ctx, "report_summary", "ID", id, "Name", b.Name, "RunID", run.ID, "RunStatus", c.h.t.T(c.lang, "state_"+run.Status), "Total", run.Total,
 		"Sent", bs[store.DeliverySent], "Blocked", bs[store.DeliveryBlocked], "Failed", bs[store.DeliveryFailed],
 		"Skipped", bs[store.DeliverySkipped], "Unknown", bs[store.DeliveryUnknown], "Pending", bs[store.DeliveryPending]+bs[store.DeliverySending])
 	if run.Total > reportMaxRows {
@@ -257,7 +222,7 @@ func (c *turn) report(ctx context.Context, args string) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := c.h.d.Store.WriteReportCSV(ctx, run.ID, &buf); err != nil {
+	if err := c.wf().WriteReport(ctx, run, &buf); err != nil {
 		c.fail(ctx, err)
 		return
 	}
@@ -267,9 +232,8 @@ func (c *turn) report(ctx context.Context, args string) {
 	}
 }
 
-// callback handles the approve / send back buttons of /pending. The rules
-// are the API's: role, the two-person rule (checked on the locked row by
-// store.ApproveBroadcast), and store.ApprovalProblems.
+// callback handles the approve / send back buttons of /pending, through
+// the workflow: a forged press is refused like any other request.
 func (h *handlers) callback(ctx context.Context, m conv.Message, out conv.Chat) {
 	st, ok := h.staff(ctx, m, out)
 	if !ok {
@@ -281,68 +245,34 @@ func (h *handlers) callback(ctx context.Context, m conv.Message, out conv.Chat) 
 	if !ok || (action != "approve" && action != "reject") {
 		return
 	}
-	if !canApprove(st.Role) {
-		c.say(ctx, "role_refused", "Role", st.Role)
-		return
-	}
-	br, ok := c.broadcast(ctx, id)
-	if !ok {
-		return
-	}
 	if action == "reject" {
-		c.reject(ctx, br)
+		c.reject(ctx, id)
 		return
 	}
-	c.approve(ctx, br)
+	c.approve(ctx, id)
 }
 
-func (c *turn) approve(ctx context.Context, br store.BroadcastDraft) {
-	problems, err := c.h.d.Store.ApprovalProblems(ctx, br, c.h.d.Now())
+func (c *turn) approve(ctx context.Context, id int64) {
+	br, err := c.wf().Approve(ctx, c.actor(), id)
 	if err != nil {
-		c.fail(ctx, err)
+		c.refused(ctx, id, err)
 		return
 	}
-	if len(problems) > 0 {
-		var ps []string
-		for _, p := range problems {
-			ps = append(ps, p.Path+": "+p.Message)
-		}
-		c.say(ctx, "problems", "ID", br.ID, "Problems", strings.Join(ps, "; "))
+	c.log.Info("broadcast approved from telegram", "broadcast_id", id)
+	c.say(ctx, "approved", "ID", br.ID, "Name", br.Name)
+}
+
+// rejectReason is what a "send back" button records: it has no room for
+// one of its own.
+const rejectReason = "sent back from Telegram"
+
+func (c *turn) reject(ctx context.Context, id int64) {
+	br, err := c.wf().Reject(ctx, c.actor(), id, rejectReason)
+	if err != nil {
+		c.refused(ctx, id, err)
 		return
 	}
-	_, err = c.h.d.Store.ApproveBroadcast(ctx, store.StaffActor(c.st.ID, "telegram"), br.ID, c.h.d.TwoPersonRule)
-	switch {
-	case errors.Is(err, store.ErrSameApprover):
-		c.say(ctx, "two_person")
-	case errors.Is(err, store.ErrWrongStatus):
-		c.say(ctx, "wrong_status", "ID", br.ID)
-	case err != nil:
-		c.fail(ctx, err)
-	default:
-		c.log.Info("broadcast approved from telegram", "broadcast_id", br.ID)
-		c.say(ctx, "approved", "ID", br.ID, "Name", br.Name)
-	}
-}
-
-func (c *turn) reject(ctx context.Context, br store.BroadcastDraft) {
-	_, err := c.h.d.Store.RejectBroadcast(ctx, store.StaffActor(c.st.ID, "telegram"), br.ID, "sent back from Telegram")
-	switch {
-	case errors.Is(err, store.ErrWrongStatus):
-		c.say(ctx, "wrong_status", "ID", br.ID)
-	case err != nil:
-		c.fail(ctx, err)
-	default:
-		c.say(ctx, "rejected", "ID", br.ID, "Name", br.Name)
-	}
-}
-
-func contains(ids []int64, id int64) bool {
-	for _, v := range ids {
-		if v == id {
-			return true
-		}
-	}
-	return false
+	c.say(ctx, "rejected", "ID", br.ID, "Name", br.Name)
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

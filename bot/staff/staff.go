@@ -1,5 +1,5 @@
 // Package staff holds the staff commands inside the chat: /link <code> once,
-// then /pending (approve or send back with buttons, by the API's rules),
+// then /pending (approve or send back with buttons, through the broadcast workflow),
 // /broadcasts, /cancel and /report. They work on the neutral messages and
 // replies of bot/conv (Handler sees each message before the residents'
 // conversations do), answer only linked staff and are never added to the
@@ -17,24 +17,26 @@ import (
 
 	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/l10n"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/store"
 )
 
 // RunControl cancels a run so every worker stops within a second; a
 // *jobs.Engine implements it. Nil: the run is cancelled in PostgreSQL only.
-type RunControl interface {
-	Cancel(ctx context.Context, runID int64, actor store.Actor) (store.Run, error)
-}
+type RunControl = broadcast.RunControl
 
 // Deps are what the staff commands need.
 type Deps struct {
 	Store *store.Store
-	// TwoPersonRule: the approver must not be the author (LOA_TWO_PERSON_RULE).
+	// TwoPersonRule: whoever last changed a broadcast cannot approve it (LOA_TWO_PERSON_RULE).
 	TwoPersonRule bool
 	Runs          RunControl
 	Timezone      *time.Location
 	Log           *slog.Logger
 	Now           func() time.Time
+	// Workflow is the broadcast workflow the commands call; nil builds one
+	// from Store, Runs, TwoPersonRule and Now.
+	Workflow *broadcast.Workflow
 }
 
 // Commands are the staff commands, for documentation and tests; they are
@@ -60,6 +62,9 @@ func Handler(d Deps) conv.Handler {
 	}
 	if d.Timezone == nil {
 		d.Timezone, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
+	}
+	if d.Workflow == nil {
+		d.Workflow = broadcast.New(broadcast.Config{Store: d.Store, Runs: d.Runs, TwoPersonRule: d.TwoPersonRule, Now: d.Now})
 	}
 	h := &handlers{d: d, t: defaultTexts}
 	return h.handle

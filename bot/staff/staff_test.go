@@ -12,6 +12,7 @@ import (
 	"github.com/loa-vn/loa/bot/staff"
 	"github.com/loa-vn/loa/bot/telegram"
 	"github.com/loa-vn/loa/bot/tgfake"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
@@ -22,6 +23,7 @@ type harness struct {
 	t   *testing.T
 	ctx context.Context
 	st  *store.Store
+	wf  *broadcast.Workflow
 	tg  *tgfake.Server
 }
 
@@ -36,7 +38,8 @@ func newHarness(t *testing.T, twoPerson bool) *harness {
 		t.Fatal(err)
 	}
 	// the staff commands alone, behind the Telegram channel
-	only := staffOnly(staff.Handler(staff.Deps{Store: st, TwoPersonRule: twoPerson}))
+	wf := broadcast.New(broadcast.Config{Store: st, TwoPersonRule: twoPerson})
+	only := staffOnly(staff.Handler(staff.Deps{Store: st, Workflow: wf}))
 	b, err := telegram.New(ctx, telegram.Config{Token: tg.Token(), APIURL: tg.URL()}, telegram.Deps{Conv: only, Text: cat})
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +52,7 @@ func newHarness(t *testing.T, twoPerson bool) *harness {
 			t.Errorf("poll: %v", err)
 		}
 	})
-	return &harness{t: t, ctx: ctx, st: st, tg: tg}
+	return &harness{t: t, ctx: ctx, st: st, wf: wf, tg: tg}
 }
 
 // staffOnly answers with the staff commands and ignores everything else.
@@ -93,20 +96,21 @@ func (h *harness) linked(u tgfake.User, ns store.NewStaff) store.Staff {
 	return s
 }
 
-func (h *harness) submitted(author int64, name string) store.BroadcastDraft {
+func (h *harness) submitted(author store.Staff, name string) store.BroadcastDraft {
 	h.t.Helper()
 	loc, _ := h.st.LocalityByCode(h.ctx, "phuong-hoan-kiem")
 	if _, _, err := h.st.GenerateSubscribers(h.ctx, store.Generated{N: 2, ChatIDBase: 9000, Localities: []int64{loc.ID}, Prefix: name}); err != nil {
 		h.t.Fatal(err)
 	}
 	at := time.Now().Add(48 * time.Hour)
-	b, err := h.st.CreateDraft(h.ctx, store.StaffActor(author, ""), store.DraftInput{Name: name,
+	who := broadcast.StaffActor(author, "")
+	b, err := h.wf.Create(h.ctx, who, broadcast.Draft{Name: name,
 		Content:  messages.Content{Variants: map[string]messages.Variant{"vi": {Text: "Xin chào <b>" + name + "</b>"}}},
 		Audience: messages.Audience{Localities: []string{"phuong-hoan-kiem"}}, Schedule: messages.Schedule{At: &at}})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if _, err := h.st.SubmitBroadcast(h.ctx, store.StaffActor(author, ""), b.ID); err != nil {
+	if _, err := h.wf.Submit(h.ctx, who, b.ID); err != nil {
 		h.t.Fatal(err)
 	}
 	return b
@@ -133,9 +137,10 @@ func TestUnlinkedAreRefused(t *testing.T) {
 func TestPendingApproveWithTwoPersonRule(t *testing.T) {
 	h := newHarness(t, true)
 	ed := h.linked(editorU, store.NewStaff{Name: "Ed Itor", Role: store.RoleEditor})
-	ap := h.linked(approveU, store.NewStaff{Name: "Ann Prover", Role: store.RoleApprover})
-	own := h.submitted(ap.ID, "tu-duyet")
-	b := h.submitted(ed.ID, "ngay-cds")
+	// an admin both writes and approves: the two-person rule stops them approving their own
+	ap := h.linked(approveU, store.NewStaff{Name: "Ada Min", Role: store.RoleAdmin})
+	own := h.submitted(ap, "tu-duyet")
+	b := h.submitted(ed, "ngay-cds")
 
 	// an editor sees the list without buttons
 	before := len(h.tg.SentTo(editorU.ID))
@@ -196,6 +201,15 @@ func TestPendingApproveWithTwoPersonRule(t *testing.T) {
 	if got := h.say(approveU, "/cancel "+itoa(b.ID)); !strings.Contains(got.Plain, "cancelled") {
 		t.Fatalf("/cancel: %q", got.Plain)
 	}
+	// a second cancel, and approving what is no longer submitted, say why not
+	if got := h.say(approveU, "/cancel "+itoa(b.ID)); got.Plain != "Broadcast #"+itoa(b.ID)+" is already cancelled." {
+		t.Fatalf("second /cancel: %q", got.Plain)
+	}
+	before = len(h.tg.SentTo(approveU.ID))
+	h.tg.PressButton(approveU, byID[b.ID].MessageID, "staff:approve:"+itoa(b.ID))
+	if got := h.next(approveU, before); got.Plain != "Only a submitted broadcast can be approved: #"+itoa(b.ID)+" is cancelled." {
+		t.Fatalf("approve a cancelled broadcast: %q", got.Plain)
+	}
 	if n := countAudit(h, "broadcast.approve") + countAudit(h, "broadcast.cancel"); n != 2 {
 		t.Fatalf("audit entries %d", n)
 	}
@@ -246,15 +260,15 @@ func TestReportSendsTheCSV(t *testing.T) {
 	h := newHarness(t, true)
 	ed := h.linked(editorU, store.NewStaff{Name: "Ed Itor", Role: store.RoleEditor})
 	ap := h.linked(approveU, store.NewStaff{Name: "Ann Prover", Role: store.RoleApprover})
-	b := h.submitted(ed.ID, "bao-cao")
-	if _, err := h.st.ApproveBroadcast(h.ctx, store.StaffActor(ap.ID, ""), b.ID, true); err != nil {
+	b := h.submitted(ed, "bao-cao")
+	if _, err := h.wf.Approve(h.ctx, broadcast.StaffActor(ap, ""), b.ID); err != nil {
 		t.Fatal(err)
 	}
-	due := time.Now().Add(-time.Second)
-	if _, err := h.st.ScheduleBroadcast(h.ctx, b.ID, due, &due, store.StaffActor(ap.ID, "")); err != nil {
+	sched, err := h.wf.Schedule(h.ctx, broadcast.StaffActor(ap, ""), b.ID, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := h.st.StartDueRuns(h.ctx, time.Now(), func(store.Broadcast, time.Time) *time.Time { return nil })
+	ids, err := h.st.StartDueRuns(h.ctx, sched.NextRunAt.Add(time.Second), func(store.Broadcast, time.Time) *time.Time { return nil })
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("start: %v %v", ids, err)
 	}

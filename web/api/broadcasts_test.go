@@ -164,7 +164,6 @@ func TestBroadcastFieldErrors(t *testing.T) {
 		{"both once and yearly", func(m map[string]any) {
 			m["schedule"] = map[string]any{"at": time.Now().Add(time.Hour).Format(time.RFC3339), "yearly": map[string]int{"month": 1, "day": 1}}
 		}, "schedule"},
-		{"zero audience", func(m map[string]any) { m["audience"] = map[string]any{"localities": []string{"phuong-ba-dinh"}} }, "audience"},
 		{"unknown locality", func(m map[string]any) { m["audience"] = map[string]any{"localities": []string{"phuong-khong-co"}} }, "audience.localities"},
 		{"html telegram refuses", func(m map[string]any) {
 			m["content"] = map[string]any{"variants": map[string]any{"vi": map[string]any{"text": "<script>alert(1)</script>"}}}
@@ -187,6 +186,135 @@ func TestBroadcastFieldErrors(t *testing.T) {
 		})
 	}
 	var _ = messages.DefaultTimezone
+}
+
+// A draft may reach nobody yet; submitting it is refused until it does,
+// with the field that is wrong, and nothing changes.
+func TestEmptyAudienceIsCheckedAtSubmit(t *testing.T) {
+	e := newEnv(t)
+	body := dtDay("nobody yet")
+	body["audience"] = map[string]any{"localities": []string{"phuong-ba-dinh"}}
+	var b store.BroadcastDraft
+	e.must(e.call("editor", "POST", "/api/v1/broadcasts", body), 201).json(t, &b)
+	id := "/api/v1/broadcasts/" + itoa(b.ID)
+	r := e.must(e.call("editor", "POST", id+"/submit", nil), 422)
+	if ae := r.apiErr(t); ae.Code != "invalid" || !ae.hasField("audience") {
+		t.Fatalf("submit to nobody: %s", r.Body)
+	}
+	if e.auditCount("broadcast.submit") != 0 {
+		t.Fatal("a refused submit was audited")
+	}
+	e.subscribers(2, "phuong-ba-dinh")
+	e.must(e.call("editor", "POST", id+"/submit", nil), 200)
+}
+
+// TestAdminRewriteThenApproveIsRefused: an admin who rewrites someone
+// else's submitted broadcast made the last change, so the two-person rule
+// stops them approving the text they wrote.
+func TestAdminRewriteThenApproveIsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.subscribers(3, "phuong-hoan-kiem")
+	var b store.BroadcastDraft
+	e.must(e.call("editor", "POST", "/api/v1/broadcasts", dtDay("editor's text")), 201).json(t, &b)
+	id := "/api/v1/broadcasts/" + itoa(b.ID)
+	e.must(e.call("editor", "POST", id+"/submit", nil), 200)
+	rewritten := dtDay("admin's text")
+	var got store.BroadcastDraft
+	e.must(e.call("admin", "PUT", id, rewritten), 200).json(t, &got)
+	if got.Status != "draft" || got.ChangedBy == nil || *got.ChangedBy != e.staff["admin"].ID {
+		t.Fatalf("after the admin's edit: %+v", got)
+	}
+	e.must(e.call("admin", "POST", id+"/submit", nil), 200)
+	audits := e.auditCount("")
+	r := e.call("admin", "POST", id+"/approve", nil)
+	if r.Status != 403 || r.apiErr(t).Code != "two_person_rule" {
+		t.Fatalf("admin approved their own rewrite: %d %s", r.Status, r.Body)
+	}
+	if e.auditCount("") != audits {
+		t.Fatal("the refused approval changed the audit log")
+	}
+	e.must(e.call("editor", "POST", id+"/approve", nil), 403) // an editor is no approver
+	// someone who did not write it approves
+	e.must(e.call("approver", "POST", id+"/approve", nil), 200)
+}
+
+// TestWayBack: an approved or scheduled broadcast goes back to draft and
+// needs approval again; a yearly campaign can skip an occurrence, be paused
+// for the year, be cancelled and have its cancel undone.
+func TestWayBack(t *testing.T) {
+	e := newEnv(t)
+	e.subscribers(3, "phuong-hoan-kiem")
+	var b store.BroadcastDraft
+	e.must(e.call("editor", "POST", "/api/v1/broadcasts", dtDay("yearly")), 201).json(t, &b)
+	id := "/api/v1/broadcasts/" + itoa(b.ID)
+	e.must(e.call("editor", "POST", id+"/submit", nil), 200)
+	e.must(e.call("approver", "POST", id+"/approve", nil), 200)
+	var s1 store.BroadcastDraft
+	e.must(e.call("approver", "POST", id+"/schedule", nil), 200).json(t, &s1)
+
+	// skip: a year later
+	var s2 store.BroadcastDraft
+	e.must(e.call("approver", "POST", id+"/skip", nil), 200).json(t, &s2)
+	if s2.NextRunAt.Year() != s1.NextRunAt.Year()+1 {
+		t.Fatalf("skip: %v -> %v", s1.NextRunAt, s2.NextRunAt)
+	}
+	// schedule again undoes it
+	e.must(e.call("approver", "POST", id+"/schedule", nil), 200).json(t, &s2)
+	if !s2.NextRunAt.Equal(*s1.NextRunAt) {
+		t.Fatalf("reschedule: %v, want %v", s2.NextRunAt, s1.NextRunAt)
+	}
+	// unschedule, then unschedule again is a clear refusal
+	e.must(e.call("approver", "POST", id+"/unschedule", nil), 200)
+	r := e.must(e.call("approver", "POST", id+"/unschedule", nil), 409)
+	if ae := r.apiErr(t); ae.Code != "wrong_state" || ae.Message != "only a scheduled broadcast can be unscheduled (this one is approved but not scheduled)" {
+		t.Fatalf("unschedule twice: %s", r.Body)
+	}
+	// back to draft: not due, approval gone
+	var d store.BroadcastDraft
+	e.must(e.call("editor", "POST", id+"/to-draft", nil), 200).json(t, &d)
+	if d.Status != "draft" || d.ApprovedAt != nil || d.NextRunAt != nil {
+		t.Fatalf("to-draft: %+v", d)
+	}
+	r = e.must(e.call("approver", "POST", id+"/approve", nil), 409)
+	if msg := r.apiErr(t).Message; msg != "only a submitted broadcast can be approved (this one is a draft)" {
+		t.Fatalf("approve a draft: %q", msg)
+	}
+	e.must(e.call("viewer", "POST", id+"/to-draft", nil), 403)
+
+	// cancel, cancel again (refused), undo
+	e.must(e.call("editor", "POST", id+"/submit", nil), 200)
+	e.must(e.call("approver", "POST", id+"/approve", nil), 200)
+	e.must(e.call("approver", "POST", id+"/schedule", nil), 200)
+	e.must(e.call("approver", "POST", id+"/cancel", nil), 200)
+	r = e.must(e.call("approver", "POST", id+"/cancel", nil), 409)
+	if msg := r.apiErr(t).Message; msg != "broadcast "+itoa(b.ID)+" is already cancelled" {
+		t.Fatalf("cancel twice: %q", msg)
+	}
+	var u store.BroadcastDraft
+	e.must(e.call("approver", "POST", id+"/uncancel", nil), 200).json(t, &u)
+	if u.Status != "approved" || u.NextRunAt == nil || !u.NextRunAt.Equal(*s1.NextRunAt) {
+		t.Fatalf("uncancel: %+v", u)
+	}
+	for _, a := range []string{"broadcast.skip", "broadcast.unschedule", "broadcast.to_draft", "broadcast.uncancel"} {
+		if e.auditCount(a) == 0 {
+			t.Errorf("no audit entry for %s", a)
+		}
+	}
+
+	// a one-off broadcast cannot skip: it says so
+	once := dtDay("once")
+	once["schedule"] = map[string]any{"at": time.Now().Add(48 * time.Hour).Format(time.RFC3339)}
+	e.must(e.call("editor", "POST", "/api/v1/broadcasts", once), 201).json(t, &b)
+	id = "/api/v1/broadcasts/" + itoa(b.ID)
+	e.must(e.call("editor", "POST", id+"/submit", nil), 200)
+	e.must(e.call("approver", "POST", id+"/approve", nil), 200)
+	e.must(e.call("approver", "POST", id+"/schedule", nil), 200)
+	if r := e.must(e.call("approver", "POST", id+"/skip", nil), 409); r.apiErr(t).Code != "not_yearly" {
+		t.Fatalf("skip a one-off: %s", r.Body)
+	}
+	if r := e.must(e.call("approver", "POST", id+"/pause", nil), 404); r.apiErr(t).Code != "no_run" {
+		t.Fatalf("pause without a run: %s", r.Body)
+	}
 }
 
 func TestAgencyManagerBroadcasts(t *testing.T) {

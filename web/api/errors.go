@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
@@ -63,13 +64,39 @@ func errConflict(msg string) *Error {
 var errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated",
 	Message: "send a valid API token: Authorization: Bearer loa_..."}
 
-// toAPIError is the one translation from domain errors to HTTP: store
-// errors, message validation errors and anything unexpected (500, whose
+// workflowStatus is the HTTP status of each broadcast workflow refusal.
+var workflowStatus = map[broadcast.Code]int{
+	broadcast.NotFound:      http.StatusNotFound,
+	broadcast.NoRun:         http.StatusNotFound,
+	broadcast.Forbidden:     http.StatusForbidden,
+	broadcast.OutOfScope:    http.StatusForbidden,
+	broadcast.TwoPersonRule: http.StatusForbidden,
+	broadcast.Invalid:       http.StatusUnprocessableEntity,
+	broadcast.NotLinked:     http.StatusUnprocessableEntity,
+	broadcast.WrongState:    http.StatusConflict,
+	broadcast.NotYearly:     http.StatusConflict,
+	broadcast.TooLate:       http.StatusConflict,
+	broadcast.Unavailable:   http.StatusServiceUnavailable,
+	broadcast.SendFailed:    http.StatusBadGateway,
+}
+
+// toAPIError is the one translation from domain errors to HTTP: the
+// broadcast workflow's refusals, store errors, message validation errors and anything unexpected (500, whose
 // detail goes to the log, not to the client).
 func toAPIError(err error) *Error {
 	var ae *Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if we, ok := broadcast.ErrorOf(err); ok {
+		e := &Error{Status: workflowStatus[we.Code], Code: string(we.Code), Message: we.Message, cause: err}
+		if e.Status == 0 {
+			e.Status = http.StatusConflict
+		}
+		for _, f := range we.Fields {
+			e.Fields = append(e.Fields, FieldError{Path: f.Path, Message: f.Message})
+		}
+		return e
 	}
 	var ve *messages.ValidationError
 	if errors.As(err, &ve) {

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/loa-vn/loa/broadcast"
 )
 
 // OpenAPI builds the OpenAPI 3 document from the route table.
@@ -40,7 +42,12 @@ func operation(rt route) map[string]any {
 		"summary":     strings.ToUpper(rt.Summary[:1]) + rt.Summary[1:],
 		"operationId": operationID(rt),
 	}
-	if len(rt.Roles) > 0 {
+	switch {
+	case rt.Action != "":
+		op["description"] = "Roles: " + strings.Join(broadcast.Roles(rt.Action), ", ") +
+			" (checked by the broadcast workflow; an agency manager only for their agency and those below it)." +
+			" Refusals say what is needed, with codes such as wrong_state, two_person_rule, not_yearly, too_late."
+	case len(rt.Roles) > 0:
 		op["description"] = "Roles: " + strings.Join(rt.Roles, ", ")
 	}
 	var params []any

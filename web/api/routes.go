@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
@@ -12,6 +13,9 @@ type route struct {
 	Path    string
 	Summary string   // also completes "your role may not ..." in 403s
 	Roles   []string // empty: every authenticated role
+	// Action is the broadcast workflow step a route calls: the workflow
+	// checks its roles (Roles stays empty), the document shows them.
+	Action  broadcast.Action
 	Body    any      // request body example type (JSON), nil for none
 	BodyCT  string   // request media type when not JSON (text/csv)
 	Resp    any      // success body example type
@@ -25,13 +29,9 @@ type route struct {
 var (
 	anyone    []string
 	admin     = []string{store.RoleAdmin}
-	writers   = []string{store.RoleAdmin, store.RoleEditor, store.RoleAgencyManager}
-	approvers = []string{store.RoleAdmin, store.RoleApprover}
 	faqEdit   = []string{store.RoleAdmin, store.RoleEditor}
 	memberMgr = []string{store.RoleAdmin, store.RoleAgencyManager}
 	memberRd  = []string{store.RoleAdmin, store.RoleAgencyManager, store.RoleViewer}
-	operators = []string{store.RoleAdmin, store.RoleApprover, store.RoleAgencyManager}
-	testers   = []string{store.RoleAdmin, store.RoleEditor, store.RoleApprover, store.RoleAgencyManager}
 )
 
 // table lists every endpoint under /api/v1.
@@ -74,22 +74,28 @@ func (s *Server) table() []route {
 		{Method: "GET", Path: v + "/faq/unanswered", Summary: "read the report of unanswered questions", Roles: anyone, Resp: []store.UnansweredGroup{}, Query: []string{"days", "locale", "limit"}, h: s.unanswered},
 		{Method: "POST", Path: v + "/faq/unanswered/entry", Summary: "create a FAQ entry from a group of unanswered questions", Roles: faqEdit, Body: fromGroupReq{}, Resp: store.FAQEntry{}, Status: 201, h: s.entryFromGroup},
 
-		// broadcasts
-		{Method: "GET", Path: v + "/broadcasts", Summary: "list broadcasts", Roles: anyone, Resp: []store.BroadcastDraft{}, Query: []string{"status", "limit"}, h: s.listBroadcasts},
-		{Method: "POST", Path: v + "/broadcasts", Summary: "create a broadcast draft", Roles: writers, Body: broadcastReq{}, Resp: store.BroadcastDraft{}, Status: 201, Headers: []string{"Idempotency-Key"}, h: s.createBroadcast},
-		{Method: "GET", Path: v + "/broadcasts/{id}", Summary: "read a broadcast", Roles: anyone, Resp: store.BroadcastDraft{}, h: s.getBroadcast},
-		{Method: "PUT", Path: v + "/broadcasts/{id}", Summary: "edit a broadcast draft", Roles: writers, Body: broadcastReq{}, Resp: store.BroadcastDraft{}, h: s.updateBroadcast},
-		{Method: "POST", Path: v + "/audience/count", Summary: "count an audience", Roles: anyone, Body: messages.Audience{}, Resp: countResp{}, h: s.countAudience},
-		{Method: "GET", Path: v + "/broadcasts/{id}/audience", Summary: "count a broadcast's audience", Roles: anyone, Resp: countResp{}, h: s.broadcastAudience},
-		{Method: "POST", Path: v + "/broadcasts/{id}/submit", Summary: "submit a broadcast for approval", Roles: writers, Resp: store.BroadcastDraft{}, h: s.submitBroadcast},
-		{Method: "POST", Path: v + "/broadcasts/{id}/approve", Summary: "approve a broadcast", Roles: approvers, Resp: store.BroadcastDraft{}, h: s.approveBroadcast},
-		{Method: "POST", Path: v + "/broadcasts/{id}/reject", Summary: "reject a broadcast back to draft", Roles: approvers, Body: rejectReq{}, Resp: store.BroadcastDraft{}, h: s.rejectBroadcast},
-		{Method: "POST", Path: v + "/broadcasts/{id}/schedule", Summary: "schedule an approved broadcast", Roles: approvers, Resp: store.BroadcastDraft{}, h: s.scheduleBroadcast},
-		{Method: "POST", Path: v + "/broadcasts/{id}/test", Summary: "send a broadcast to your own linked Telegram chat", Roles: testers, Resp: testResp{}, h: s.testBroadcast},
-		{Method: "POST", Path: v + "/broadcasts/{id}/pause", Summary: "pause a broadcast's run", Roles: operators, Resp: runStateResp{}, h: s.runControl("pause")},
-		{Method: "POST", Path: v + "/broadcasts/{id}/resume", Summary: "resume a broadcast's run", Roles: operators, Resp: runStateResp{}, h: s.runControl("resume")},
-		{Method: "POST", Path: v + "/broadcasts/{id}/cancel", Summary: "cancel a broadcast", Roles: operators, Resp: store.BroadcastDraft{}, h: s.cancelBroadcast},
-		{Method: "GET", Path: v + "/broadcasts/{id}/progress", Summary: "follow a broadcast's progress", Roles: anyone, Resp: progressResp{}, h: s.progress},
-		{Method: "GET", Path: v + "/broadcasts/{id}/report.csv", Summary: "download a broadcast's delivery report", Roles: anyone, RespCT: "text/csv", h: s.reportCSV},
+		// broadcasts: the workflow (package broadcast) checks roles, scope and state
+		{Method: "GET", Path: v + "/broadcasts", Summary: "list broadcasts", Action: broadcast.View, Resp: []store.BroadcastDraft{}, Query: []string{"status", "limit"}, h: s.listBroadcasts},
+		{Method: "POST", Path: v + "/broadcasts", Summary: "create a broadcast draft (its audience may still reach nobody)", Action: broadcast.Create, Body: broadcastReq{}, Resp: store.BroadcastDraft{}, Status: 201, Headers: []string{"Idempotency-Key"}, h: s.createBroadcast},
+		{Method: "GET", Path: v + "/broadcasts/{id}", Summary: "read a broadcast", Action: broadcast.View, Resp: store.BroadcastDraft{}, h: s.getBroadcast},
+		{Method: "PUT", Path: v + "/broadcasts/{id}", Summary: "edit a draft or a submitted broadcast (it becomes a draft, and you cannot approve it)", Action: broadcast.Edit, Body: broadcastReq{}, Resp: store.BroadcastDraft{}, h: s.updateBroadcast},
+		{Method: "POST", Path: v + "/audience/count", Summary: "count an audience", Action: broadcast.CountAction, Body: messages.Audience{}, Resp: countResp{}, h: s.countAudience},
+		{Method: "GET", Path: v + "/broadcasts/{id}/audience", Summary: "count a broadcast's audience", Action: broadcast.CountAction, Resp: countResp{}, h: s.broadcastAudience},
+		{Method: "POST", Path: v + "/broadcasts/{id}/submit", Summary: "submit a draft for approval (its audience must reach someone)", Action: broadcast.Submit, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).Submit)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/approve", Summary: "approve a submitted broadcast (not one you last changed, under the two-person rule)", Action: broadcast.Approve, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).Approve)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/reject", Summary: "reject a submitted broadcast back to draft, with a reason", Action: broadcast.Reject, Body: rejectReq{}, Resp: store.BroadcastDraft{}, h: s.rejectBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/to-draft", Summary: "send a submitted, approved or scheduled broadcast back to draft (it needs approval again)", Action: broadcast.ToDraft, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).ToDraft)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/schedule", Summary: "schedule an approved broadcast at its next send time (also undoes a skip or a pause for the year)", Action: broadcast.Schedule, Resp: store.BroadcastDraft{}, h: s.scheduleBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/unschedule", Summary: "unschedule a broadcast (it stays approved)", Action: broadcast.Unschedule, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).Unschedule)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/skip", Summary: "skip the next occurrence of a yearly campaign", Action: broadcast.Skip, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).Skip)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/pause-year", Summary: "pause a yearly campaign for the rest of this year, without cancelling it", Action: broadcast.PauseYear, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).PauseYear)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/test", Summary: "send a broadcast to your own linked Telegram chat", Action: broadcast.TestSend, Resp: broadcast.TestResult{}, Query: []string{"locale"}, h: s.testBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/pause", Summary: "pause a broadcast's run (?run_id, default its newest)", Action: broadcast.PauseRun, Resp: runStateResp{}, Query: []string{"run_id"}, h: s.runControl((*broadcast.Workflow).PauseRun)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/resume", Summary: "resume a broadcast's paused run (?run_id, default its newest)", Action: broadcast.ResumeRun, Resp: runStateResp{}, Query: []string{"run_id"}, h: s.runControl((*broadcast.Workflow).ResumeRun)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/cancel-run", Summary: "cancel one run of a broadcast (?run_id, default its newest); the broadcast goes on", Action: broadcast.CancelRun, Resp: runStateResp{}, Query: []string{"run_id"}, h: s.runControl((*broadcast.Workflow).CancelRun)},
+		{Method: "POST", Path: v + "/broadcasts/{id}/cancel", Summary: "cancel a broadcast: no future occurrence, and its active runs cancelled", Action: broadcast.Cancel, Resp: cancelResp{}, h: s.cancelBroadcast},
+		{Method: "POST", Path: v + "/broadcasts/{id}/uncancel", Summary: "undo the cancel of a yearly campaign, before the occurrence it stopped", Action: broadcast.Uncancel, Resp: store.BroadcastDraft{}, h: s.transition((*broadcast.Workflow).Uncancel)},
+		{Method: "GET", Path: v + "/broadcasts/{id}/progress", Summary: "follow a broadcast's progress", Action: broadcast.View, Resp: progressResp{}, Query: []string{"run_id"}, h: s.progress},
+		{Method: "GET", Path: v + "/broadcasts/{id}/report.csv", Summary: "download a broadcast's delivery report", Action: broadcast.View, RespCT: "text/csv", Query: []string{"run_id"}, h: s.reportCSV},
 	}
 }

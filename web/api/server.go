@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/loa-vn/loa/bot/channel"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -33,16 +34,21 @@ type Deps struct {
 	TwoPersonRule bool
 	Timezone      *time.Location
 	Log           *slog.Logger
-	// Sender sends test messages to a staff member's own chat; nil = 503.
-	Sender channel.Sender
+	// Sender is the channel test messages go out on, to a staff member's
+	// own linked chat; nil = 503.
+	Sender channel.Channel
 	// Runs pauses, resumes and cancels runs (a *jobs.Engine); nil = store only.
 	Runs RunControl
 	Now  func() time.Time
+	// Workflow is the broadcast workflow the broadcast endpoints call; nil
+	// builds one from Store, Runs, Sender, TwoPersonRule and Now.
+	Workflow *broadcast.Workflow
 }
 
 // Server serves the API. Build it with New and mount Handler under "/api/".
 type Server struct {
 	d      Deps
+	wf     *broadcast.Workflow
 	routes []route
 	mux    *http.ServeMux
 }
@@ -58,7 +64,14 @@ func New(d Deps) *Server {
 	if d.Timezone == nil {
 		d.Timezone, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
 	}
-	s := &Server{d: d, mux: http.NewServeMux()}
+	s := &Server{d: d, mux: http.NewServeMux(), wf: d.Workflow}
+	if s.wf == nil {
+		c := broadcast.Config{Store: d.Store, Runs: d.Runs, TwoPersonRule: d.TwoPersonRule, Now: d.Now}
+		if d.Sender != nil {
+			c.Sender = broadcast.ChatSender(d.Sender)
+		}
+		s.wf = broadcast.New(c)
+	}
 	s.routes = s.table()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
@@ -90,6 +103,9 @@ type call struct {
 // Actor is the audit identity of the caller.
 func (c *call) Actor() store.Actor { return store.StaffActor(c.Staff.ID, c.RequestID) }
 
+// actor is the caller as the broadcast workflow sees them.
+func (c *call) actor() broadcast.Actor { return broadcast.StaffActor(c.Staff, c.RequestID) }
+
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -107,7 +123,8 @@ func (s *Server) wrap(rt route) http.Handler {
 	})
 }
 
-// authorize authenticates the bearer token and checks the route's roles.
+// authorize authenticates the bearer token and checks the route's roles
+// (the broadcast routes have none: the workflow checks its own).
 func (s *Server) authorize(r *http.Request, rt route, c *call) error {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")

@@ -17,6 +17,13 @@ type fakeSender struct {
 	sent map[int64][]messages.Part
 }
 
+// the fake renders and measures as Telegram does; only Send is fake
+func (f *fakeSender) Name() string           { return "telegram" }
+func (f *fakeSender) Limits() channel.Limits { return messages.TelegramLimits }
+func (f *fakeSender) Render(v messages.Variant, split bool) ([]channel.Part, error) {
+	return messages.Render(v, split)
+}
+
 func (f *fakeSender) Send(_ context.Context, to string, p messages.Part) channel.Outcome {
 	f.mu.Lock()
 	defer f.mu.Unlock()
