@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/loa-vn/loa/store"
 )
@@ -15,14 +17,18 @@ type membersResp struct {
 	Members []store.Member `json:"members"`
 }
 
+// importResp answers an import. A dry run of a file with bad lines sets
+// Refused and leaves out added/updated/unchanged/matched: the real import
+// would write nothing, so there is nothing to count.
 type importResp struct {
 	DryRun     bool        `json:"dry_run"`
+	Refused    bool        `json:"refused"`
 	Total      int         `json:"total"`
 	Valid      int         `json:"valid"`
-	Added      int         `json:"added"`
-	Updated    int         `json:"updated"`
-	Unchanged  int         `json:"unchanged"`
-	Matched    int         `json:"matched"`
+	Added      *int        `json:"added,omitempty"`
+	Updated    *int        `json:"updated,omitempty"`
+	Unchanged  *int        `json:"unchanged,omitempty"`
+	Matched    *int        `json:"matched,omitempty"`
 	ImportID   int64       `json:"import_id,omitempty"`
 	DurationMS int64       `json:"duration_ms"`
 	Bad        []LineError `json:"bad_lines"`
@@ -81,6 +87,10 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, c *call) 
 	if err := requireType(r, "text/csv", "application/csv"); err != nil {
 		return err
 	}
+	filename := r.URL.Query().Get("filename")
+	if e := filenameError(filename); e != nil {
+		return errInvalid("the filename is not valid", *e)
+	}
 	start := time.Now()
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxCSVBody))
 	if err != nil {
@@ -102,24 +112,44 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, c *call) 
 	if resp.Bad == nil {
 		resp.Bad = []LineError{}
 	}
-	if len(parsed.Bad) > 0 && !dry {
-		return badLinesError(parsed.Bad)
+	if len(parsed.Bad) > 0 {
+		if !dry {
+			return badLinesError(parsed.Bad)
+		}
+		resp.Refused = true
+		resp.DurationMS = time.Since(start).Milliseconds()
+		writeJSON(w, http.StatusOK, resp)
+		return nil
 	}
+	var res store.ImportResult
 	if len(parsed.Rows) > 0 {
 		sum := sha256.Sum256(data)
-		src := store.ImportSource{SHA256: sum[:], Filename: r.URL.Query().Get("filename"), DryRun: dry}
+		src := store.ImportSource{SHA256: sum[:], Filename: filename, DryRun: dry}
 		progress := func(n int) { c.log.Info("member import progress", "agency", a.Code, "rows", n) }
-		res, err := s.d.Store.ImportMembers(ctx(r), c.Actor(), a.ID, s.d.Key, src, parsed.Rows, progress)
-		if err != nil {
+		if res, err = s.d.Store.ImportMembers(ctx(r), c.Actor(), a.ID, s.d.Key, src, parsed.Rows, progress); err != nil {
 			return err
 		}
-		resp.Added, resp.Updated, resp.Unchanged, resp.Matched, resp.ImportID = res.Added, res.Updated, res.Unchanged, res.Matched, res.ImportID
 	}
+	resp.Added, resp.Updated, resp.Unchanged, resp.Matched, resp.ImportID = &res.Added, &res.Updated, &res.Unchanged, &res.Matched, res.ImportID
 	resp.DurationMS = time.Since(start).Milliseconds()
-	c.log.Info("member import done", "agency", a.Code, "dry_run", dry, "added", resp.Added, "updated", resp.Updated,
-		"unchanged", resp.Unchanged, "ms", resp.DurationMS)
+	c.log.Info("member import done", "agency", a.Code, "dry_run", dry, "added", res.Added, "updated", res.Updated,
+		"unchanged", res.Unchanged, "ms", resp.DurationMS)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// filenameError checks the optional ?filename= of an import: it is stored
+// and shown, so it follows the rule for names, and a NUL never reaches SQL.
+func filenameError(name string) *FieldError {
+	switch {
+	case !utf8.ValidString(name):
+		return &FieldError{Path: "filename", Message: "is not valid UTF-8"}
+	case strings.IndexByte(name, 0) >= 0:
+		return &FieldError{Path: "filename", Message: "contains a NUL character"}
+	case utf8.RuneCountInString(name) > 200:
+		return &FieldError{Path: "filename", Message: "at most 200 characters"}
+	}
+	return nameError("filename", name)
 }
 
 func dryRunParam(r *http.Request) (bool, error) {
