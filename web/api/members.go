@@ -2,6 +2,9 @@ package api
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,14 +15,14 @@ import (
 	"github.com/loa-vn/loa/store"
 )
 
+// membersResp is one page of a member list. Next, when present, is the
+// ?after= of the following page; Total counts every member the filter matches.
 type membersResp struct {
 	Total   int            `json:"total"`
 	Members []store.Member `json:"members"`
+	Next    string         `json:"next,omitempty"`
 }
 
-// importResp answers an import. A dry run of a file with bad lines sets
-// Refused and leaves out added/updated/unchanged/matched: the real import
-// would write nothing, so there is nothing to count.
 type importResp struct {
 	DryRun     bool        `json:"dry_run"`
 	Refused    bool        `json:"refused"`
@@ -35,29 +38,145 @@ type importResp struct {
 	Ignored    []string    `json:"ignored_columns,omitempty"`
 }
 
+// memberRoutes are the member-list search and export routes (issue 9, item
+// 20). They are appended to the route table in New, so the router and the
+// OpenAPI document get them; they may move into routes.go's table as is.
+func (s *Server) memberRoutes() []route {
+	const v = "/api/v1"
+	return []route{
+		{Method: "GET", Path: v + "/agencies/{code}/members/export.csv", Summary: "export an agency's member list as CSV",
+			Roles: memberRd, RespCT: "text/csv", Query: []string{"status", "q", "phone"}, h: s.exportMembers},
+	}
+}
+
+// memberFilter reads the search parameters shared by the listing and the
+// export: status (joined, pending), q (part of the name) and phone (the last
+// 1-3 digits, or a whole number, matched through its keyed hash).
+func (s *Server) memberFilter(r *http.Request) (store.MemberFilter, error) {
+	q := r.URL.Query()
+	f := store.MemberFilter{Status: q.Get("status"), Name: strings.TrimSpace(q.Get("q"))}
+	if f.Status != "" && f.Status != store.MemberJoined && f.Status != store.MemberPending {
+		return f, errBadRequest("status must be joined or pending", FieldError{Path: "status", Message: "joined or pending"})
+	}
+	if !utf8.ValidString(f.Name) || strings.IndexByte(f.Name, 0) >= 0 || utf8.RuneCountInString(f.Name) > 200 {
+		return f, errBadRequest("q must be text of at most 200 characters", FieldError{Path: "q", Message: "at most 200 characters of text"})
+	}
+	if phone := strings.TrimSpace(q.Get("phone")); phone != "" {
+		if len(phone) <= 3 && strings.Trim(phone, "0123456789") == "" {
+			f.PhoneHint = phone
+		} else if norm, err := store.NormalizePhone(phone); err == nil {
+			f.PhoneHash = store.PhoneHash(s.d.Key, norm)
+		} else {
+			return f, errBadRequest("phone must be the last 1-3 digits or a whole mobile number",
+				FieldError{Path: "phone", Message: "the last 1-3 digits, or a whole Vietnamese mobile number"})
+		}
+	}
+	return f, nil
+}
+
+// listMembers is a keyset-paged, searchable listing: ?after= takes the
+// previous page's next; there is no offset.
 func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, c *call) error {
 	a, err := s.agency(r, c)
 	if err != nil {
 		return err
 	}
-	status := r.URL.Query().Get("status")
-	if status != "" && status != store.MemberJoined && status != store.MemberPending {
-		return errBadRequest("status must be joined or pending", FieldError{Path: "status", Message: "joined or pending"})
-	}
-	limit, err := queryInt(r, "limit", 100)
+	f, err := s.memberFilter(r)
 	if err != nil {
 		return err
 	}
-	offset, err := queryInt(r, "offset", 0)
+	if r.URL.Query().Has("offset") {
+		return errBadRequest("offset paging is gone: pass the previous page's next as ?after=",
+			FieldError{Path: "offset", Message: "use after"})
+	}
+	if f.Limit, err = queryInt(r, "limit", 100); err != nil {
+		return err
+	}
+	if v := r.URL.Query().Get("after"); v != "" {
+		cur, err := decodeCursor(v)
+		if err != nil {
+			return err
+		}
+		f.After = &cur
+	}
+	page, err := s.d.Store.ListMembers(ctx(r), a.ID, f)
 	if err != nil {
 		return err
 	}
-	list, total, err := s.d.Store.ListMembers(ctx(r), a.ID, store.MemberFilter{Status: status, Limit: limit, Offset: offset})
-	if err != nil {
-		return err
+	resp := membersResp{Total: page.Total, Members: page.Members}
+	if page.Next != nil {
+		resp.Next = encodeCursor(*page.Next)
 	}
-	writeJSON(w, http.StatusOK, membersResp{Total: total, Members: list})
+	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+func encodeCursor(c store.MemberCursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(v string) (store.MemberCursor, error) {
+	var c store.MemberCursor
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(b) > 1024 || json.Unmarshal(b, &c) != nil || (c.Sort != 0 && c.Sort != 1) || !utf8.ValidString(c.Name) {
+		return c, errBadRequest("after is not a cursor this API gave", FieldError{Path: "after", Message: "pass the next of the previous page"})
+	}
+	return c, nil
+}
+
+// exportMembers streams every member the filter matches as CSV, page by
+// page (keyset), so a 100,000-member list is never held in memory. Cells that
+// a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with '.
+func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request, c *call) error {
+	a, err := s.agency(r, c)
+	if err != nil {
+		return err
+	}
+	f, err := s.memberFilter(r)
+	if err != nil {
+		return err
+	}
+	f.Limit = 1000
+	page, err := s.d.Store.ListMembers(ctx(r), a.ID, f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="members-`+a.Code+`.csv"`)
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "status", "name", "phone_last_digits", "position", "locality", "via", "joined_at", "added_at"})
+	n := 0
+	for {
+		for _, m := range page.Members {
+			joined := ""
+			if m.JoinedAt != nil {
+				joined = m.JoinedAt.UTC().Format(time.RFC3339)
+			}
+			_ = cw.Write([]string{m.ID, m.Status, safeCell(m.Name), m.PhoneHint, safeCell(m.Position), deref(m.Locality),
+				deref(m.Via), joined, m.AddedAt.UTC().Format(time.RFC3339)})
+			n++
+		}
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+		// once streaming started the status is sent: a later error can only be logged
+		if page, err = s.d.Store.ListMembers(ctx(r), a.ID, f); err != nil {
+			c.log.Error("member export", "agency", a.Code, "rows", n, "err", err)
+			break
+		}
+	}
+	cw.Flush()
+	c.log.Info("member export", "agency", a.Code, "rows", n)
+	return nil
+}
+
+func safeCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -63,7 +63,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{d: d, mux: http.NewServeMux()}
 	s.h = s.middleware(s.mux)
-	s.routes = s.table()
+	s.routes = append(s.table(), s.memberRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
