@@ -14,7 +14,11 @@ func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
-	d := api.Deps{Store: st, Redis: rdb, Key: a.Cfg.Key(), BotUsername: a.Cfg.BotUsername,
+	botName, err := a.botUsername(ctx)
+	if err != nil {
+		return err
+	}
+	d := api.Deps{Store: st, Redis: rdb, Key: a.Cfg.Key(), BotUsername: botName,
 		TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log.With("component", "api")}
 	// test sends go to the staff member's own chat, in the sandbox under `loa dev`
 	if d.Sender, err = a.telegramSender(false); err != nil {

@@ -50,7 +50,12 @@ type variable struct {
 var (
 	tokenRe  = regexp.MustCompile(`^[0-9]{3,20}:[A-Za-z0-9_-]{30,60}$`)
 	secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	// botNameRe is Telegram's rule for a bot's username (5-32 characters).
+	botNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{4,31}$`)
 )
+
+// sandboxBotUsername is the built-in sandbox bot's name.
+const sandboxBotUsername = "loa_sandbox_bot"
 
 // variables is the one list of settings: loading, `loa config check` and the
 // README's table all follow it.
@@ -69,11 +74,9 @@ var variables = []variable{
 		apply: func(c *Config, v string) error { c.TelegramAPIURL = strings.TrimRight(v, "/"); return httpURL(v) }},
 	{name: "TELEGRAM_WEBHOOK_SECRET", secret: true, doc: "secret Telegram sends with every webhook call (A-Z a-z 0-9 _ -, 1-256)",
 		apply: func(c *Config, v string) error {
-			if v != "" && !secretRe.MatchString(v) {
-				return errors.New("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
-			}
+			// kept even when malformed: the cross-check must not call a set secret missing
 			c.WebhookSecret = v
-			return nil
+			return checkWebhookSecret(v)
 		}},
 	{name: "PUBLIC_URL", doc: "public https base URL of `loa web`; set it to use a webhook instead of polling",
 		apply: func(c *Config, v string) error {
@@ -81,7 +84,7 @@ var variables = []variable{
 			if v == "" {
 				return nil
 			}
-			return httpURL(v)
+			return publicURL(v)
 		}},
 	{name: "HTTP_ADDR", def: "127.0.0.1:8080", doc: "address `loa web` listens on", apply: func(c *Config, v string) error {
 		c.HTTPAddr = v
@@ -91,6 +94,9 @@ var variables = []variable{
 		return nil
 	}},
 	{name: "LOA_TIMEZONE", def: "Asia/Ho_Chi_Minh", doc: "zone for schedules and dates shown to people", apply: func(c *Config, v string) error {
+		if v == "Local" {
+			return errors.New(`"Local" is this machine's zone, not an IANA name; use one such as Asia/Ho_Chi_Minh`)
+		}
 		loc, err := time.LoadLocation(v)
 		c.Timezone = loc
 		return err
@@ -123,8 +129,15 @@ var variables = []variable{
 	}},
 	{name: "LOA_SANDBOX_ADDR", def: "127.0.0.1:8081", doc: "where `loa dev` serves the sandbox Telegram and `loa chat` finds it",
 		apply: func(c *Config, v string) error { c.SandboxAddr = v; return nil }},
-	{name: "TELEGRAM_BOT_USERNAME", def: "loa_sandbox_bot", doc: "the bot's @username, for invite links (t.me/<name>?start=...)",
-		apply: func(c *Config, v string) error { c.BotUsername = strings.TrimPrefix(v, "@"); return nil }},
+	{name: "TELEGRAM_BOT_USERNAME", doc: "the bot's @username, for invite links (t.me/<name>?start=...); " +
+		"default: " + sandboxBotUsername + " in the sandbox, getMe's answer with TELEGRAM_TOKEN",
+		apply: func(c *Config, v string) error {
+			c.BotUsername = strings.TrimPrefix(v, "@")
+			if c.BotUsername != "" && !botNameRe.MatchString(c.BotUsername) {
+				return errors.New("a Telegram bot username is 5-32 letters, digits and _, starting with a letter")
+			}
+			return nil
+		}},
 }
 
 // LoadConfig reads the environment through getenv (and readFile for *_FILE
@@ -140,6 +153,9 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", v.name, err))
 		}
+	}
+	if c.BotUsername == "" && c.Sandbox() {
+		c.BotUsername = sandboxBotUsername // with a real token: getMe's answer, see botUsername
 	}
 	errs = append(errs, c.crossCheck()...)
 	return c, errs
@@ -210,6 +226,40 @@ func setRedisURL(c *Config, v string) error {
 	c.RedisURL = v
 	if _, err := redis.ParseURL(v); err != nil {
 		return fmt.Errorf("want redis://host:6379/0: %w", err)
+	}
+	return nil
+}
+
+// checkWebhookSecret says what is wrong with a secret, without showing it.
+func checkWebhookSecret(v string) error {
+	if v == "" || secretRe.MatchString(v) {
+		return nil
+	}
+	if n := len(v); n > 256 {
+		return fmt.Errorf("has %d characters; at most 256 of A-Z, a-z, 0-9, _ and - are allowed", n)
+	}
+	for i, r := range []rune(v) {
+		if !(r < 128 && secretRe.MatchString(string(r))) {
+			return fmt.Errorf("character %d is not allowed; use only A-Z, a-z, 0-9, _ and -", i+1)
+		}
+	}
+	return errors.New("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+}
+
+// publicURL accepts an https base URL, or http on this machine (a loopback
+// address: tests and a local reverse proxy), since Telegram calls webhooks
+// only over https.
+func publicURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("%q is not an https URL", v)
+	}
+	if u.Scheme == "http" {
+		switch u.Hostname() {
+		case "localhost", "127.0.0.1", "::1":
+		default:
+			return fmt.Errorf("%q must use https (http is allowed only for localhost and 127.0.0.1)", v)
+		}
 	}
 	return nil
 }

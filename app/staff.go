@@ -112,11 +112,15 @@ func staffLink(ctx context.Context, a *App, st *store.Store, id int64) error {
 	if id <= 0 {
 		return usageError{errors.New("--id is required")}
 	}
+	botName, err := a.botUsername(ctx)
+	if err != nil {
+		return err
+	}
 	code, exp, err := st.CreateLinkCode(ctx, store.CLIActor, id)
 	if err != nil {
 		return fmt.Errorf("link code: %w", err)
 	}
 	fmt.Fprintf(a.Stdout, "Send this to @%s from the staff member's Telegram account before %s:\n\n  /link %s\n",
-		a.Cfg.BotUsername, exp.In(a.Cfg.Timezone).Format("2006-01-02 15:04"), code)
+		botName, exp.In(a.Cfg.Timezone).Format("2006-01-02 15:04"), code)
 	return nil
 }

@@ -34,6 +34,9 @@ func (s Schedule) Location() (*time.Location, error) {
 	if name == "" {
 		name = DefaultTimezone
 	}
+	if name == "Local" { // the machine's zone, not an IANA name: a UTC host would send at 15:00 in Hanoi
+		return nil, fmt.Errorf("schedule time zone %q: not an IANA zone name", name)
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("schedule time zone: %w", err)

@@ -119,26 +119,49 @@ func (s *Store) CreateAgency(ctx context.Context, actor Actor, in AgencyInput) (
 }
 
 // UpdateAgency replaces an agency's names, note and parent (the code is its
-// identity and does not change). Moving it under its own descendant is
-// ErrInvalid (the cycle trigger).
+// identity and does not change).
 func (s *Store) UpdateAgency(ctx context.Context, actor Actor, code string, in AgencyInput) (Agency, error) {
+	return s.PatchAgency(ctx, actor, code, AgencyPatch{ParentCode: &in.ParentCode, NameVi: &in.NameVi,
+		NameEn: &in.NameEn, Note: &in.Note})
+}
+
+// AgencyPatch is an edit of an agency: nil fields keep their value, an empty
+// ParentCode moves the agency to the top level.
+type AgencyPatch struct {
+	ParentCode, NameVi, NameEn, Note *string
+}
+
+// PatchAgency changes the fields the patch sets, in one transaction, and
+// marks the agency as edited by staff so that `loa seed` keeps the edit. An
+// unknown parent, the agency itself or one of its descendants as parent is a
+// FieldError on "parent".
+func (s *Store) PatchAgency(ctx context.Context, actor Actor, code string, p AgencyPatch) (Agency, error) {
 	var after Agency
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := agencyByCode(ctx, tx, code)
-		if err != nil {
-			return err
+		var before Agency
+		if err := tx.GetContext(ctx, &before, `SELECT `+agencyCols+agencyFrom+`WHERE g.code = $1 FOR UPDATE OF g`, code); err != nil {
+			return fmt.Errorf("agency %q: %w", code, translate(err))
 		}
-		var parent *int64
-		if in.ParentCode != "" {
-			p, err := agencyByCode(ctx, tx, in.ParentCode)
-			if err != nil {
-				return err
+		parent := before.ParentID
+		if p.ParentCode != nil {
+			parent = nil
+			if *p.ParentCode != "" {
+				id, err := agencyParent(ctx, tx, before.ID, *p.ParentCode)
+				if err != nil {
+					return err
+				}
+				parent = &id
 			}
-			parent = &p.ID
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE agencies SET parent_id = $2, name_vi = $3, name_en = $4, note = $5,
-			updated_at = now() WHERE id = $1`, before.ID, parent, strings.TrimSpace(in.NameVi),
-			strings.TrimSpace(in.NameEn), in.Note)
+		set := func(v *string, old string) string {
+			if v == nil {
+				return old
+			}
+			return strings.TrimSpace(*v)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE agencies SET parent_id = $2, name_vi = $3, name_en = $4, note = $5,
+			updated_at = now(), staff_edited_at = now() WHERE id = $1`, before.ID, parent,
+			set(p.NameVi, before.NameVi), set(p.NameEn, before.NameEn), set(p.Note, before.Note))
 		if err != nil {
 			return fmt.Errorf("update agency %q: %w", code, translate(err))
 		}
@@ -148,4 +171,30 @@ func (s *Store) UpdateAgency(ctx context.Context, actor Actor, code string, in A
 		return audit(ctx, tx, actor, "agency.update", "agency", code, before, after)
 	})
 	return after, err
+}
+
+// agencyParent resolves a new parent for agency id, refusing an unknown code
+// and a cycle (the agency itself or one of its descendants) by name, before
+// the database trigger would refuse it without saying which field.
+func agencyParent(ctx context.Context, tx *sqlx.Tx, id int64, parentCode string) (int64, error) {
+	var p struct {
+		ID    int64 `db:"id"`
+		Cycle bool  `db:"cycle"`
+	}
+	err := tx.GetContext(ctx, &p, `WITH RECURSIVE up(id) AS (
+			SELECT id FROM agencies WHERE code = $2
+			UNION SELECT a.parent_id FROM agencies a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)
+		SELECT COALESCE((SELECT id FROM agencies WHERE code = $2), 0) AS id, EXISTS (SELECT 1 FROM up WHERE id = $1) AS cycle`,
+		id, parentCode)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("agency parent %q: %w", parentCode, translate(err))
+	case p.ID == 0:
+		return 0, InvalidField("parent", fmt.Sprintf("no agency has the code %q", parentCode))
+	case p.ID == id:
+		return 0, InvalidField("parent", "an agency cannot be its own parent")
+	case p.Cycle:
+		return 0, InvalidField("parent", fmt.Sprintf("%q is below this agency; an agency cannot be under one of its own sub-agencies", parentCode))
+	}
+	return p.ID, nil
 }

@@ -45,3 +45,23 @@ func TestAgencyTree(t *testing.T) {
 		t.Fatalf("unknown parent: %v", err)
 	}
 }
+
+// Issue 9, item 10: a constraint violation names its field, mapped once in
+// translate (here the code's check, and the self-parent and cycle rules).
+func TestConstraintViolationsNameTheField(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	_, err := st.CreateAgency(ctx, store.CLIActor, store.AgencyInput{Code: "Not A Slug", NameVi: "x"})
+	var fe *store.FieldError
+	if !errors.As(err, &fe) || fe.Field != "code" || !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("bad code: %v", err)
+	}
+	if _, err := st.CreateAgency(ctx, store.CLIActor, store.AgencyInput{Code: "a", NameVi: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	self := "a"
+	_, err = st.PatchAgency(ctx, store.CLIActor, "a", store.AgencyPatch{ParentCode: &self})
+	if !errors.As(err, &fe) || fe.Field != "parent" {
+		t.Fatalf("own parent: %v", err)
+	}
+}

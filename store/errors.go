@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/lib/pq"
 )
@@ -17,6 +18,76 @@ var (
 	// ErrSchemaOld means the database is behind this binary: run `loa migrate`.
 	ErrSchemaOld = errors.New("database schema is older than this binary")
 )
+
+// FieldError is ErrInvalid about one field of the input, named as the API
+// names it (parent, name_vi), so the edge can say which field is wrong.
+type FieldError struct {
+	Field, Reason string
+	err           error // the database error behind it, if any
+}
+
+func (e *FieldError) Error() string {
+	if e.err != nil {
+		return fmt.Sprintf("invalid %s: %s: %v", e.Field, e.Reason, e.err)
+	}
+	return "invalid " + e.Field + ": " + e.Reason
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) hold.
+func (e *FieldError) Unwrap() []error {
+	if e.err == nil {
+		return []error{ErrInvalid}
+	}
+	return []error{ErrInvalid, e.err}
+}
+
+// InvalidField returns ErrInvalid about one field.
+func InvalidField(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+
+// constraintFields names the field behind constraints whose name does not
+// say it (PostgreSQL names a column's check <table>_<column>_check).
+var constraintFields = map[string][2]string{
+	"agencies_check": {"parent", "an agency cannot be its own parent"},
+}
+
+// columnFields maps columns to the field names the API uses, where they differ.
+var columnFields = map[string]string{"parent_id": "parent", "full_name": "name", "first_name": "name"}
+
+// constraintField finds the field a constraint violation is about, once for
+// every table: by the constraint's known name, its default name
+// (<table>_<column>_check, _fkey), or the column PostgreSQL reports.
+func constraintField(e *pq.Error) (*FieldError, bool) {
+	if f, ok := constraintFields[e.Constraint]; ok {
+		return &FieldError{Field: f[0], Reason: f[1], err: e}, true
+	}
+	col := e.Column
+	if col == "" && e.Table != "" && e.Constraint != "" {
+		for _, suffix := range []string{"_check", "_fkey"} {
+			if c, ok := strings.CutSuffix(e.Constraint, suffix); ok {
+				col, _ = strings.CutPrefix(c, e.Table+"_")
+				if col == c {
+					col = ""
+				}
+			}
+		}
+	}
+	if col == "" {
+		return nil, false
+	}
+	if f, ok := columnFields[col]; ok {
+		col = f
+	}
+	reason := "breaks a rule of the system"
+	switch e.Code {
+	case "23503":
+		reason = "names a record that does not exist"
+	case "23502":
+		reason = "is required"
+	case "23514":
+		reason = "is out of the allowed range or form"
+	}
+	return &FieldError{Field: col, Reason: reason, err: e}, true
+}
 
 // translate maps PostgreSQL's error classes onto the domain errors, keeping the
 // original error in the chain for logs.
@@ -34,7 +105,12 @@ func translate(err error) error {
 	switch pqErr.Code {
 	case "23505": // unique_violation
 		return fmt.Errorf("%w: %s: %w", ErrConflict, pqErr.Constraint, err)
-	case "23503", "23502", "23514", "22001", "22P02", "22007", "22008", "22023", "23P01":
+	case "23503", "23502", "23514":
+		if fe, ok := constraintField(pqErr); ok {
+			return fe
+		}
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	case "22001", "22P02", "22007", "22008", "22023", "23P01":
 		// foreign key, not null, check, too long, bad text representation, bad datetime
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}

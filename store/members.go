@@ -301,48 +301,102 @@ type Member struct {
 }
 
 // MemberFilter narrows a listing; Status is "", "joined" or "pending".
+// Name matches part of the name, case-insensitively; PhoneHint the last
+// digits (1-3, as stored) and PhoneHash a whole number (its keyed hash).
+// Pages are keyset pages: After is the Next of the previous page, never an
+// offset, so a page costs the same at the end of a 100,000-member list and
+// rows added meanwhile do not shift the pages.
 type MemberFilter struct {
-	Status string
-	Limit  int
-	Offset int
+	Status    string
+	Name      string
+	PhoneHint string
+	PhoneHash []byte
+	Limit     int
+	After     *MemberCursor
 }
 
-// ListMembers returns the agency's members, imported ones first by name.
-func (s *Store) ListMembers(ctx context.Context, agencyID int64, f MemberFilter) ([]Member, int, error) {
+// MemberCursor is the position after which the next page starts.
+type MemberCursor struct {
+	Sort int    `json:"s"`
+	Name string `json:"n"`
+	ID   string `json:"i"`
+}
+
+// MemberPage is one page of a listing, with the total for the whole filter.
+type MemberPage struct {
+	Members []Member
+	Total   int
+	Next    *MemberCursor // nil on the last page
+}
+
+// ListMembers returns a page of the agency's members, imported ones first,
+// by name; Total counts every member the filter matches.
+func (s *Store) ListMembers(ctx context.Context, agencyID int64, f MemberFilter) (MemberPage, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
+	}
+	after := MemberCursor{Sort: -1}
+	if f.After != nil {
+		after = *f.After
 	}
 	const q = `WITH all_members AS (
 		SELECT 'p' || p.id AS id,
 			CASE WHEN am.subscriber_id IS NOT NULL THEN 'joined' ELSE 'pending' END AS status,
-			p.full_name AS name, p.phone_hint, p.position, l.code AS locality, am.via, am.joined_at,
+			p.full_name AS name, p.phone_hint, p.phone_hash, p.position, l.code AS locality, am.via, am.joined_at,
 			p.created_at AS added_at, 0 AS sort
 		FROM pending_members p
 		LEFT JOIN agency_members am ON am.agency_id = p.agency_id AND am.subscriber_id = p.matched_subscriber_id
 		LEFT JOIN localities l ON l.id = p.locality_id
 		WHERE p.agency_id = $1
 		UNION ALL
-		SELECT 's' || am.subscriber_id, 'joined', s.first_name, '', '', l.code, am.via, am.joined_at, am.joined_at, 1
+		SELECT 's' || am.subscriber_id, 'joined', s.first_name, '', s.phone_hash, '', l.code, am.via, am.joined_at,
+			am.joined_at, 1
 		FROM agency_members am JOIN subscribers s ON s.id = am.subscriber_id
 		LEFT JOIN localities l ON l.id = s.locality_id
 		WHERE am.agency_id = $1 AND NOT EXISTS (SELECT 1 FROM pending_members p
-			WHERE p.agency_id = am.agency_id AND p.matched_subscriber_id = am.subscriber_id))
-	SELECT id, status, name, phone_hint, position, locality, via, joined_at, added_at, count(*) OVER () AS total
-	FROM all_members WHERE $2 = '' OR status = $2
-	ORDER BY sort, name, id LIMIT $3 OFFSET $4`
+			WHERE p.agency_id = am.agency_id AND p.matched_subscriber_id = am.subscriber_id)),
+	matching AS (
+		SELECT * FROM all_members
+		WHERE ($2 = '' OR status = $2)
+			AND ($3 = '' OR strpos(lower(name), lower($3)) > 0)
+			AND ($4 = '' OR right(phone_hint, length($4)) = $4)
+			AND ($5::bytea IS NULL OR phone_hash = $5))
+	SELECT id, status, name, phone_hint, position, locality, via, joined_at, added_at, sort,
+		(SELECT count(*) FROM matching) AS total
+	FROM matching
+	WHERE (sort, name, id) > ($6, $7, $8)
+	ORDER BY sort, name, id LIMIT $9`
 	var rows []struct {
 		Member
+		Sort  int `db:"sort"`
 		Total int `db:"total"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, agencyID, f.Status, f.Limit, f.Offset); err != nil {
-		return nil, 0, fmt.Errorf("list members: %w", translate(err))
+	var hash any
+	if f.PhoneHash != nil {
+		hash = f.PhoneHash
 	}
-	out := make([]Member, len(rows))
-	total := 0
+	if err := s.db.SelectContext(ctx, &rows, q, agencyID, f.Status, f.Name, f.PhoneHint, hash,
+		after.Sort, after.Name, after.ID, f.Limit+1); err != nil {
+		return MemberPage{}, fmt.Errorf("list members: %w", translate(err))
+	}
+	page := MemberPage{Members: make([]Member, 0, min(len(rows), f.Limit))}
 	for i, r := range rows {
-		out[i], total = r.Member, r.Total
+		page.Total = r.Total
+		if i == f.Limit {
+			last := rows[i-1]
+			page.Next = &MemberCursor{Sort: last.Sort, Name: last.Name, ID: last.ID}
+			break
+		}
+		page.Members = append(page.Members, r.Member)
 	}
-	return out, total, nil
+	if len(rows) == 0 && f.After != nil {
+		// past the last page: the total still counts the whole filter
+		if err := s.db.GetContext(ctx, &page.Total, `SELECT count(*) FROM (`+q+`) x`, agencyID, f.Status, f.Name,
+			f.PhoneHint, hash, -1, "", "", 1<<30); err != nil {
+			return MemberPage{}, fmt.Errorf("count members: %w", translate(err))
+		}
+	}
+	return page, nil
 }
 
 // RemoveMember takes someone off the agency's list: an imported person

@@ -19,8 +19,13 @@ type SeedCount struct {
 // Unchanged is how many rows were already as the data set says.
 func (c SeedCount) Unchanged() int { return c.Total - c.Added - c.Updated }
 
-// Seed writes a city's reference data in one transaction with set-based upserts:
-// a second run changes nothing, and a failure leaves the database as it was.
+// Seed writes a city's reference data in one transaction with set-based
+// statements: rows the data set has and the database lacks are inserted, rows
+// that differ are updated, and a run that changes nothing writes nothing (no
+// INSERT ... ON CONFLICT, which draws an id from the sequence for every row it
+// tries). A failure leaves the database as it was. Agencies that staff created
+// or edited through the API are theirs: the seed never updates them, as it
+// never overwrites FAQ entries.
 func (s *Store) Seed(ctx context.Context, ds *seed.Dataset) ([]SeedCount, error) {
 	var out []SeedCount
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -39,40 +44,33 @@ func (s *Store) Seed(ctx context.Context, ds *seed.Dataset) ([]SeedCount, error)
 	return out, err
 }
 
-// countUpsert runs an upsert whose RETURNING yields (xmax = 0) per changed row:
-// true for an insert, false for an update; unchanged rows return nothing.
-func countUpsert(ctx context.Context, tx *sqlx.Tx, c *SeedCount, q string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
+// insertUpdate runs the insert of missing rows, then the update of changed
+// ones, with the same arguments, and counts what each wrote.
+func insertUpdate(ctx context.Context, tx *sqlx.Tx, c *SeedCount, insert, update string, args ...any) error {
+	res, err := tx.ExecContext(ctx, insert, args...)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var inserted bool
-		if err := rows.Scan(&inserted); err != nil {
-			return err
-		}
-		if inserted {
-			c.Added++
-		} else {
-			c.Updated++
-		}
+	n, _ := res.RowsAffected()
+	c.Added += int(n)
+	if res, err = tx.ExecContext(ctx, update, args...); err != nil {
+		return err
 	}
-	return rows.Err()
+	n, _ = res.RowsAffected()
+	c.Updated += int(n)
+	return nil
 }
 
 func seedLocalities(ctx context.Context, tx *sqlx.Tx, ds *seed.Dataset) (SeedCount, error) {
 	c := SeedCount{Kind: "current units", Total: len(ds.Localities)}
 	city := ds.City
 	var cityCount SeedCount
-	if err := countUpsert(ctx, tx, &cityCount, `
+	if err := insertUpdate(ctx, tx, &cityCount, `
 		INSERT INTO localities (code, kind, name_vi, name_ascii, search_name, source)
-		VALUES ($1, 'city', $2, $3, $4, $5)
-		ON CONFLICT (code) DO UPDATE SET name_vi = EXCLUDED.name_vi, name_ascii = EXCLUDED.name_ascii,
-			search_name = EXCLUDED.search_name, source = EXCLUDED.source, updated_at = now()
-		WHERE (localities.name_vi, localities.name_ascii, localities.search_name, localities.source)
-			IS DISTINCT FROM (EXCLUDED.name_vi, EXCLUDED.name_ascii, EXCLUDED.search_name, EXCLUDED.source)
-		RETURNING (xmax = 0)`, city.Code, city.NameVi, city.NameASCII, SearchName(city.NameVi), city.Source); err != nil {
+		SELECT $1, 'city', $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM localities WHERE code = $1)`, `
+		UPDATE localities SET name_vi = $2, name_ascii = $3, search_name = $4, source = $5, updated_at = now()
+		WHERE code = $1 AND (name_vi, name_ascii, search_name, source) IS DISTINCT FROM ($2, $3, $4, $5)`,
+		city.Code, city.NameVi, city.NameASCII, SearchName(city.NameVi), city.Source); err != nil {
 		return c, err
 	}
 	n := len(ds.Localities)
@@ -82,20 +80,18 @@ func seedLocalities(ctx context.Context, tx *sqlx.Tx, ds *seed.Dataset) (SeedCou
 		code[i], name[i], ascii[i], kind[i], gso[i], src[i] = l.Code, l.NameVi, l.NameASCII, l.Kind, l.GSOCode, l.Source
 		search[i] = SearchName(l.NameVi)
 	}
-	err := countUpsert(ctx, tx, &c, `
-		INSERT INTO localities (code, parent_id, kind, name_vi, name_ascii, search_name, gso_code, source)
-		SELECT u.code, (SELECT id FROM localities WHERE code = $1), u.kind, u.name, u.ascii, u.search,
-			NULLIF(u.gso, ''), u.src
+	const rows = `SELECT u.code, (SELECT id FROM localities WHERE code = $1) AS parent_id, u.kind, u.name, u.ascii,
+			u.search, NULLIF(u.gso, '') AS gso, u.src
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-			AS u(code, kind, name, ascii, search, gso, src)
-		ON CONFLICT (code) DO UPDATE SET parent_id = EXCLUDED.parent_id, kind = EXCLUDED.kind,
-			name_vi = EXCLUDED.name_vi, name_ascii = EXCLUDED.name_ascii, search_name = EXCLUDED.search_name,
-			gso_code = EXCLUDED.gso_code, source = EXCLUDED.source, updated_at = now()
-		WHERE (localities.parent_id, localities.kind, localities.name_vi, localities.name_ascii,
-				localities.search_name, localities.gso_code, localities.source)
-			IS DISTINCT FROM (EXCLUDED.parent_id, EXCLUDED.kind, EXCLUDED.name_vi, EXCLUDED.name_ascii,
-				EXCLUDED.search_name, EXCLUDED.gso_code, EXCLUDED.source)
-		RETURNING (xmax = 0)`,
+			AS u(code, kind, name, ascii, search, gso, src)`
+	err := insertUpdate(ctx, tx, &c, `
+		INSERT INTO localities (code, parent_id, kind, name_vi, name_ascii, search_name, gso_code, source)
+		SELECT * FROM (`+rows+`) n WHERE NOT EXISTS (SELECT 1 FROM localities l WHERE l.code = n.code)`, `
+		UPDATE localities l SET parent_id = n.parent_id, kind = n.kind, name_vi = n.name, name_ascii = n.ascii,
+			search_name = n.search, gso_code = n.gso, source = n.src, updated_at = now()
+		FROM (`+rows+`) n
+		WHERE l.code = n.code AND (l.parent_id, l.kind, l.name_vi, l.name_ascii, l.search_name, l.gso_code, l.source)
+			IS DISTINCT FROM (n.parent_id, n.kind, n.name, n.ascii, n.search, n.gso, n.src)`,
 		city.Code, pq.Array(code), pq.Array(kind), pq.Array(name), pq.Array(ascii), pq.Array(search),
 		pq.Array(gso), pq.Array(src))
 	return c, err
@@ -119,20 +115,19 @@ func upsertFormer(ctx context.Context, tx *sqlx.Tx, c *SeedCount, city string, u
 		code[i], kind[i], name[i], district[i], src[i] = u.Code, u.Kind, u.NameVi, u.DistrictCode, u.Source
 		search[i] = SearchName(u.NameVi)
 	}
-	return countUpsert(ctx, tx, c, `
-		INSERT INTO former_units (code, city_id, district_id, kind, name_vi, search_name, source)
-		SELECT u.code, (SELECT id FROM localities WHERE code = $1),
-			(SELECT id FROM former_units d WHERE d.code = NULLIF(u.district, '')),
+	const rows = `SELECT u.code, (SELECT id FROM localities WHERE code = $1) AS city_id,
+			(SELECT id FROM former_units d WHERE d.code = NULLIF(u.district, '')) AS district_id,
 			u.kind, u.name, u.search, u.src
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-			AS u(code, kind, name, search, district, src)
-		ON CONFLICT (code) DO UPDATE SET district_id = EXCLUDED.district_id, kind = EXCLUDED.kind,
-			name_vi = EXCLUDED.name_vi, search_name = EXCLUDED.search_name, source = EXCLUDED.source
-		WHERE (former_units.district_id, former_units.kind, former_units.name_vi, former_units.search_name,
-				former_units.source)
-			IS DISTINCT FROM (EXCLUDED.district_id, EXCLUDED.kind, EXCLUDED.name_vi, EXCLUDED.search_name,
-				EXCLUDED.source)
-		RETURNING (xmax = 0)`,
+			AS u(code, kind, name, search, district, src)`
+	return insertUpdate(ctx, tx, c, `
+		INSERT INTO former_units (code, city_id, district_id, kind, name_vi, search_name, source)
+		SELECT * FROM (`+rows+`) n WHERE NOT EXISTS (SELECT 1 FROM former_units f WHERE f.code = n.code)`, `
+		UPDATE former_units f SET district_id = n.district_id, kind = n.kind, name_vi = n.name,
+			search_name = n.search, source = n.src
+		FROM (`+rows+`) n
+		WHERE f.code = n.code AND (f.district_id, f.kind, f.name_vi, f.search_name, f.source)
+			IS DISTINCT FROM (n.district_id, n.kind, n.name, n.search, n.src)`,
 		city, pq.Array(code), pq.Array(kind), pq.Array(name), pq.Array(search), pq.Array(district), pq.Array(src))
 }
 
@@ -144,21 +139,27 @@ func seedLinks(ctx context.Context, tx *sqlx.Tx, ds *seed.Dataset) (SeedCount, e
 	for i, l := range ds.Links {
 		loc[i], former[i], rel[i], rank[i], clause[i] = l.LocalityCode, l.FormerCode, l.Relation, int64(l.Rank), int64(l.Clause)
 	}
-	err := countUpsert(ctx, tx, &c, `
-		INSERT INTO locality_former_units (locality_id, former_unit_id, relation, rank, clause)
-		SELECT l.id, f.id, u.rel, u.rank, NULLIF(u.clause, 0)
+	const rows = `SELECT l.id AS locality_id, f.id AS former_unit_id, u.rel, u.rank::smallint AS rank,
+			NULLIF(u.clause, 0)::smallint AS clause
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) AS u(loc, former, rel, rank, clause)
 		JOIN localities l ON l.code = u.loc
-		JOIN former_units f ON f.code = u.former
-		ON CONFLICT (locality_id, former_unit_id) DO UPDATE SET relation = EXCLUDED.relation,
-			rank = EXCLUDED.rank, clause = EXCLUDED.clause
-		WHERE (locality_former_units.relation, locality_former_units.rank, locality_former_units.clause)
-			IS DISTINCT FROM (EXCLUDED.relation, EXCLUDED.rank, EXCLUDED.clause)
-		RETURNING (xmax = 0)`,
+		JOIN former_units f ON f.code = u.former`
+	err := insertUpdate(ctx, tx, &c, `
+		INSERT INTO locality_former_units (locality_id, former_unit_id, relation, rank, clause)
+		SELECT * FROM (`+rows+`) n WHERE NOT EXISTS (SELECT 1 FROM locality_former_units x
+			WHERE x.locality_id = n.locality_id AND x.former_unit_id = n.former_unit_id)`, `
+		UPDATE locality_former_units x SET relation = n.rel, rank = n.rank, clause = n.clause
+		FROM (`+rows+`) n
+		WHERE x.locality_id = n.locality_id AND x.former_unit_id = n.former_unit_id
+			AND (x.relation, x.rank, x.clause) IS DISTINCT FROM (n.rel, n.rank, n.clause)`,
 		pq.Array(loc), pq.Array(former), pq.Array(rel), pq.Array(rank), pq.Array(clause))
 	return c, err
 }
 
+// seedAgencies inserts missing agencies and updates only those the data set
+// still owns: not created through the API (source 'api') and never edited by
+// staff (staff_edited_at). Parents go in a second statement: a parent may be
+// new in this same run.
 func seedAgencies(ctx context.Context, tx *sqlx.Tx, ds *seed.Dataset) (SeedCount, error) {
 	c := SeedCount{Kind: "agencies", Total: len(ds.Agencies)}
 	n := len(ds.Agencies)
@@ -167,29 +168,46 @@ func seedAgencies(ctx context.Context, tx *sqlx.Tx, ds *seed.Dataset) (SeedCount
 	for i, a := range ds.Agencies {
 		code[i], parent[i], nameVi[i], nameEn[i], note[i], src[i] = a.Code, a.ParentCode, a.NameVi, a.NameEn, a.Note, a.Source
 	}
-	if err := countUpsert(ctx, tx, &c, `
+	var added, changed []string
+	err := tx.SelectContext(ctx, &added, `
 		INSERT INTO agencies (code, name_vi, name_en, note, source)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-		ON CONFLICT (code) DO UPDATE SET name_vi = EXCLUDED.name_vi, name_en = EXCLUDED.name_en,
-			note = EXCLUDED.note, source = EXCLUDED.source, updated_at = now()
-		WHERE (agencies.name_vi, agencies.name_en, agencies.note, agencies.source)
-			IS DISTINCT FROM (EXCLUDED.name_vi, EXCLUDED.name_en, EXCLUDED.note, EXCLUDED.source)
-		RETURNING (xmax = 0)`,
-		pq.Array(code), pq.Array(nameVi), pq.Array(nameEn), pq.Array(note), pq.Array(src)); err != nil {
-		return c, err
-	}
-	// Parents in a second statement: a parent may be new in this same run.
-	res, err := tx.ExecContext(ctx, `
-		UPDATE agencies a SET parent_id = p.id, updated_at = now()
-		FROM unnest($1::text[], $2::text[]) AS u(code, parent)
-		LEFT JOIN agencies p ON p.code = NULLIF(u.parent, '')
-		WHERE a.code = u.code AND a.parent_id IS DISTINCT FROM p.id`,
-		pq.Array(code), pq.Array(parent))
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(code, name_vi, name_en, note, source)
+		WHERE NOT EXISTS (SELECT 1 FROM agencies a WHERE a.code = u.code)
+		RETURNING code`,
+		pq.Array(code), pq.Array(nameVi), pq.Array(nameEn), pq.Array(note), pq.Array(src))
 	if err != nil {
 		return c, err
 	}
-	if moved, _ := res.RowsAffected(); moved > 0 && c.Added == 0 {
-		c.Updated += int(moved)
+	const seedOwned = `a.staff_edited_at IS NULL AND a.source <> 'api'`
+	if err := tx.SelectContext(ctx, &changed, `
+		UPDATE agencies a SET name_vi = u.name_vi, name_en = u.name_en, note = u.note, source = u.source, updated_at = now()
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(code, name_vi, name_en, note, source)
+		WHERE a.code = u.code AND `+seedOwned+`
+			AND (a.name_vi, a.name_en, a.note, a.source) IS DISTINCT FROM (u.name_vi, u.name_en, u.note, u.source)
+		RETURNING a.code`,
+		pq.Array(code), pq.Array(nameVi), pq.Array(nameEn), pq.Array(note), pq.Array(src)); err != nil {
+		return c, err
+	}
+	var moved []string
+	if err := tx.SelectContext(ctx, &moved, `
+		UPDATE agencies a SET parent_id = p.id, updated_at = now()
+		FROM unnest($1::text[], $2::text[]) AS u(code, parent)
+		LEFT JOIN agencies p ON p.code = NULLIF(u.parent, '')
+		WHERE a.code = u.code AND a.parent_id IS DISTINCT FROM p.id AND `+seedOwned+`
+		RETURNING a.code`,
+		pq.Array(code), pq.Array(parent)); err != nil {
+		return c, err
+	}
+	seen := map[string]bool{}
+	for _, a := range added {
+		seen[a] = true
+	}
+	c.Added = len(added)
+	for _, a := range append(changed, moved...) {
+		if !seen[a] {
+			seen[a] = true
+			c.Updated++
+		}
 	}
 	return c, nil
 }

@@ -1,19 +1,24 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/loa-vn/loa/store"
 )
 
+// agencyReq creates an agency (POST: code and name_vi required) or edits
+// one (PUT, with PATCH semantics: an omitted field keeps its value; "parent":
+// "" moves the agency to the top level, "note": "" clears the note).
 type agencyReq struct {
-	Code   string `json:"code"`
-	Parent string `json:"parent,omitempty"`
-	NameVi string `json:"name_vi"`
-	NameEn string `json:"name_en,omitempty"`
-	Note   string `json:"note,omitempty"`
+	Code   string  `json:"code,omitempty"`
+	Parent *string `json:"parent,omitempty"`
+	NameVi *string `json:"name_vi,omitempty"`
+	NameEn *string `json:"name_en,omitempty"`
+	Note   *string `json:"note,omitempty"`
 }
 
 var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -23,13 +28,22 @@ func validateAgency(in agencyReq, create bool) error {
 	if create && (!slugRe.MatchString(in.Code) || len(in.Code) > 64) {
 		fe = append(fe, FieldError{Path: "code", Message: "lowercase letters, digits and single dashes, at most 64"})
 	}
-	if n := strings.TrimSpace(in.NameVi); n == "" || len(n) > 300 {
-		fe = append(fe, FieldError{Path: "name_vi", Message: "required, at most 300 characters"})
+	name := func(path string, v *string, required bool, max int) {
+		switch {
+		case v == nil && !required:
+		case v == nil || (required && strings.TrimSpace(*v) == ""):
+			fe = append(fe, FieldError{Path: path, Message: fmt.Sprintf("required, at most %d characters", max)})
+		case utf8.RuneCountInString(*v) > max:
+			fe = append(fe, FieldError{Path: path, Message: fmt.Sprintf("at most %d characters", max)})
+		default:
+			if e := nameError(path, *v); e != nil {
+				fe = append(fe, *e)
+			}
+		}
 	}
-	if len(in.NameEn) > 300 {
-		fe = append(fe, FieldError{Path: "name_en", Message: "at most 300 characters"})
-	}
-	if len(in.Note) > 2000 {
+	name("name_vi", in.NameVi, create || in.NameVi != nil, 300)
+	name("name_en", in.NameEn, false, 300)
+	if in.Note != nil && utf8.RuneCountInString(*in.Note) > 2000 {
 		fe = append(fe, FieldError{Path: "note", Message: "at most 2000 characters"})
 	}
 	if fe != nil {
@@ -114,7 +128,8 @@ func (s *Server) updateAgency(w http.ResponseWriter, r *http.Request, c *call) e
 	if err := validateAgency(in, false); err != nil {
 		return err
 	}
-	a, err := s.d.Store.UpdateAgency(ctx(r), c.Actor(), r.PathValue("code"), toAgencyInput(in))
+	a, err := s.d.Store.PatchAgency(ctx(r), c.Actor(), r.PathValue("code"),
+		store.AgencyPatch{ParentCode: in.Parent, NameVi: in.NameVi, NameEn: in.NameEn, Note: in.Note})
 	if err != nil {
 		return err
 	}
@@ -123,5 +138,11 @@ func (s *Server) updateAgency(w http.ResponseWriter, r *http.Request, c *call) e
 }
 
 func toAgencyInput(in agencyReq) store.AgencyInput {
-	return store.AgencyInput{Code: in.Code, ParentCode: in.Parent, NameVi: in.NameVi, NameEn: in.NameEn, Note: in.Note}
+	v := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return store.AgencyInput{Code: in.Code, ParentCode: v(in.Parent), NameVi: v(in.NameVi), NameEn: v(in.NameEn), Note: v(in.Note)}
 }

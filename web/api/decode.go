@@ -1,13 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxBody is the largest JSON body the API reads; CSV imports have their own limit.
@@ -32,23 +36,160 @@ func requireType(r *http.Request, want ...string) error {
 
 // decodeJSON reads exactly one JSON value into v, refusing unknown fields,
 // wrong types, trailing data and bodies over MaxBody, each with a message
-// that names the field.
+// that names the field. It also refuses, for every string of every request,
+// what encoding/json would let through: invalid UTF-8 and lone surrogate
+// escapes (400, instead of silently stored U+FFFD) and NUL characters (422
+// naming the field, instead of a 500 from PostgreSQL).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := requireType(r, "application/json"); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		if isTooLarge(err) {
+			return errTooLarge(MaxBody)
+		}
+		return errBadRequest("cannot read the body")
+	}
+	if err := checkEncoding(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		if err != nil && isTooLarge(err) {
-			return errTooLarge(MaxBody)
-		}
 		return errBadRequest("the body must hold a single JSON value")
 	}
+	var fe []FieldError
+	findNUL(reflect.ValueOf(v), "", &fe)
+	if fe != nil {
+		return errInvalid("a field contains a NUL character (\\u0000)", fe...)
+	}
 	return nil
+}
+
+// checkEncoding refuses a body that is not UTF-8, or whose \u escapes
+// name half of a surrogate pair alone: both would decode to U+FFFD.
+func checkEncoding(body []byte) error {
+	if !utf8.Valid(body) {
+		i := 0
+		for i < len(body) {
+			r, n := utf8.DecodeRune(body[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		return errBadRequest(fmt.Sprintf("the body is not valid UTF-8 (byte %d); send text encoded as UTF-8", i))
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' || i+1 >= len(body) {
+			continue
+		}
+		i++ // skip the escaped character, so an escaped backslash before a u is no escape
+		if body[i] != 'u' {
+			continue
+		}
+		hi, ok := hex4(body, i+1)
+		if !ok {
+			continue // a syntax error the decoder reports
+		}
+		switch {
+		case hi >= 0xDC00 && hi <= 0xDFFF:
+			return errBadRequest(fmt.Sprintf("the JSON escape at byte %d is half of a UTF-16 surrogate pair; send valid Unicode", i-1))
+		case hi >= 0xD800 && hi <= 0xDBFF:
+			lo, ok := -1, i+6 < len(body) && body[i+5] == '\\' && body[i+6] == 'u'
+			if ok {
+				lo, ok = hex4(body, i+7)
+			}
+			if !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return errBadRequest(fmt.Sprintf("the JSON escape at byte %d is half of a UTF-16 surrogate pair; send valid Unicode", i-1))
+			}
+			i += 10
+		default:
+			i += 4
+		}
+	}
+	return nil
+}
+
+func hex4(b []byte, at int) (int, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[at:at+4]), 16, 32)
+	return int(n), err == nil
+}
+
+// findNUL adds a field error for every string under v that holds a NUL,
+// with its JSON path: name, questions[1], variants.vi.text.
+func findNUL(v reflect.Value, path string, fe *[]FieldError) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			findNUL(v.Elem(), path, fe)
+		}
+	case reflect.String:
+		if strings.IndexByte(v.String(), 0) >= 0 {
+			p := path
+			if p == "" {
+				p = "(body)"
+			}
+			*fe = append(*fe, FieldError{Path: p, Message: "contains a NUL character (\\u0000)"})
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type() == rawType {
+			var inner any
+			if json.Unmarshal(v.Bytes(), &inner) == nil {
+				findNUL(reflect.ValueOf(inner), path, fe)
+			}
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return // []byte: not text
+		}
+		for i := 0; i < v.Len(); i++ {
+			findNUL(v.Index(i), fmt.Sprintf("%s[%d]", path, i), fe)
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := fmt.Sprint(iter.Key().Interface())
+			if strings.IndexByte(k, 0) >= 0 {
+				*fe = append(*fe, FieldError{Path: joinPath(path, strings.ReplaceAll(k, "\x00", `\u0000`)), Message: "the key contains a NUL character (\\u0000)"})
+				continue
+			}
+			findNUL(iter.Value(), joinPath(path, k), fe)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case name == "-":
+				continue
+			case f.Anonymous && name == "":
+				findNUL(v.Field(i), path, fe)
+				continue
+			case name == "":
+				name = f.Name
+			}
+			findNUL(v.Field(i), joinPath(path, name), fe)
+		}
+	}
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func decodeError(err error) error {

@@ -61,6 +61,12 @@ func errConflict(msg string) *Error {
 	return &Error{Status: http.StatusConflict, Code: "conflict", Message: msg}
 }
 
+// errInternal is the 500 the client sees: the id finds the detail in the log.
+func errInternal(errorID string) *Error {
+	return &Error{Status: http.StatusInternalServerError, Code: "internal",
+		Message: "internal error; see the server log (error id " + errorID + ")"}
+}
+
 var errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated",
 	Message: "send a valid API token: Authorization: Bearer loa_..."}
 
@@ -106,6 +112,11 @@ func toAPIError(err error) *Error {
 		}
 		e.cause = err
 		return e
+	}
+	var sfe *store.FieldError
+	if errors.As(err, &sfe) {
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "the request has an invalid field",
+			Fields: []FieldError{{Path: sfe.Field, Message: sfe.Reason}}, cause: err}
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/loa-vn/loa/store"
@@ -44,11 +43,11 @@ type csvResult struct {
 	Ignored []string // header columns that are not used
 }
 
-// maxBadLines caps the report: past it the file is clearly wrong as a whole.
-const maxBadLines = 1000
-
 // parseMembersCSV reads a member list: UTF-8 with or without BOM, comma or
 // semicolon (sniffed from the header), header names in Vietnamese or English.
+// Every bad line is reported (no cap: the totals are true). A line that is
+// not CSV at all (a stray or unclosed quote) makes the whole file unreadable:
+// that is an error naming the line, since what follows it cannot be trusted.
 func parseMembersCSV(data []byte, resolve localityResolver) (csvResult, error) {
 	var res csvResult
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -59,7 +58,7 @@ func parseMembersCSV(data []byte, resolve localityResolver) (csvResult, error) {
 	r.Comma = sniffDelimiter(data)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	cols, err := readHeader(r, &res)
+	cols, width, err := readHeader(r, &res)
 	if err != nil {
 		return res, err
 	}
@@ -69,31 +68,50 @@ func parseMembersCSV(data []byte, resolve localityResolver) (csvResult, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			reason := err
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line, reason = pe.Line, pe.Err
-			}
-			res.Total++
-			res.addBad(LineError{Line: line, Reason: "unreadable CSV: " + reason.Error()})
-			continue
+			return res, csvSyntaxError(err)
 		}
+		line, _ := r.FieldPos(0) // only after a successful Read: a failed one has no fields
 		if blank(rec) {
 			continue
 		}
 		res.Total++
-		res.parseLine(line, rec, cols, seen, resolve)
-		if len(res.Bad) >= maxBadLines {
-			res.addBad(LineError{Line: line, Reason: fmt.Sprintf("stopped after %d bad lines", maxBadLines)})
-			break
+		if len(rec) != width {
+			res.addBad(LineError{Line: line, Reason: fmt.Sprintf("expected %d columns, found %d", width, len(rec))})
+			continue
 		}
+		res.parseLine(line, rec, cols, seen, resolve)
 	}
 	if res.Total == 0 {
 		return res, errInvalid("the file has a header but no members")
 	}
 	return res, nil
+}
+
+// csvSyntaxError is the 422 for a file the CSV reader cannot read.
+func csvSyntaxError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return errInvalid("the file cannot be read as CSV: " + err.Error())
+	}
+	reason := pe.Err.Error()
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		reason = fmt.Sprintf("a quote character (\") in a cell that is not enclosed in quotes, at column %d; "+
+			"enclose the cell in quotes and double each quote inside it (\"\")", pe.Column)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		reason = fmt.Sprintf("a quoted cell that starts on this line is not closed (no matching quote character by line %d); "+
+			"close the quote, and double each quote inside the cell (\"\")", pe.Line)
+	}
+	line := pe.StartLine
+	if line == 0 {
+		line = pe.Line
+	}
+	e := errInvalid(fmt.Sprintf("line %d is not valid CSV: %s; nothing was imported", line, reason),
+		FieldError{Path: fmt.Sprintf("line.%d", line), Message: reason})
+	e.Code = "invalid_csv"
+	e.cause = err
+	return e
 }
 
 func (res *csvResult) addBad(e LineError) { res.Bad = append(res.Bad, e) }
@@ -106,11 +124,16 @@ func sniffDelimiter(data []byte) rune {
 	return ','
 }
 
-// readHeader maps column positions to field names.
-func readHeader(r *csv.Reader, res *csvResult) (map[string]int, error) {
+// readHeader maps column positions to field names and returns how many
+// columns every line must have.
+func readHeader(r *csv.Reader, res *csvResult) (map[string]int, int, error) {
 	head, err := r.Read()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return nil, 0, csvSyntaxError(err)
+	}
 	if err != nil {
-		return nil, errInvalid("the file is empty or its header line cannot be read; the first line must name the columns (name, phone, position, locality)")
+		return nil, 0, errInvalid("the file is empty or its header line cannot be read; the first line must name the columns (name, phone, position, locality)")
 	}
 	cols := map[string]int{}
 	for i, h := range head {
@@ -121,7 +144,7 @@ func readHeader(r *csv.Reader, res *csvResult) (map[string]int, error) {
 			continue
 		}
 		if _, dup := cols[field]; dup {
-			return nil, errInvalid(fmt.Sprintf("line 1: two columns mean %q", field))
+			return nil, 0, errInvalid(fmt.Sprintf("line 1: two columns mean %q", field))
 		}
 		cols[field] = i
 	}
@@ -132,10 +155,10 @@ func readHeader(r *csv.Reader, res *csvResult) (map[string]int, error) {
 		}
 	}
 	if missing != nil {
-		return nil, errInvalid("line 1: the header needs the columns " + strings.Join(missing, " and ") +
+		return nil, 0, errInvalid("line 1: the header needs the columns " + strings.Join(missing, " and ") +
 			" (\"họ tên\"/\"name\", \"số điện thoại\"/\"phone\"; optional \"chức vụ\"/\"position\", \"phường/xã\"/\"locality\")")
 	}
-	return cols, nil
+	return cols, len(head), nil
 }
 
 func (res *csvResult) parseLine(line int, rec []string, cols map[string]int, seen map[string]int, resolve localityResolver) {
@@ -154,11 +177,18 @@ func (res *csvResult) parseLine(line int, rec []string, cols map[string]int, see
 		bad("name", "the name is empty")
 	case utf8.RuneCountInString(row.Name) > 200:
 		bad("name", "the name is longer than 200 characters")
-	case hasControl(row.Name):
-		bad("name", "the name contains control characters")
+	default:
+		if e := nameError("name", row.Name); e != nil {
+			bad("name", "the name "+e.Message)
+		}
 	}
-	if utf8.RuneCountInString(row.Position) > 200 || hasControl(row.Position) {
-		bad("position", "the position is longer than 200 characters or contains control characters")
+	switch {
+	case utf8.RuneCountInString(row.Position) > 200:
+		bad("position", "the position is longer than 200 characters")
+	default:
+		if e := nameError("position", row.Position); e != nil {
+			bad("position", "the position "+e.Message)
+		}
 	}
 	phone, err := store.NormalizePhone(cell("phone"))
 	if err != nil {
@@ -188,10 +218,6 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // newLocalityResolver matches a cell by code, then by exact folded name,

@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -51,6 +53,7 @@ type Server struct {
 	wf     *broadcast.Workflow
 	routes []route
 	mux    *http.ServeMux
+	h      http.Handler // mux behind the middleware
 }
 
 // New builds the router from the route table.
@@ -72,7 +75,8 @@ func New(d Deps) *Server {
 		}
 		s.wf = broadcast.New(c)
 	}
-	s.routes = s.table()
+	s.h = s.middleware(s.mux)
+	s.routes = append(s.table(), s.memberRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
@@ -84,10 +88,65 @@ func New(d Deps) *Server {
 }
 
 // Handler is the API's http.Handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.h }
 
 // Mount adds the API to a mux that serves other paths too.
-func (s *Server) Mount(mux *http.ServeMux) { mux.Handle("/api/", s.mux) }
+func (s *Server) Mount(mux *http.ServeMux) { mux.Handle("/api/", s.h) }
+
+// middleware is what every API answer goes through, whichever route (or
+// none) serves it: the headers no answer may lack, and a panic turned into a
+// logged error id and a 500 in the error shape instead of a cut connection.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		rw := &recordingWriter{ResponseWriter: w}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			id := newErrorID()
+			s.d.Log.Error("api panic", "error_id", id, "method", r.Method, "path", r.URL.Path,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if rw.wrote {
+				return // the status is sent; the log has the rest
+			}
+			writeJSON(w, http.StatusInternalServerError, errorBody{errInternal(id)})
+		}()
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// recordingWriter notes whether the status was sent, so a panic after it
+// does not write a second one.
+type recordingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *recordingWriter) WriteHeader(code int) {
+	w.wrote = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and deadlines.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newErrorID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 // handler is a route's function: it writes a success response itself and
 // returns an error for everything else, translated once by wrap.
@@ -126,9 +185,9 @@ func (s *Server) wrap(rt route) http.Handler {
 // authorize authenticates the bearer token and checks the route's roles
 // (the broadcast routes have none: the workflow checks its own).
 func (s *Server) authorize(r *http.Request, rt route, c *call) error {
-	auth := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" || len(token) > 200 {
+	// the scheme is case-insensitive (RFC 7235 section 2.1)
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" || len(token) > 200 {
 		return errUnauthenticated
 	}
 	st, err := s.d.Store.StaffByToken(r.Context(), strings.TrimSpace(token))
@@ -149,7 +208,11 @@ func (s *Server) authorize(r *http.Request, rt route, c *call) error {
 func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 	ae := toAPIError(err)
 	if ae.Status >= 500 {
-		c.log.Error("api error", "err", err)
+		id := newErrorID()
+		c.log.Error("api error", "error_id", id, "err", err)
+		if ae.Code == "internal" {
+			ae = errInternal(id)
+		}
 	} else {
 		c.log.Info("api refused", "status", ae.Status, "code", ae.Code, "err", err)
 	}

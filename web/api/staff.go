@@ -64,6 +64,8 @@ func validateStaff(in staffReq) error {
 	var fe []FieldError
 	if n := strings.TrimSpace(in.Name); n == "" || len(n) > 200 {
 		fe = append(fe, FieldError{Path: "name", Message: "required, at most 200 characters"})
+	} else if e := nameError("name", in.Name); e != nil {
+		fe = append(fe, *e)
 	}
 	if !slices.Contains(store.Roles, in.Role) {
 		fe = append(fe, FieldError{Path: "role", Message: "must be one of " + strings.Join(store.Roles, ", ")})

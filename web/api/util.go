@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"unicode"
 )
 
 // pathID reads a positive integer path parameter.
@@ -26,4 +28,29 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 			FieldError{Path: name, Message: "must be a non-negative integer"})
 	}
 	return n, nil
+}
+
+// nameError is the one rule for names that people read in lists (staff,
+// agencies, broadcasts, member lists): it refuses control characters and the
+// invisible ones that can disguise a name — format characters (Unicode
+// category Cf: right-to-left overrides and isolates, zero-width spaces and
+// joiners, soft hyphens, byte-order marks) and line or paragraph separators.
+// It returns nil for a clean name, else a field error for path.
+func nameError(path, s string) *FieldError {
+	r, ok := invisibleRune(s)
+	if !ok {
+		return nil
+	}
+	return &FieldError{Path: path, Message: fmt.Sprintf(
+		"contains an invisible or control character (U+%04X); type the name again without it", r)}
+}
+
+// invisibleRune returns the first character of s that nameError refuses.
+func invisibleRune(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return r, true
+		}
+	}
+	return 0, false
 }
