@@ -34,7 +34,9 @@ func (e *APIError) Error() string {
 }
 
 // Is makes errors.Is(err, ErrTokenInvalid) true for a 401.
-func (e *APIError) Is(target error) bool { return target == ErrTokenInvalid && e.Code == http.StatusUnauthorized }
+func (e *APIError) Is(target error) bool {
+	return target == ErrTokenInvalid && e.Code == http.StatusUnauthorized
+}
 
 // Client calls the Zalo Bot API with one bot token. It is safe for
 // concurrent use and keeps connections to the API host alive.

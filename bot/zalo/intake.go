@@ -128,6 +128,7 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, errIgnored):
 		wh.in.log.Debug("zalo event ignored")
+		err = nil
 	case err != nil:
 		http.Error(w, "not a Zalo event", http.StatusBadRequest)
 		return
