@@ -38,7 +38,7 @@ type Subscriber struct {
 type Contact struct {
 	Channel    string
 	ExternalID string
-	ChatID     int64
+	ChatID     int64 // 0: the channel's chats have no numeric id; it is reached by ExternalID
 	FirstName  string
 	Locale     string // used only when the row is created: a chosen locale sticks
 }
@@ -53,8 +53,9 @@ func (s *Store) UpsertSubscriber(ctx context.Context, c Contact) (Subscriber, er
 	// usual case (nothing changed) writes nothing. An upsert that rewrites an
 	// identical row still costs a new row version, WAL and a dead tuple.
 	name := truncateRunes(c.FirstName, 256)
+	chatID := sql.NullInt64{Int64: c.ChatID, Valid: c.ChatID != 0}
 	sub, err := s.SubscriberByExternal(ctx, c.Channel, c.ExternalID)
-	if err == nil && sub.ChatID.Valid && sub.ChatID.Int64 == c.ChatID && sub.FirstName == name {
+	if err == nil && sub.ChatID == chatID && sub.FirstName == name {
 		return sub, nil
 	}
 	err = s.db.GetContext(ctx, &sub, `
@@ -62,7 +63,7 @@ func (s *Store) UpsertSubscriber(ctx context.Context, c Contact) (Subscriber, er
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (channel, external_id) DO UPDATE
 		SET chat_id = EXCLUDED.chat_id, first_name = EXCLUDED.first_name, updated_at = now()
-		RETURNING `+subscriberCols, c.Channel, c.ExternalID, c.ChatID, name, c.Locale)
+		RETURNING `+subscriberCols, c.Channel, c.ExternalID, chatID, name, c.Locale)
 	if err != nil {
 		return sub, fmt.Errorf("upsert subscriber %s/%s: %w", c.Channel, c.ExternalID, translate(err))
 	}

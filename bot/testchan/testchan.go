@@ -2,7 +2,8 @@
 // is sent in memory instead of calling a platform, and has Zalo-like
 // limits (plain text, 2000 characters, no buttons, no photos), so a test
 // shows what any channel other than Telegram gets. Adding it to the engine
-// is one line: engine.AddChannel(testchan.New(), rate).
+// is one line, engine.AddChannel(testchan.New(), rate); residents talk to
+// the conversations through its Chat.
 package testchan
 
 import (
@@ -10,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/loa-vn/loa/bot/channel"
+	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/messages"
 )
 
@@ -25,6 +27,8 @@ type Channel struct {
 	sent  map[string][]channel.Part
 	count int
 	fail  map[string][]channel.Outcome
+	// replies: what the conversation answered, per chat
+	replies map[string][]string
 }
 
 var _ channel.Channel = (*Channel)(nil)
@@ -33,7 +37,7 @@ var _ channel.Channel = (*Channel)(nil)
 // validation.
 func New() *Channel {
 	messages.RegisterChannel(Limits)
-	return &Channel{sent: map[string][]channel.Part{}, fail: map[string][]channel.Outcome{}}
+	return &Channel{sent: map[string][]channel.Part{}, fail: map[string][]channel.Outcome{}, replies: map[string][]string{}}
 }
 
 // Name implements channel.Channel.
@@ -86,4 +90,36 @@ func (c *Channel) Recipients() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.sent)
+}
+
+// Chat is the conversation side of the channel: the chat of one resident,
+// which keeps the bot's replies as plain text. Like Zalo it has no buttons,
+// no markup and no command menu, so the conversation numbers its choices
+// and writes links out.
+func (c *Channel) Chat(chatID string) *Chat { return &Chat{ch: c, to: chatID} }
+
+// Chat implements conv.Chat for one chat of the channel.
+type Chat struct {
+	ch *Channel
+	to string
+}
+
+var _ conv.Chat = (*Chat)(nil)
+
+// Caps implements conv.Chat: plain text only.
+func (c *Chat) Caps() conv.Caps { return conv.Caps{} }
+
+// Send implements conv.Chat, keeping the reply's text.
+func (c *Chat) Send(_ context.Context, r conv.Reply) error {
+	c.ch.mu.Lock()
+	defer c.ch.mu.Unlock()
+	c.ch.replies[c.to] = append(c.ch.replies[c.to], r.Text)
+	return nil
+}
+
+// Replies lists the conversation's replies to a chat, in order.
+func (c *Channel) Replies(chatID string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.replies[chatID]...)
 }
