@@ -90,6 +90,20 @@ func TestProcessesRefuseOldSchema(t *testing.T) {
 	}
 }
 
+func TestMigrateAloneAppliesWhatIsPending(t *testing.T) {
+	dsn := storetest.NewDatabase(t, false)
+	e := env(map[string]string{"DATABASE_URL": dsn, "REDIS_URL": redistest.URL(redistest.New(t))})
+	for _, args := range [][]string{{"migrate", "down-one"}, {"migrate"}, {"migrate", "down-one"}, {"migrate", "up"}} {
+		var out, errOut syncBuffer
+		if code := Main(context.Background(), args, e, nil, &out, &errOut); code != 0 {
+			t.Fatalf("%v: exit %d %s", args, code, errOut.String())
+		}
+		if args[len(args)-1] != "down-one" && !strings.Contains(out.String(), "1 applied now") {
+			t.Fatalf("%v applied nothing:\n%s", args, out.String())
+		}
+	}
+}
+
 func TestBadConfigExitsNonZeroWithOneLinePerProblem(t *testing.T) {
 	var out, errOut syncBuffer
 	e := env(map[string]string{"DATABASE_URL": "mysql://x", "LOA_SEND_RATE": "0"})

@@ -11,14 +11,13 @@ import (
 
 // loa migrate [up|status|down-one]
 func newMigrateCmd(a *App) *cobra.Command {
-	step := func(action, short string) *cobra.Command {
-		return &cobra.Command{Use: action, Short: short, Args: noArgs,
+	step := func(use, action, short string) *cobra.Command {
+		return &cobra.Command{Use: use, Short: short, Args: noArgs,
 			RunE: a.action(true, func(ctx context.Context, _ []string) error { return migrate(ctx, a, action) })}
 	}
-	c := step("migrate", "apply the embedded schema (the same as `loa migrate up`)")
-	c.Use = "migrate [up|status|down-one]"
-	c.AddCommand(step("up", "apply every pending migration"), step("status", "list applied and pending migrations"),
-		step("down-one", "roll the newest migration back"))
+	c := step("migrate [up|status|down-one]", "up", "apply the embedded schema (the same as `loa migrate up`)")
+	c.AddCommand(step("up", "up", "apply every pending migration"), step("status", "status", "list applied and pending migrations"),
+		step("down-one", "down-one", "roll the newest migration back"))
 	return c
 }
 
@@ -69,6 +68,8 @@ func migrate(ctx context.Context, a *App, action string) error {
 			return err
 		}
 		fmt.Fprintln(a.Stdout, line)
+	default:
+		return fmt.Errorf("unknown migrate step %q", action) // a wiring mistake, not the user's
 	}
 	return nil
 }
