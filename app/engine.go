@@ -48,7 +48,8 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 		return nil, err
 	}
 	m := jobs.NewMetrics(rdb)
-	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, jobs.Config{})
+	a.OnClose(m.Close) // the last counts reach Redis
+	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, a.Cfg.EngineConfig())
 	a.OnClose(e.Close)
 	if withSender {
 		tg, err := a.telegramSender(a.Cfg.PaidBroadcast)
