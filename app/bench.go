@@ -18,6 +18,9 @@ func newBenchCmd(a *App) *cobra.Command {
 	bc := &cobra.Command{Use: "broadcast", Short: "freeze, send throughput, memory and rate figures of the broadcast engine",
 		Args: noArgs}
 	bc.RunE = a.action(true, func(ctx context.Context, _ []string) error {
+		if o.Concurrency <= 0 {
+			o.Concurrency = a.Cfg.Concurrency
+		}
 		if o.Quick { // --quick shrinks only what was not given explicitly
 			for name, v := range map[string]*int{"recipients": &o.Recipients, "send": &o.Send, "rss-seconds": &o.RSSSecs, "rate-seconds": &o.RateSecs} {
 				if !bc.Flags().Changed(name) {
@@ -29,16 +32,19 @@ func newBenchCmd(a *App) *cobra.Command {
 	})
 	f := bc.Flags()
 	f.IntVar(&o.Recipients, "recipients", 1_000_000, "subscribers for the freeze, RSS and Redis figures")
-	f.IntVar(&o.Send, "send", 20_000, "recipients in each send-throughput run (batched and naive)")
+	f.IntVar(&o.Send, "send", 100_000, "recipients of the uncapped run (the naive baseline sends a fifth, the 1000/s run 1000 per rate second)")
 	f.IntVar(&o.RateSecs, "rate-seconds", 60, "how long to measure the 30 msg/s rate")
 	f.IntVar(&o.RSSSecs, "rss-seconds", 10, "how long each RSS worker subprocess sends after planning")
-	f.IntVar(&o.Concurrency, "concurrency", 32, "Asynq concurrency of the benchmark workers")
-	f.BoolVar(&o.Quick, "quick", false, "a smoke run, not a measurement: 100,000 recipients, 5,000 per send run, 10 s of rate")
+	f.IntVar(&o.Concurrency, "concurrency", 0, "Asynq concurrency of the measured worker (default: LOA_WORKER_CONCURRENCY)")
+	f.BoolVar(&o.Quick, "quick", false, "a smoke run, not a measurement: 100,000 recipients, 5,000 sends, 10 s of rate")
 	f.Int64Var(&o.Child, "worker-child", 0, "internal: run as the RSS worker subprocess for this run id")
 	f.StringVar(&o.ChildDSN, "child-dsn", "", "internal")
 	f.StringVar(&o.ChildRedis, "child-redis", "", "internal")
 	f.StringVar(&o.ChildTG, "child-tg", "", "internal")
-	for _, n := range []string{"worker-child", "child-dsn", "child-redis", "child-tg"} {
+	f.BoolVar(&o.ChildServe, "child-serve", false, "internal")
+	f.BoolVar(&o.ChildPaid, "child-paid", false, "internal")
+	f.IntVar(&o.ChildRate, "child-rate", 0, "internal")
+	for _, n := range []string{"worker-child", "child-dsn", "child-redis", "child-tg", "child-serve", "child-paid", "child-rate"} {
 		_ = f.MarkHidden(n)
 	}
 	return group("bench", "print the benchmark tables (faq, broadcast)", faqCmd, bc)

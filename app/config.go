@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/loa-vn/loa/jobs"
 )
 
 // Config is everything Loa reads from its environment.
@@ -29,11 +31,26 @@ type Config struct {
 	SendRate        int    // messages per second, shared by every worker
 	PaidBroadcast   bool
 	Concurrency     int
+	Engine          EngineSettings
 	QuestionLogDays int
 	TwoPersonRule   bool
 	LogLevel        string
 	SandboxAddr     string
 	BotUsername     string
+}
+
+// EngineSettings are the broadcast engine's tunables from the environment.
+type EngineSettings struct {
+	BatchSize, ClaimSize, JournalStep, RecordSize int
+	LeaseTTL                                      time.Duration
+}
+
+var engineDefaults = jobs.DefaultConfig()
+
+// EngineConfig is the broadcast engine's configuration.
+func (c Config) EngineConfig() jobs.Config {
+	return jobs.Config{BatchSize: c.Engine.BatchSize, ClaimSize: c.Engine.ClaimSize, JournalStep: c.Engine.JournalStep,
+		RecordSize: c.Engine.RecordSize, LeaseTTL: c.Engine.LeaseTTL}
 }
 
 // Sandbox reports whether Loa runs against the built-in fake Telegram.
@@ -113,8 +130,26 @@ var variables = []variable{
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.SendRate) }},
 	{name: "LOA_PAID_BROADCAST", def: "false", doc: "send with allow_paid_broadcast (Telegram bills Stars) to go above 30/s",
 		apply: func(c *Config, v string) error { return boolean(v, &c.PaidBroadcast) }},
-	{name: "LOA_WORKER_CONCURRENCY", def: "8", doc: "batches one worker process sends at once",
+	// The broadcast engine's settings (issue 13); the defaults are the fast ones.
+	{name: "LOA_WORKER_CONCURRENCY", def: "16", doc: "batches one worker process sends at once (each holds one claim)",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Concurrency) }},
+	{name: "LOA_BATCH_SIZE", def: strconv.Itoa(engineDefaults.BatchSize), doc: "recipients per batch task when a run is planned",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.BatchSize) }},
+	{name: "LOA_CLAIM_SIZE", def: strconv.Itoa(engineDefaults.ClaimSize), doc: "rows a batch claims at once (one UPDATE); after a crash only journaled rows are unknown",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.ClaimSize) }},
+	{name: "LOA_JOURNAL_STEP", def: strconv.Itoa(engineDefaults.JournalStep), doc: "rows journaled before they are sent; at most this many per batch are unknown but unsent after a crash",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.JournalStep) }},
+	{name: "LOA_RECORD_SIZE", def: strconv.Itoa(engineDefaults.RecordSize), doc: "outcomes written at once (also at least every second)",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.RecordSize) }},
+	{name: "LOA_LEASE_TTL", def: engineDefaults.LeaseTTL.String(), doc: "a claim not renewed for this long is a dead worker's: its unsent rows go back to pending",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 3*time.Second {
+				return fmt.Errorf("%q is not a duration of at least 3s (for example 15s)", v)
+			}
+			c.Engine.LeaseTTL = d
+			return nil
+		}},
 	{name: "LOA_QUESTION_LOG_DAYS", def: "90", doc: "days residents' questions are kept for the unanswered-questions report",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.QuestionLogDays) }},
 	{name: "LOA_TWO_PERSON_RULE", def: "true", doc: "a broadcast's approver must not be its author",

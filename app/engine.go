@@ -48,9 +48,13 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 		return nil, err
 	}
 	m := jobs.NewMetrics(rdb)
-	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, jobs.Config{})
+	a.OnClose(m.Close) // the last counts reach Redis
+	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, a.Cfg.EngineConfig())
 	a.OnClose(e.Close)
 	if withSender {
+		// a worker's senders, journals, records and lease renewals keep many
+		// connections busy: keep them open rather than reconnecting
+		st.DB().SetMaxIdleConns(20)
 		tg, err := a.telegramSender(a.Cfg.PaidBroadcast)
 		if err != nil {
 			return nil, err

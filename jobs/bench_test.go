@@ -29,18 +29,18 @@ func BenchmarkFreeze(b *testing.B) {
 	b.ReportMetric(float64(10_000*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// BenchmarkSendRun sends whole 5,000-recipient runs against the fake with
-// no rate limit, delivery records included.
+// BenchmarkSendRun sends whole 5,000-recipient runs (LOA_BENCH_SEND) against
+// the fake with no rate limit, delivery records included, default settings.
 func BenchmarkSendRun(b *testing.B) {
 	n := 5000
 	if v := os.Getenv("LOA_BENCH_SEND"); v != "" {
 		n, _ = strconv.Atoi(v)
 	}
-	cfg := fastCfg()
-	cfg.BatchSize, cfg.ClaimSize = 250, 50
+	cfg := DefaultConfig() // the production defaults (issue 13)
+	cfg.Backoff = fastCfg().Backoff
 	v := newEnv(b, envOpts{cfg: cfg, tg: []tgfake.Option{tgfake.WithoutRecording()}})
 	v.subscribers(n)
-	v.worker(v.e, 32)
+	v.worker(v.e, 16)
 	bid := v.broadcast(messages.Audience{})
 	b.ResetTimer()
 	for i := range b.N {

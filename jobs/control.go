@@ -73,11 +73,15 @@ func (e *Engine) Resume(ctx context.Context, runID int64, actor store.Actor) (st
 
 // Cancel ends a run: unclaimed rows are skipped at once, senders stop within a second.
 func (e *Engine) Cancel(ctx context.Context, runID int64, actor store.Actor) (store.Run, error) {
-	r, err := e.Store.CancelRun(ctx, runID, actor)
+	r, skipped, err := e.Store.CancelRunCounted(ctx, runID, actor)
 	if err != nil {
 		return r, err
 	}
 	e.publishState(ctx, r)
+	if e.Metrics != nil {
+		e.Metrics.outcome(store.DeliverySkipped, skipped)
+		e.Metrics.Flush(ctx) // this process may be a short-lived command
+	}
 	return r, nil
 }
 

@@ -15,15 +15,31 @@ import (
 	"github.com/loa-vn/loa/store"
 )
 
-// Config tunes the engine; zero fields take the defaults in withDefaults.
+// Config tunes the engine; zero fields take the defaults in withDefaults,
+// which are the fast ones (issue 13; app/config.go reads them from LOA_*).
 type Config struct {
-	BatchSize   int             // recipients per batch task (500)
-	ClaimSize   int             // rows claimed (and at risk of 'unknown' in a crash) at once per task (20)
+	BatchSize int // recipients per batch task (1000)
+	// ClaimSize: rows one task claims at once (500). Only journaled rows
+	// can become 'unknown' in a crash, so a claim can be large.
+	ClaimSize int
+	// JournalStep: rows journaled at once before they are sent (16): after
+	// a crash at most this many per task become unknown without having been
+	// sent. One small UPDATE per step.
+	JournalStep int
+	// RecordSize, RecordEvery: outcomes are written every RecordSize rows
+	// (200) or RecordEvery (1 s), whichever comes first.
+	RecordSize  int
+	RecordEvery time.Duration
+	// LeaseTTL: a claim not renewed for this long belongs to a dead worker
+	// (15 s); live workers renew every LeaseTTL/3. With the sweeper every
+	// 5 s, a crash is noticed within 20 s.
+	LeaseTTL    time.Duration
 	MaxAttempts int             // claims of one row before a transient failure becomes 'failed' (5)
 	Backoff     []time.Duration // in-task retries of a transient failure
 	TaskTimeout time.Duration   // a batch task's Asynq timeout (30 min)
-	// StaleAfter: a row 'sending' for longer is an unknown outcome. It must
-	// exceed TaskTimeout, after which no handler can still own the row.
+	// StaleAfter: a row claimed without a lease (the naive baseline)
+	// 'sending' for longer is an unknown outcome. It must exceed
+	// TaskTimeout, after which no handler can still own the row.
 	StaleAfter time.Duration
 	// IdleAfter: a sending run with no progress for this long gets its
 	// pending batches enqueued again (lost tasks after a Redis restart,
@@ -31,7 +47,12 @@ type Config struct {
 	IdleAfter time.Duration
 	// StatePoll: how often a sender re-reads the run status (pause/cancel).
 	StatePoll time.Duration
+	// Now is the clock for leases (tests set a fake); nil = time.Now.
+	Now func() time.Time
 }
+
+// DefaultConfig is the engine's configuration with every default filled in.
+func DefaultConfig() Config { return Config{}.withDefaults() }
 
 func (c Config) withDefaults() Config {
 	def := func(v *int, d int) {
@@ -44,8 +65,12 @@ func (c Config) withDefaults() Config {
 			*v = d
 		}
 	}
-	def(&c.BatchSize, 500)
-	def(&c.ClaimSize, 20)
+	def(&c.BatchSize, 1000)
+	def(&c.ClaimSize, 500)
+	def(&c.JournalStep, 16)
+	def(&c.RecordSize, 200)
+	defD(&c.RecordEvery, time.Second)
+	defD(&c.LeaseTTL, 15*time.Second)
 	def(&c.MaxAttempts, 5)
 	if c.Backoff == nil {
 		c.Backoff = []time.Duration{200 * time.Millisecond, time.Second, 3 * time.Second}
@@ -54,6 +79,9 @@ func (c Config) withDefaults() Config {
 	defD(&c.StaleAfter, c.TaskTimeout+time.Minute)
 	defD(&c.IdleAfter, 30*time.Second)
 	defD(&c.StatePoll, 250*time.Millisecond)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	return c
 }
 
@@ -73,6 +101,14 @@ type Engine struct {
 
 	stopOnce sync.Once
 	stopping chan struct{}
+
+	// claims this process holds; renewLoop extends their leases
+	claimsMu  sync.Mutex
+	claims    map[int64]struct{}
+	renewing  bool
+	closeOnce sync.Once
+	closed    chan struct{}
+	renewDone chan struct{}
 }
 
 // lane is one channel as the engine sends on it.
@@ -85,7 +121,8 @@ type lane struct {
 // only schedule or control runs. Workers add theirs with AddChannel.
 func NewEngine(st *store.Store, rdb *redis.Client, redisOpt asynq.RedisConnOpt, m *Metrics, log *slog.Logger, cfg Config) *Engine {
 	return &Engine{Store: st, Redis: rdb, Client: asynq.NewClient(redisOpt), Insp: asynq.NewInspector(redisOpt),
-		Metrics: m, Log: log, Cfg: cfg.withDefaults(), lanes: map[string]*lane{}, stopping: make(chan struct{})}
+		Metrics: m, Log: log, Cfg: cfg.withDefaults(), lanes: map[string]*lane{}, stopping: make(chan struct{}),
+		claims: map[int64]struct{}{}, closed: make(chan struct{}), renewDone: make(chan struct{})}
 }
 
 // AddChannel lets this engine send on ch, at most perSecond messages a
@@ -118,10 +155,67 @@ func (e *Engine) Limiter(name string) *Limiter {
 	return nil
 }
 
-// Close releases the Asynq client and inspector.
+// Close stops renewing leases and releases the Asynq client and inspector.
 func (e *Engine) Close() {
-	e.Client.Close()
-	e.Insp.Close()
+	e.closeOnce.Do(func() {
+		close(e.closed)
+		e.claimsMu.Lock()
+		running := e.renewing
+		e.renewing = true // none starts after Close
+		e.claimsMu.Unlock()
+		if running {
+			<-e.renewDone
+		}
+		e.Client.Close()
+		e.Insp.Close()
+	})
+}
+
+// leaseUntil is when a claim taken or renewed now runs out.
+func (e *Engine) leaseUntil() time.Time { return e.Cfg.Now().Add(e.Cfg.LeaseTTL) }
+
+// hold notes a claim this process works on, so its lease is renewed.
+func (e *Engine) hold(id int64) {
+	e.claimsMu.Lock()
+	defer e.claimsMu.Unlock()
+	e.claims[id] = struct{}{}
+	if !e.renewing {
+		e.renewing = true
+		go e.renewLoop()
+	}
+}
+
+func (e *Engine) release(id int64) {
+	e.claimsMu.Lock()
+	delete(e.claims, id)
+	e.claimsMu.Unlock()
+}
+
+// renewLoop is this worker's heartbeat: every LeaseTTL/3 one UPDATE
+// extends the leases of all the claims it holds (a sender waiting out a
+// long 429 pause journals nothing meanwhile).
+func (e *Engine) renewLoop() {
+	defer close(e.renewDone)
+	t := time.NewTicker(e.Cfg.LeaseTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.closed:
+			return
+		case <-t.C:
+		}
+		e.claimsMu.Lock()
+		ids := make([]int64, 0, len(e.claims))
+		for id := range e.claims {
+			ids = append(ids, id)
+		}
+		e.claimsMu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), e.Cfg.LeaseTTL/3)
+		if err := e.Store.RenewClaims(ctx, ids, e.leaseUntil()); err != nil {
+			e.Log.Warn("renew claim leases", "claims", len(ids), "err", err)
+		}
+		cancel()
+	}
 }
 
 // Stop tells running handlers to hand their unsent rows back and return, so

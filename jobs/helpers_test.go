@@ -58,7 +58,8 @@ func testLog() *slog.Logger {
 
 // fastCfg keeps tests quick: small batches, short timeouts, tiny backoff.
 func fastCfg() Config {
-	return Config{BatchSize: 100, ClaimSize: 10, Backoff: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond},
+	return Config{BatchSize: 100, ClaimSize: 50, JournalStep: 4, RecordSize: 10, RecordEvery: 200 * time.Millisecond,
+		LeaseTTL: 5 * time.Second, Backoff: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond},
 		TaskTimeout: 20 * time.Second, StaleAfter: 3 * time.Second, IdleAfter: time.Second, StatePoll: 50 * time.Millisecond}
 }
 
@@ -94,7 +95,9 @@ func newEnv(t testing.TB, o envOpts) *env {
 	if o.cfg.BatchSize == 0 {
 		o.cfg = fastCfg()
 	}
-	e := NewEngine(st, rdb, asynqOpt(ropt), o.metrics(rdb), testLog(), o.cfg).AddChannel(sender, o.rate)
+	m := o.metrics(rdb)
+	t.Cleanup(m.Close)
+	e := NewEngine(st, rdb, asynqOpt(ropt), m, testLog(), o.cfg).AddChannel(sender, o.rate)
 	t.Cleanup(e.Close)
 	return &env{t: t, ctx: ctx, st: st, ropt: ropt, rdb: rdb, tg: tg, e: e}
 }

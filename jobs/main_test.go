@@ -48,7 +48,7 @@ func childWorker() error {
 	}
 	rate, _ := strconv.Atoi(os.Getenv("LOA_CHILD_RATE"))
 	cfg := fastCfg()
-	cfg.TaskTimeout, cfg.StaleAfter = 5*time.Second, 6*time.Second
+	cfg.TaskTimeout, cfg.StaleAfter, cfg.LeaseTTL = 5*time.Second, 6*time.Second, 3*time.Second
 	e := NewEngine(st, rdb, asynqOpt(ropt), nil, testLog(), cfg).AddChannel(sender, rate)
 	defer e.Close()
 	srv := asynq.NewServer(asynqOpt(ropt), ServerConfig(8, testLog()))

@@ -25,6 +25,9 @@ func TestMetricsAreCollectedFromTheFleet(t *testing.T) {
 	v.worker(v.e, 4)
 	run := v.startRun()
 	v.waitStatus(run, store.RunDone, 30*time.Second)
+	if err := v.e.Metrics.Flush(v.ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(NewCollector(v.rdb, v.e.Insp, v.st))

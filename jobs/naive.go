@@ -30,7 +30,7 @@ func (e *Engine) HandleSendOneTask(ctx context.Context, t *asynq.Task) error {
 	ln, ok := e.lanes[c.Channel]
 	if !ok {
 		gave := giveBack([]store.Claimed{c}, "")
-		if err := e.Store.RecordResults(ctx, p.RunID, gave); err != nil {
+		if _, err := e.Store.RecordResults(ctx, p.RunID, 0, gave, false); err != nil {
 			return err
 		}
 		return fmt.Errorf("send one: %w %q", errNoChannel, c.Channel)
@@ -40,7 +40,7 @@ func (e *Engine) HandleSendOneTask(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	r, sendErr := b.deliver(ctx, c)
-	if err := b.record(ctx, []store.Result{r}); err != nil {
+	if err := b.record(ctx, 0, []store.Result{r}, false); err != nil {
 		return err
 	}
 	return sendErr // the benchmark finishes the run itself (a per-task check would cost O(run) each)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,21 +19,37 @@ func keyPause(channel string) string { return "loa:ch:" + channel + ":pause" }
 // plus the pause a 429 imposes on every sender of that channel (and only
 // that channel).
 //
-// It is GCRA like redis_rate, but as a reservation: each caller is handed
-// the next free slot (one every 1/rate, on Redis's clock) and sleeps until
-// it. redis_rate's Allow/retry loop with Burst 1 measured 29.0 msg/s at a
-// configured 30 with three workers: every slot lost the wake-up and round
-// trip of the waiter that won it. Reserved slots lose nothing (29.55 msg/s with the margin below).
+// It is GCRA like redis_rate, but as a reservation of slots (one every
+// interval, on Redis's clock): redis_rate's Allow/retry loop with Burst 1
+// measured 29.0 msg/s at a configured 30 with three workers, every slot
+// losing the wake-up and round trip of the waiter that won it. A worker
+// leases its slots in blocks (block slots per Redis call, about leaseSpan
+// of sending), consecutive on the fleet's timeline, and hands them to its
+// senders locally: one Redis call per many sends, and still one rate for
+// the fleet (issue 13: one reservation per message was 13% of a capped
+// worker's CPU).
+//
+// A missed slot is gone: a slot nobody was ready for, or one a sender
+// woke up for more than late after its time (a stall), is dropped, never
+// sent in a bunch with the next ones. So no one-second window holds more
+// than the rate.
 type Limiter struct {
 	rdb      *redis.Client
 	keyRate  string
 	keyPause string
 	interval time.Duration
+	late     time.Duration // how late a slot may still be used
+	block    int           // slots leased per Redis call
 	perSec   int
 	metrics  *Metrics
 	// now is the clock; nil = the slots are counted on Redis's clock (one
 	// clock for every machine) and pauses on time.Now. Tests set a fake.
 	now func() time.Time
+
+	mu   sync.Mutex
+	next time.Time // this process's next leased slot, on its clock
+	left int       // slots left in the lease
+
 	// pauseUntil caches the channel's pause key (unix nanos) so senders
 	// read Redis for it at most every pauseEvery, not per message.
 	pauseUntil atomic.Int64
@@ -46,12 +63,33 @@ const pauseEvery = 100 * time.Millisecond
 // jitter, and a window that counts 31 sends in 999 ms answers 429.
 const limitMargin = 1.015
 
+// jitterGuard widens the spacing at the free rates (≤ 100/s) so that a
+// platform allowing no burst (each send at least 1/rate after the last)
+// does not see two sends closer than that when one of them woke up late:
+// at 30/s, 28.2 sends a second, a slot usable up to 2.5 ms late.
+const jitterGuard = 2 * time.Millisecond
+
+// leaseSpan is how much sending one lease of slots covers: at 1000/s a
+// block of 50 slots, one Redis call per 50 sends; at 30/s one slot.
+const leaseSpan = 50 * time.Millisecond
+
 // NewLimiter shares perSecond sends on channel across every process using
 // rdb; perSecond <= 0 means no limit (benchmarks against the fake).
 func NewLimiter(rdb *redis.Client, channel string, perSecond int, m *Metrics) *Limiter {
 	l := &Limiter{rdb: rdb, keyRate: keyRate(channel), keyPause: keyPause(channel), perSec: perSecond, metrics: m}
+	rate := max(perSecond, 1)
 	// One slot per interval and no burst: never a cold-start burst of perSecond sends.
-	l.interval = time.Duration(float64(time.Second) * limitMargin / float64(max(perSecond, 1)))
+	exact := time.Second / time.Duration(rate)
+	l.interval = time.Duration(float64(time.Second) * limitMargin / float64(rate))
+	if rate <= 100 {
+		l.interval += jitterGuard
+		l.late = l.interval - exact
+	} else {
+		// a window of a second plus late still holds fewer than rate slots
+		l.late = min(10*time.Millisecond, (time.Duration(rate)*l.interval-time.Second)*2/3)
+	}
+	l.interval = l.interval.Truncate(time.Microsecond) // Redis counts in microseconds
+	l.block = max(1, int(leaseSpan/l.interval))
 	return l
 }
 
@@ -77,7 +115,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if l.perSec <= 0 {
 			return nil
 		}
-		wait, err := l.reserve(ctx)
+		slot, err := l.take(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -88,12 +126,14 @@ func (l *Limiter) Wait(ctx context.Context) error {
 			}
 			continue
 		}
-		if wait <= 0 {
-			return nil
+		if wait := slot.Sub(l.clock()); wait > 0 {
+			waited = true
+			if err := sleep(ctx, wait); err != nil {
+				return err
+			}
 		}
-		waited = true
-		if err := sleep(ctx, wait); err != nil {
-			return err
+		if l.clock().Sub(slot) > l.late {
+			continue // woke up too late (a stall): that slot is gone
 		}
 		// A 429 during the wait: give the slot up and queue again after the pause.
 		if l.pauseLeft(ctx) <= 0 {
@@ -109,31 +149,61 @@ func (l *Limiter) clock() time.Time {
 	return time.Now()
 }
 
-// reserve takes the next send slot and says how long until it comes.
-func (l *Limiter) reserve(ctx context.Context) (time.Duration, error) {
-	args := []any{l.interval.Microseconds()}
+// take hands out this process's next slot, leasing a new block from Redis
+// when the current one is used up; slots already more than late in the
+// past are dropped first.
+func (l *Limiter) take(ctx context.Context) (time.Time, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock()
+	if l.left > 0 {
+		if behind := now.Sub(l.next); behind > l.late {
+			gone := int((behind-l.late)/l.interval) + 1
+			l.left -= min(gone, l.left)
+			l.next = l.next.Add(time.Duration(gone) * l.interval)
+		}
+	}
+	if l.left == 0 {
+		// the other senders of this process wait for this one round trip
+		wait, err := l.reserve(ctx, l.block)
+		if err != nil {
+			return time.Time{}, err
+		}
+		l.next, l.left = l.clock().Add(wait), l.block
+	}
+	slot := l.next
+	l.next = l.next.Add(l.interval)
+	l.left--
+	return slot, nil
+}
+
+// reserve leases the next n send slots of the fleet and says how long
+// until the first one comes.
+func (l *Limiter) reserve(ctx context.Context, n int) (time.Duration, error) {
+	args := []any{l.interval.Microseconds(), n}
 	if l.now != nil {
 		args = append(args, l.now().UnixMicro())
 	}
-	wait, err := reserveSlot.Run(ctx, l.rdb, []string{l.keyRate}, args...).Int64()
+	wait, err := reserveSlots.Run(ctx, l.rdb, []string{l.keyRate}, args...).Int64()
 	return time.Duration(wait) * time.Microsecond, err
 }
 
-// reserveSlot hands out the next send slot: the theoretical arrival time
-// (TAT) in microseconds on Redis's clock (or ARGV[2], a test's clock),
-// advanced by one interval per call. It returns how long the caller must
-// wait for its slot.
-var reserveSlot = redis.NewScript(`
+// reserveSlots hands out the next ARGV[2] send slots: the theoretical
+// arrival time (TAT) in microseconds on Redis's clock (or ARGV[3], a
+// test's clock), advanced by one interval (ARGV[1]) per slot. It returns
+// how long the caller must wait for the first; the others follow one
+// interval apart. An idle channel's TAT is now: idle time earns no burst.
+var reserveSlots = redis.NewScript(`
 local now
-if ARGV[2] then
-  now = tonumber(ARGV[2])
+if ARGV[3] then
+  now = tonumber(ARGV[3])
 else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local nxt = tat + tonumber(ARGV[1])
+local nxt = tat + tonumber(ARGV[1]) * tonumber(ARGV[2])
 redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', math.floor((nxt - now) / 1000) + 1000)
 return tat - now`)
 

@@ -88,6 +88,9 @@ func NextAfter(b store.Broadcast, occ time.Time) *time.Time {
 // enqueued again; rows left 'sending' past StaleAfter become 'unknown'; and
 // runs with nothing left are finished.
 func (e *Engine) Sweep(ctx context.Context) error {
+	if err := e.expireClaims(ctx); err != nil {
+		e.Log.Warn("expire claims", "err", err)
+	}
 	runs, err := e.Store.RunsIn(ctx, store.RunPlanning, store.RunSending, store.RunCancelled)
 	if err != nil {
 		return err
@@ -96,6 +99,29 @@ func (e *Engine) Sweep(ctx context.Context) error {
 		if err := e.sweepRun(ctx, r); err != nil {
 			e.Log.Warn("sweep run", "run_id", r.ID, "err", err)
 		}
+	}
+	return nil
+}
+
+// expireClaims takes back the claims of dead workers (leases not renewed
+// for LeaseTTL): journaled rows become unknown, the rest pending, and
+// those get a live worker at once rather than after IdleAfter.
+func (e *Engine) expireClaims(ctx context.Context) error {
+	xs, err := e.Store.ExpireClaims(ctx, e.Cfg.Now())
+	if err != nil {
+		return err
+	}
+	for _, x := range xs {
+		e.Log.Warn("claims of a stopped sender taken back", "run_id", x.RunID, "unknown", x.Unknown, "pending", x.Pending)
+		if e.Metrics != nil {
+			e.Metrics.outcome(store.DeliveryUnknown, x.Unknown)
+		}
+		if x.Pending > 0 {
+			if err := e.kick(ctx, x.RunID, true); err != nil {
+				return err
+			}
+		}
+		e.finish(ctx, x.RunID)
 	}
 	return nil
 }

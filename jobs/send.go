@@ -63,6 +63,7 @@ type batch struct {
 	state   string
 	stateAt time.Time
 	log     *slog.Logger
+	results []store.Result // reused from claim to claim
 }
 
 type rendered struct {
@@ -96,26 +97,98 @@ func (b *batch) run(ctx context.Context) error {
 		if h := b.halt(ctx); h != "" {
 			return haltErr(h)
 		}
-		claimed, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize)
+		k, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize, b.e.leaseUntil())
 		if err != nil {
 			return err
 		}
-		if len(claimed) == 0 {
+		if k.ID == 0 {
 			break
 		}
-		results, sendErr := b.sendChunk(ctx, claimed)
-		if err := b.record(ctx, results); err != nil {
+		if err := b.sendClaim(ctx, k); err != nil {
 			return err
-		}
-		b.e.beat(ctx, b.runID)
-		if sendErr != nil {
-			return sendErr
 		}
 	}
 	if b.e.lastBatch(ctx, b.runID) {
 		b.e.finish(ctx, b.runID)
 	}
 	return nil
+}
+
+// sendClaim sends a claim's rows in order. Before a row goes out it is in
+// the claim's journal (JournalStep rows at a time), so that if this worker
+// dies only journaled rows become unknown and the others go back to
+// pending. Outcomes are recorded every RecordSize rows or RecordEvery, and
+// the claim is released with the last of them. After a halt or a
+// transient failure the rest are handed back (pending) or, on cancel,
+// skipped.
+func (b *batch) sendClaim(ctx context.Context, k store.Claim) error {
+	e := b.e
+	e.hold(k.ID)
+	defer e.release(k.ID)
+	out := b.results[:0]
+	defer func() { b.results = out[:0] }()
+	rows, journaled := k.Rows, 0
+	var sendErr error
+	since := time.Now()
+	for i := 0; i < len(rows); i++ {
+		h := b.halt(ctx)
+		if h == "" && sendErr == nil && ctx.Err() == nil && i >= journaled {
+			j := min(len(rows), i+e.Cfg.JournalStep)
+			if err := b.journal(ctx, k.ID, rows[j-1].SubscriberID); err != nil {
+				if errors.Is(err, store.ErrLeaseLost) {
+					// the sweeper took the rest back (pending): not ours to send or give back
+					b.log.Warn("claim lease lost: stopping", "claim", k.ID)
+					if rerr := b.record(ctx, k.ID, out, true); rerr != nil {
+						return rerr
+					}
+					return err
+				}
+				sendErr = err
+			} else {
+				journaled = j
+			}
+		}
+		if h != "" || sendErr != nil || ctx.Err() != nil {
+			out = append(out, giveBack(rows[i:], h)...)
+			if h == "stop" && sendErr == nil {
+				sendErr = errShutdown
+			}
+			break
+		}
+		r, err := b.deliver(ctx, rows[i])
+		out = append(out, r)
+		if err != nil {
+			sendErr = err
+		}
+		if i+1 < len(rows) && (len(out) >= e.Cfg.RecordSize || time.Since(since) >= e.Cfg.RecordEvery) {
+			if err := b.record(ctx, k.ID, out, false); err != nil {
+				return err
+			}
+			out, since = out[:0], time.Now()
+		}
+	}
+	if err := b.record(ctx, k.ID, out, true); err != nil {
+		return err
+	}
+	e.beat(ctx, b.runID)
+	return sendErr
+}
+
+// journal writes the claim's journal, retrying through a dropped
+// connection; a lost lease is final.
+func (b *batch) journal(ctx context.Context, claimID, upTo int64) error {
+	var err error
+	for i := range 4 {
+		err = b.e.Store.JournalClaim(ctx, claimID, upTo, b.e.leaseUntil())
+		if err == nil || errors.Is(err, store.ErrLeaseLost) || ctx.Err() != nil {
+			return err
+		}
+		b.log.Warn("journal claim", "attempt", i+1, "err", err)
+		if sleep(ctx, time.Duration(50<<i)*time.Millisecond) != nil {
+			break
+		}
+	}
+	return err
 }
 
 func haltErr(h string) error {
@@ -141,29 +214,6 @@ func (b *batch) halt(ctx context.Context) string {
 		return b.state
 	}
 	return ""
-}
-
-// sendChunk sends each claimed row; after a halt or a transient failure
-// the rest are handed back (pending) or, on cancel, skipped.
-func (b *batch) sendChunk(ctx context.Context, claimed []store.Claimed) ([]store.Result, error) {
-	out := make([]store.Result, 0, len(claimed))
-	var sendErr error
-	for i, c := range claimed {
-		h := b.halt(ctx)
-		if h != "" || sendErr != nil || ctx.Err() != nil {
-			out = append(out, giveBack(claimed[i:], h)...)
-			if h == "stop" && sendErr == nil {
-				sendErr = errShutdown
-			}
-			break
-		}
-		r, err := b.deliver(ctx, c)
-		out = append(out, r)
-		if err != nil {
-			sendErr = err
-		}
-	}
-	return out, sendErr
 }
 
 func giveBack(rows []store.Claimed, halt string) []store.Result {
@@ -287,18 +337,21 @@ func personalize(p messages.Part, name, locale string, m messages.Markup) messag
 	return p
 }
 
-// record writes outcomes, retrying through dropped connections. It runs
-// even after ctx ends: a send that happened must be recorded. If it still
-// fails, the rows stay 'sending' and become 'unknown', never re-sent.
-func (b *batch) record(ctx context.Context, rs []store.Result) error {
+// record writes outcomes of a claim (with release, the last of them: the
+// claim is done), retrying through dropped connections. It runs even after
+// ctx ends: a send that happened must be recorded. If it still fails, the
+// rows stay 'sending' under the claim; when its lease runs out they become
+// 'unknown' (journaled) or pending (never tried), never re-sent.
+func (b *batch) record(ctx context.Context, claimID int64, rs []store.Result, release bool) error {
 	ctx = context.WithoutCancel(ctx)
 	var err error
 	for i := range 6 {
 		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err = b.e.Store.RecordResults(rctx, b.runID, rs)
+		var rec store.Recorded
+		rec, err = b.e.Store.RecordResults(rctx, b.runID, claimID, rs, release)
 		cancel()
 		if err == nil {
-			b.e.countOutcomes(rs)
+			b.e.countOutcomes(rec)
 			return nil
 		}
 		b.log.Warn("record outcomes", "attempt", i+1, "err", err)
@@ -307,23 +360,18 @@ func (b *batch) record(ctx context.Context, rs []store.Result) error {
 	return fmt.Errorf("run %d batch %d: record: %w", b.runID, b.num, err)
 }
 
-func (e *Engine) countOutcomes(rs []store.Result) {
+// countOutcomes counts what the database says it recorded, so the counters
+// agree with the delivery rows (a row another sender or the sweeper had
+// already settled is not counted twice).
+func (e *Engine) countOutcomes(rec store.Recorded) {
 	if e.Metrics == nil {
 		return
 	}
-	counts := map[string]int{}
-	for _, r := range rs {
-		name := r.Status
-		if r.Status == store.DeliveryPending {
-			name = "retry"
-			if r.Unclaim {
-				continue
-			}
+	for st, n := range rec.ByStatus {
+		if st == store.DeliveryPending {
+			st = "retry"
 		}
-		counts[name]++
-	}
-	for k, n := range counts {
-		e.Metrics.outcome(k, n)
+		e.Metrics.outcome(st, n)
 	}
 }
 

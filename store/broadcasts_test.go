@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -135,20 +136,34 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
 		t.Fatal(err)
 	}
-	c1, err := st.ClaimDeliveries(ctx, run, 0, 4)
-	if err != nil || len(c1) != 4 || c1[0].SubscriberID != first || c1[0].To == "" {
-		t.Fatalf("claim %+v %v", c1, err)
+	lease := time.Now().Add(time.Minute)
+	k1, err := st.ClaimDeliveries(ctx, run, 0, 4, lease)
+	c1 := k1.Rows
+	if err != nil || len(c1) != 4 || c1[0].SubscriberID != first || c1[0].To == "" || k1.ID == 0 {
+		t.Fatalf("claim %+v %v", k1, err)
 	}
-	c2, _ := st.ClaimDeliveries(ctx, run, 0, 100)
-	if len(c2) != 6 {
+	k2, _ := st.ClaimDeliveries(ctx, run, 0, 100, lease)
+	c2 := k2.Rows
+	if len(c2) != 6 || k2.ID == k1.ID {
 		t.Fatalf("second claim got %d rows, want the other 6", len(c2))
+	}
+	if k3, err := st.ClaimDeliveries(ctx, run, 0, 100, lease); err != nil || k3.ID != 0 || len(k3.Rows) != 0 {
+		t.Fatalf("claim of nothing: %+v %v", k3, err)
 	}
 	rs := []store.Result{{SubscriberID: c1[0].SubscriberID, Status: "sent"},
 		{SubscriberID: c1[1].SubscriberID, Status: "blocked", Reason: "blocked by the user"},
 		{SubscriberID: c1[2].SubscriberID, Status: "pending", Unclaim: true},
 		{SubscriberID: c1[3].SubscriberID, Status: "failed", Reason: "Bad Request: message is too long"}}
-	if err := st.RecordResults(ctx, run, rs); err != nil {
+	rec, err := st.RecordResults(ctx, run, k1.ID, rs, true)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if rec.ByStatus["sent"] != 1 || rec.ByStatus["blocked"] != 1 || rec.ByStatus["failed"] != 1 || rec.Returned != 1 {
+		t.Errorf("recorded %+v", rec)
+	}
+	// a record under another claim's id changes nothing
+	if rec, err := st.RecordResults(ctx, run, k1.ID, []store.Result{{SubscriberID: c2[0].SubscriberID, Status: "sent"}}, false); err != nil || len(rec.ByStatus) != 0 {
+		t.Errorf("record of rows another claim holds: %+v %v", rec, err)
 	}
 	var subStatus string
 	st.DB().Get(&subStatus, `SELECT status FROM subscribers WHERE id = $1`, c1[1].SubscriberID)
@@ -158,11 +173,30 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 	if _, done, _ := st.FinishRunIfComplete(ctx, run); done {
 		t.Error("run finished with rows open")
 	}
-	if n, err := st.ReconcileStale(ctx, run, 0); err != nil || n != 6 {
-		t.Errorf("reconciled %d (%v), want the 6 in flight", n, err)
+	// the second claim's sender journaled three rows, then died
+	if err := st.JournalClaim(ctx, k2.ID, c2[2].SubscriberID, lease); err != nil {
+		t.Fatal(err)
+	}
+	if x, err := st.ExpireClaims(ctx, time.Now()); err != nil || len(x) != 0 {
+		t.Errorf("expired %+v (%v) while leased", x, err)
+	}
+	if n, err := st.ReconcileStale(ctx, run, 0); err != nil || n != 0 {
+		t.Errorf("reconciled %d (%v) rows under a lease", n, err)
+	}
+	x, err := st.ExpireClaims(ctx, lease.Add(time.Second))
+	if err != nil || len(x) != 1 || x[0] != (store.Expired{RunID: run, Unknown: 3, Pending: 3}) {
+		t.Errorf("expired %+v (%v), want 3 unknown and 3 pending", x, err)
+	}
+	if err := st.JournalClaim(ctx, k2.ID, c2[5].SubscriberID, lease); !errors.Is(err, store.ErrLeaseLost) {
+		t.Errorf("journal after expiry: %v", err)
+	}
+	// a late record of a journaled row knows better; an untried row is pending for good
+	if rec, err := st.RecordResults(ctx, run, k2.ID, []store.Result{{SubscriberID: c2[0].SubscriberID, Status: "sent"},
+		{SubscriberID: c2[4].SubscriberID, Status: "sent"}}, true); err != nil || rec.ByStatus["sent"] != 1 {
+		t.Errorf("late record %+v %v", rec, err)
 	}
 	p, err := st.RunProgress(ctx, run)
-	if err != nil || p.ByStatus["unknown"] != 6 || p.ByStatus["pending"] != 1 || p.Done() != 9 {
+	if err != nil || p.ByStatus["unknown"] != 2 || p.ByStatus["pending"] != 4 || p.Done() != 6 {
 		t.Errorf("progress %+v %v", p.ByStatus, err)
 	}
 	var csv strings.Builder

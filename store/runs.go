@@ -151,14 +151,25 @@ func (s *Store) ResumeRun(ctx context.Context, id int64, actor Actor) (Run, erro
 // CancelRun ends a run: what was not yet claimed is skipped at once; rows in
 // flight are recorded by their senders (or become unknown).
 func (s *Store) CancelRun(ctx context.Context, id int64, actor Actor) (Run, error) {
+	r, _, err := s.CancelRunCounted(ctx, id, actor)
+	return r, err
+}
+
+// CancelRunCounted is CancelRun that also says how many rows it skipped,
+// for the counters (they follow what is recorded).
+func (s *Store) CancelRunCounted(ctx context.Context, id int64, actor Actor) (Run, int, error) {
 	r, err := s.changeRun(ctx, id, actor, "run.cancel", []string{RunPlanning, RunSending, RunPaused},
 		`status = 'cancelled', finished_at = now()`)
 	if err != nil {
-		return r, err
+		return r, 0, err
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE deliveries SET status = 'skipped', reason = 'cancelled', updated_at = now()
+	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET status = 'skipped', reason = 'cancelled', updated_at = now()
 		WHERE run_id = $1 AND status = 'pending'`, id)
-	return r, translate(err)
+	if err != nil {
+		return r, 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return r, int(n), err
 }
 
 // changeRun applies a status change allowed only from the given statuses.

@@ -1,5 +1,7 @@
 package tgfake
 
+import "time"
+
 // Option configures a Server.
 type Option func(*Server)
 
@@ -23,6 +25,19 @@ func WithRateLimit(perSecond int) Option {
 		if perSecond > 0 {
 			s.free = newWindow(perSecond)
 			s.paid = newWindow(1000)
+		}
+	}
+}
+
+// WithStrictRateLimit allows no burst at all: a send is refused (429) if
+// it comes less than 1/perSecond after the previous accepted one's
+// theoretical time (GCRA with a burst of 1, as redis_rate's Limit{Burst: 1}).
+// A sender whose sends jitter by a few milliseconds sees 429s here that
+// the sliding window of WithRateLimit forgives.
+func WithStrictRateLimit(perSecond int) Option {
+	return func(s *Server) {
+		if perSecond > 0 {
+			s.strict = &gcra{interval: time.Second / time.Duration(perSecond)}
 		}
 	}
 }

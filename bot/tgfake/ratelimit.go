@@ -31,8 +31,28 @@ func (w *window) allow(now time.Time) (bool, int) {
 	return true, 0
 }
 
+// gcra is a burst-1 GCRA: the theoretical arrival time of the next send.
+type gcra struct {
+	interval time.Duration
+	tat      time.Time
+}
+
+func (g *gcra) allow(now time.Time) (bool, int) {
+	if now.Before(g.tat) {
+		return false, int((g.tat.Sub(now) + time.Second - 1) / time.Second)
+	}
+	g.tat = now.Add(g.interval)
+	return true, 0
+}
+
 // limitLocked applies the configured limiter to one send.
 func (s *Server) limitLocked(paid bool, now time.Time) *Fault {
+	if s.strict != nil {
+		if ok, retry := s.strict.allow(now); !ok {
+			f := TooManyRequests(retry)
+			return &f
+		}
+	}
 	w := s.free
 	if paid {
 		w = s.paid

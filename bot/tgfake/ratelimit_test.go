@@ -68,3 +68,25 @@ func TestRateLimiterAnswers429OnlyWhenExceeded(t *testing.T) {
 		t.Errorf("paid %d count %d", srv.PaidCount(), srv.Count())
 	}
 }
+
+// The strict limiter allows no burst: a send 1/rate after the previous
+// one passes, one a millisecond earlier does not.
+func TestStrictLimiterAllowsNoBurst(t *testing.T) {
+	g := &gcra{interval: time.Second / 30}
+	t0 := time.Unix(1_700_000_000, 0)
+	if ok, _ := g.allow(t0); !ok {
+		t.Fatal("first send refused")
+	}
+	if ok, retry := g.allow(t0.Add(g.interval - time.Millisecond)); ok || retry != 1 {
+		t.Errorf("a send closer than 1/rate: allowed %v, retry_after %d", ok, retry)
+	}
+	if ok, _ := g.allow(t0.Add(g.interval)); !ok {
+		t.Error("a send 1/rate later refused")
+	}
+	if ok, _ := g.allow(t0.Add(10 * time.Second)); !ok {
+		t.Error("after idling, refused")
+	}
+	if ok, _ := g.allow(t0.Add(10*time.Second + g.interval/2)); ok {
+		t.Error("idle time earned a burst")
+	}
+}

@@ -21,6 +21,7 @@ type Server struct {
 	strictChats bool
 	recordLimit int // -1: keep everything; 0: keep nothing; n: ring of n
 	free, paid  *window
+	strict      *gcra // WithStrictRateLimit
 
 	ts       *httptest.Server
 	hs       *http.Server
