@@ -50,12 +50,15 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 	m := jobs.NewMetrics(rdb)
 	e := jobs.NewEngine(st, rdb, asynqOpt(a.RedisOptions()), m, a.Log, jobs.Config{})
 	a.OnClose(e.Close)
-	if withSender {
+	if withSender && a.Cfg.TelegramState() != StateOff {
 		tg, err := a.telegramSender(a.Cfg.PaidBroadcast)
 		if err != nil {
 			return nil, err
 		}
 		e.AddChannel(tg, a.Cfg.SendRate)
+	}
+	if zc := a.zaloChannel(withSender); zc != nil {
+		e.AddChannel(zc, a.Cfg.ZaloSendRate)
 	}
 	return e, nil
 }
