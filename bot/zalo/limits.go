@@ -28,18 +28,36 @@ var Limits = messages.Limits{Channel: Name, Text: MaxTextLen, Caption: MaxCaptio
 // the Client's sendMessage/sendPhoto. {name} is filled by
 // messages.PersonalizeFor with Limits.Markup: as is, never HTML-escaped.
 type Channel struct {
-	c         *Client
-	log       *slog.Logger
-	lastAlarm atomic.Int64 // unix seconds of the last "token refused" error log
+	c          *Client
+	log        *slog.Logger
+	tokenPause time.Duration
+	lastAlarm  atomic.Int64 // unix seconds of the last "token refused" error log
+}
+
+// ChannelOption configures a Channel.
+type ChannelOption func(*Channel)
+
+// WithTokenPause sets how long every Zalo sender pauses after a refused
+// token before one tries again (default 60 s).
+func WithTokenPause(d time.Duration) ChannelOption {
+	return func(ch *Channel) {
+		if d > 0 {
+			ch.tokenPause = d
+		}
+	}
 }
 
 var _ channel.Channel = (*Channel)(nil)
 
 // NewChannel makes the channel on c and makes Zalo's limits known to
 // content validation, so a text too long for Zalo is refused naming Zalo.
-func NewChannel(c *Client) *Channel {
+func NewChannel(c *Client, opts ...ChannelOption) *Channel {
 	RegisterLimits()
-	return &Channel{c: c, log: c.log}
+	ch := &Channel{c: c, log: c.log, tokenPause: tokenPause}
+	for _, o := range opts {
+		o(ch)
+	}
+	return ch
 }
 
 // RegisterLimits makes Zalo's limits known to content validation
@@ -64,6 +82,7 @@ func (ch *Channel) Render(v messages.Variant, split bool) ([]channel.Part, error
 func (ch *Channel) Send(ctx context.Context, to string, p channel.Part) channel.Outcome {
 	o := ch.c.SendPart(ctx, to, p)
 	if o.Kind == channel.Unavailable {
+		o.RetryAfter = ch.tokenPause
 		now := time.Now().Unix()
 		if last := ch.lastAlarm.Load(); now-last >= 60 && ch.lastAlarm.CompareAndSwap(last, now) {
 			ch.log.Error("zalo refused the bot token (401): Zalo sending is paused until ZALO_BOT_TOKEN is replaced")
