@@ -27,6 +27,9 @@ func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error {
 			return fmt.Errorf("api test sender: %w", err)
 		}
 	}
+	if d.ZaloBotID, err = a.zaloBotID(ctx); err != nil {
+		return err
+	}
 	// pause/cancel go through the engine, which tells every worker within a second
 	if d.Runs, err = a.engine(ctx, false); err != nil {
 		return err

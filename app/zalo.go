@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/loa-vn/loa/bot/conv"
@@ -123,4 +124,27 @@ func (a *App) mountZaloWebhook(ctx context.Context, mux *http.ServeMux, resident
 		a.Log.Error("zalo setWebhook failed: Zalo events will not arrive until `loa web` restarts")
 	}()
 	return nil
+}
+
+// zaloBotID is the Zalo bot's id for its zalo.me link on invites: getMe's
+// answer with ZALO_BOT_TOKEN (a process that cannot ask refuses to start,
+// as for Telegram: a printed QR code must never lead to another bot), the
+// sandbox bot's id, or "" when Zalo is off.
+func (a *App) zaloBotID(ctx context.Context) (string, error) {
+	switch a.Cfg.ZaloState() {
+	case StateOn:
+		c, err := a.zaloClient(a.realZaloAPI())
+		if err != nil {
+			return "", err
+		}
+		info, err := c.Identity(ctx)
+		if err != nil {
+			return "", fmt.Errorf("the Zalo bot's id for invite links: %w", err)
+		}
+		return info.ID, nil
+	case StateSandbox:
+		id, _, _ := strings.Cut(zalofake.DefaultToken, ":")
+		return id, nil
+	}
+	return "", nil
 }

@@ -239,6 +239,7 @@ func (b *bencher) run(ctx context.Context) error {
 	if err := b.rate(ctx); err != nil {
 		return fmt.Errorf("rate: %w", err)
 	}
+	b.zaloRate(ctx)
 	return b.print()
 }
 

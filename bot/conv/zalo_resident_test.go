@@ -17,6 +17,7 @@ import (
 
 	"github.com/loa-vn/loa/bot/conv"
 	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/bot/invite"
 	"github.com/loa-vn/loa/bot/zalo"
 	"github.com/loa-vn/loa/bot/zalofake"
 	"github.com/loa-vn/loa/jobs/redistest"
@@ -233,5 +234,25 @@ func TestZaloEventsDedupMediaAndUnsupported(t *testing.T) {
 	}
 	if strings.Contains(w.logs.String(), shy.ID) || strings.Contains(w.logs.String(), "Em Nhỏ") {
 		t.Errorf("a withheld sender was logged: %s", w.logs.String())
+	}
+}
+
+// An invite reaches a Zalo resident as text to send the bot (a zalo.me link
+// carries no payload): "/start <payload>" joins the agency's member list.
+func TestZaloInviteText(t *testing.T) {
+	w := newZaloWorld(t)
+	var agencyID int64
+	if err := w.st.DB().GetContext(w.ctx, &agencyID, `SELECT id FROM agencies ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Now().Add(24 * time.Hour)
+	inv, err := w.st.CreateInvite(w.ctx, store.CLIActor, agencyID, 0, exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := zalofake.User{ID: "member-9", DisplayName: "Hùng"}
+	w.say(u, zalo.InviteText(invite.Sign(testKey, inv.ID, exp)))
+	if n := w.count(`SELECT count(*) FROM agency_members m JOIN subscribers s ON s.id = m.subscriber_id WHERE s.channel = 'zalo'`); n != 1 {
+		t.Errorf("%d Zalo agency members after the invite, want 1", n)
 	}
 }
