@@ -21,8 +21,14 @@ func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error {
 	d := api.Deps{Store: st, Redis: rdb, Key: a.Cfg.Key(), BotUsername: botName,
 		TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log.With("component", "api")}
 	// test sends go to the staff member's own chat, in the sandbox under `loa dev`
-	if d.Sender, err = a.telegramSender(false); err != nil {
-		return fmt.Errorf("api test sender: %w", err)
+	// (staff link a Telegram chat: with Telegram off there are no test sends)
+	if a.Cfg.TelegramState() != StateOff {
+		if d.Sender, err = a.telegramSender(false); err != nil {
+			return fmt.Errorf("api test sender: %w", err)
+		}
+	}
+	if d.ZaloBotID, err = a.zaloBotID(ctx); err != nil {
+		return err
 	}
 	// pause/cancel go through the engine, which tells every worker within a second
 	if d.Runs, err = a.engine(ctx, false); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/bot/staff"
 	"github.com/loa-vn/loa/bot/telegram"
+	"github.com/loa-vn/loa/bot/zalo"
 	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/store"
 )
@@ -30,33 +31,109 @@ func (a *App) realAPI() telegramAPI {
 	return telegramAPI{url: a.Cfg.TelegramAPIURL, token: a.Cfg.TelegramToken}
 }
 
+// botAPIs are the channels a resident-bot process receives on; nil is off.
+type botAPIs struct {
+	tg   *telegramAPI
+	zalo *zaloAPI
+}
+
+// realAPIs are the configured channels: Telegram unless only Zalo has a
+// token, Zalo when ZALO_BOT_TOKEN is set.
+func (a *App) realAPIs() botAPIs {
+	var apis botAPIs
+	if a.Cfg.TelegramState() != StateOff {
+		tg := a.realAPI()
+		apis.tg = &tg
+	}
+	if a.Cfg.ZaloState() == StateOn {
+		z := a.realZaloAPI()
+		apis.zalo = &z
+	}
+	return apis
+}
+
 // loa bot
 func newBotCmd(a *App) *cobra.Command {
-	return &cobra.Command{Use: "bot", Short: "Telegram long polling, for hosts without a public URL", Args: noArgs,
+	return &cobra.Command{Use: "bot", Short: "Telegram and Zalo long polling, for hosts without a public URL", Args: noArgs,
 		RunE: a.action(true, func(ctx context.Context, _ []string) error { return a.run(ctx, a.botProcess()) })}
 }
 
-// botProcess receives updates by long polling.
-func (a *App) botProcess() process { return a.pollProcess(a.realAPI()) }
+// botProcess receives updates by long polling. With PUBLIC_URL set, Zalo's
+// events go to `loa web`'s webhook: polling would delete it.
+func (a *App) botProcess() process {
+	apis := a.realAPIs()
+	if apis.zalo != nil && a.Cfg.PublicURL != "" {
+		a.Log.Info("Zalo events go to the webhook of `loa web` (PUBLIC_URL is set): `loa bot` does not poll Zalo")
+		apis.zalo = nil
+	}
+	return a.pollProcess(apis)
+}
 
-func (a *App) pollProcess(api telegramAPI) process {
+// pollProcess long-polls every channel in apis with one set of
+// conversations; the first channel to fail stops the others.
+func (a *App) pollProcess(apis botAPIs) process {
 	return process{name: "bot", run: func(ctx context.Context, ready func()) error {
-		b, err := a.residentBot(ctx, api, "")
+		residents, cat, err := a.residents(ctx)
 		if err != nil {
 			return err
 		}
+		var tg *telegram.Bot
+		if apis.tg != nil {
+			if tg, err = a.telegramBot(ctx, *apis.tg, "", residents, cat); err != nil {
+				return err
+			}
+		}
+		var zb *zalo.Bot
+		if apis.zalo != nil {
+			if zb, err = a.zaloBot(ctx, *apis.zalo, residents); err != nil {
+				return err
+			}
+		}
 		go a.purgeQuestions(ctx)
-		return b.Poll(ctx, ready)
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		errc := make(chan error, 2)
+		n := 0
+		if zb != nil {
+			n++
+			go func() { errc <- zb.Poll(ctx) }()
+		}
+		if tg != nil {
+			n++
+			go func() { errc <- tg.Poll(ctx, ready) }()
+		} else {
+			ready()
+		}
+		var first error
+		for range n {
+			if err := <-errc; err != nil && first == nil {
+				first = err
+				cancel() // one channel failing stops the process, like any other failure
+			}
+		}
+		return first
 	}}
 }
 
-// mountWebhook serves Telegram's webhook when PUBLIC_URL is set, and
-// registers it with Telegram once the handlers run.
+// mountWebhook serves the webhooks when PUBLIC_URL is set (Telegram's and
+// Zalo's, for the channels that are on), and registers them with the
+// platforms once the handlers run.
 func (a *App) mountWebhook(ctx context.Context, mux *http.ServeMux) error {
 	if a.Cfg.PublicURL == "" || a.Cfg.Sandbox() {
 		return nil
 	}
-	b, err := a.residentBot(ctx, a.realAPI(), a.Cfg.WebhookSecret)
+	residents, cat, err := a.residents(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.mountZaloWebhook(ctx, mux, residents); err != nil {
+		return err
+	}
+	go a.purgeQuestions(ctx)
+	if a.Cfg.TelegramState() != StateOn {
+		return nil
+	}
+	b, err := a.telegramBot(ctx, a.realAPI(), a.Cfg.WebhookSecret, residents, cat)
 	if err != nil {
 		return err
 	}
@@ -76,19 +153,19 @@ func (a *App) mountWebhook(ctx context.Context, mux *http.ServeMux) error {
 		case <-time.After(ShutdownTimeout):
 		}
 	})
-	go a.purgeQuestions(ctx)
 	return nil
 }
 
-// residentBot wires the Telegram channel to the store, Redis, the FAQ and the locales.
-func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (*telegram.Bot, error) {
+// residents wires the conversations every channel of this process shares
+// to the store, Redis, the FAQ and the locales.
+func (a *App) residents(ctx context.Context) (*conv.Bot, *l10n.Catalog, error) {
 	st, rdb, err := a.connect(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	kbs, cat, err := a.faqFilesAndText()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// staff edits to the FAQ reach every running bot within seconds
 	src := faqsync.NewSource(ctx, st, kbs, a.Log)
@@ -97,6 +174,11 @@ func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (
 		Store: st, FAQ: src.Current, Text: cat, Conv: conv.RedisConversations{R: rdb, TTL: 15 * time.Minute},
 		Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics(), Contacts: a.matchContact(st),
 		Before: []conv.Handler{a.staffCommands(ctx, st)}})
+	return residents, cat, nil
+}
+
+// telegramBot wires the Telegram channel to the conversations.
+func (a *App) telegramBot(ctx context.Context, api telegramAPI, secret string, residents *conv.Bot, cat *l10n.Catalog) (*telegram.Bot, error) {
 	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret}
 	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log})
 }

@@ -83,6 +83,8 @@ func TestDevSandboxChat(t *testing.T) {
 		"HTTP_ADDR":        botTestAddr(t),
 		"LOA_SANDBOX_ADDR": botTestAddr(t),
 		"LOG_LEVEL":        "warn",
+		// the sandbox Zalo too: never the default port a developer's `loa dev` may hold
+		"LOA_ZALO_SANDBOX_ADDR": botTestAddr(t),
 	}
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())

@@ -18,7 +18,7 @@ import (
 func (a *App) botUsername(ctx context.Context) (string, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.Cfg.BotUsername != "" || a.Cfg.Sandbox() {
+	if a.Cfg.BotUsername != "" || a.Cfg.TelegramState() != StateOn {
 		return a.Cfg.BotUsername, nil
 	}
 	name, err := getMeUsername(ctx, a.Cfg.TelegramAPIURL, a.Cfg.TelegramToken)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -37,6 +38,12 @@ type Config struct {
 	LogLevel        string
 	SandboxAddr     string
 	BotUsername     string
+
+	ZaloToken         string // empty: Zalo is off, or the sandbox Zalo when Telegram is sandboxed too
+	ZaloAPIURL        string
+	ZaloWebhookSecret string
+	ZaloSendRate      int
+	ZaloSandboxAddr   string
 }
 
 // EngineSettings are the broadcast engine's tunables from the environment.
@@ -53,8 +60,34 @@ func (c Config) EngineConfig() jobs.Config {
 		RecordSize: c.Engine.RecordSize, LeaseTTL: c.Engine.LeaseTTL}
 }
 
-// Sandbox reports whether Loa runs against the built-in fake Telegram.
-func (c Config) Sandbox() bool { return c.TelegramToken == "" }
+// Sandbox reports whether Loa runs against the built-in fakes: neither
+// TELEGRAM_TOKEN nor ZALO_BOT_TOKEN is set.
+func (c Config) Sandbox() bool { return c.TelegramToken == "" && c.ZaloToken == "" }
+
+// Channel states as `loa config check` shows them.
+const (
+	StateOn      = "on"
+	StateOff     = "off"
+	StateSandbox = "sandbox"
+)
+
+// TelegramState: on with TELEGRAM_TOKEN, the sandbox with no token at
+// all, off when only Zalo has a token (Loa on Zalo alone).
+func (c Config) TelegramState() string { return channelState(c.TelegramToken, c) }
+
+// ZaloState: on with ZALO_BOT_TOKEN, the sandbox with no token at all, off
+// when only Telegram has a token (Loa on Telegram alone).
+func (c Config) ZaloState() string { return channelState(c.ZaloToken, c) }
+
+func channelState(token string, c Config) string {
+	switch {
+	case token != "":
+		return StateOn
+	case c.Sandbox():
+		return StateSandbox
+	}
+	return StateOff
+}
 
 // variable describes one environment variable: its default, whether it is a
 // secret (also readable from NAME_FILE, never printed), and how to apply it.
@@ -69,6 +102,10 @@ var (
 	secretRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 	// botNameRe is Telegram's rule for a bot's username (5-32 characters).
 	botNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{4,31}$`)
+	// zaloTokenRe: Zalo Bot Creator's tokens are "<bot id>:<secret>"; the
+	// secret's alphabet is not documented, so only URL-path-safe characters
+	// are asked for (the token is part of every request path).
+	zaloTokenRe = regexp.MustCompile(`^[0-9]{5,25}:[A-Za-z0-9_-]{8,200}$`)
 )
 
 // sandboxBotUsername is the built-in sandbox bot's name.
@@ -173,6 +210,29 @@ var variables = []variable{
 			}
 			return nil
 		}},
+	// Zalo (bot/zalo): the Zalo Bot Platform, beside or instead of Telegram.
+	{name: "ZALO_BOT_TOKEN", secret: true, doc: "bot token from Zalo Bot Creator; empty: Zalo off (the sandbox Zalo when TELEGRAM_TOKEN is empty too)",
+		apply: func(c *Config, v string) error {
+			if v != "" && !zaloTokenRe.MatchString(v) {
+				return errors.New("does not look like a Zalo bot token (digits, a colon, then 8+ letters, digits, _ or -)")
+			}
+			c.ZaloToken = v
+			return nil
+		}},
+	{name: "ZALO_API_URL", def: "https://bot-api.zaloplatforms.com", doc: "Zalo Bot API server",
+		apply: func(c *Config, v string) error { c.ZaloAPIURL = strings.TrimRight(v, "/"); return httpURL(v) }},
+	{name: "ZALO_WEBHOOK_SECRET", secret: true, doc: "secret Zalo sends in X-Bot-Api-Secret-Token with every webhook call (8-256 characters; required with PUBLIC_URL and ZALO_BOT_TOKEN)",
+		apply: func(c *Config, v string) error {
+			c.ZaloWebhookSecret = v
+			if n := utf8.RuneCountInString(v); v != "" && (n < 8 || n > 256) {
+				return fmt.Errorf("has %d characters; Zalo wants 8 to 256", n)
+			}
+			return nil
+		}},
+	{name: "LOA_ZALO_SEND_RATE", def: "10", doc: "broadcast messages per second on Zalo for the whole bot (Zalo documents no rate; 429 means quota exceeded)",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.ZaloSendRate) }},
+	{name: "LOA_ZALO_SANDBOX_ADDR", def: "127.0.0.1:8082", doc: "where `loa dev` serves the sandbox Zalo and `loa chat --channel zalo` finds it",
+		apply: func(c *Config, v string) error { c.ZaloSandboxAddr = v; return nil }},
 }
 
 // LoadConfig reads the environment through getenv (and readFile for *_FILE
@@ -228,8 +288,21 @@ func (c Config) crossCheck() []error {
 	if c.TelegramToken != "" && c.SecretKey == "" {
 		errs = append(errs, errors.New("LOA_SECRET_KEY: required when TELEGRAM_TOKEN is set (32+ random characters)"))
 	}
-	if c.PublicURL != "" && c.WebhookSecret == "" {
+	if c.PublicURL != "" && c.WebhookSecret == "" && c.TelegramState() != StateOff {
 		errs = append(errs, errors.New("TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)"))
+	}
+	errs = append(errs, c.zaloCrossCheck()...)
+	return errs
+}
+
+// zaloCrossCheck: the rules between Zalo's variables and the others.
+func (c Config) zaloCrossCheck() []error {
+	var errs []error
+	if c.ZaloToken != "" && c.TelegramToken == "" && c.SecretKey == "" {
+		errs = append(errs, errors.New("LOA_SECRET_KEY: required when ZALO_BOT_TOKEN is set (32+ random characters)"))
+	}
+	if c.PublicURL != "" && c.ZaloToken != "" && c.ZaloWebhookSecret == "" {
+		errs = append(errs, errors.New("ZALO_WEBHOOK_SECRET: required when PUBLIC_URL and ZALO_BOT_TOKEN are set (webhook mode)"))
 	}
 	return errs
 }

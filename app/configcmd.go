@@ -19,11 +19,12 @@ func configCheck(a *App) error {
 	for _, row := range a.Cfg.Describe(a.Getenv) {
 		fmt.Fprintf(a.Stdout, "%-24s %s\n", row[0], row[1])
 	}
+	fmt.Fprintf(a.Stdout, "\n%-24s %s\n%-24s %s\n", "channel telegram", a.Cfg.TelegramState(), "channel zalo", a.Cfg.ZaloState())
 	_, errs := LoadConfig(a.Getenv, os.ReadFile)
 	if len(errs) == 0 {
 		fmt.Fprintln(a.Stdout, "\nconfiguration OK")
 		if a.Cfg.Sandbox() {
-			fmt.Fprintln(a.Stdout, "TELEGRAM_TOKEN is not set: `loa dev` runs against the built-in sandbox Telegram")
+			fmt.Fprintln(a.Stdout, "TELEGRAM_TOKEN and ZALO_BOT_TOKEN are not set: `loa dev` runs against the built-in sandbox Telegram and Zalo")
 		}
 		return nil
 	}

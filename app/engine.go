@@ -55,11 +55,16 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 		// a worker's senders, journals, records and lease renewals keep many
 		// connections busy: keep them open rather than reconnecting
 		st.DB().SetMaxIdleConns(20)
+	}
+	if withSender && a.Cfg.TelegramState() != StateOff {
 		tg, err := a.telegramSender(a.Cfg.PaidBroadcast)
 		if err != nil {
 			return nil, err
 		}
 		e.AddChannel(tg, a.Cfg.SendRate)
+	}
+	if zc := a.zaloChannel(withSender); zc != nil {
+		e.AddChannel(zc, a.Cfg.ZaloSendRate)
 	}
 	return e, nil
 }

@@ -271,7 +271,7 @@ func (b *batch) sendParts(ctx context.Context, c store.Claimed, r rendered) (sto
 		switch out.Kind {
 		case channel.Sent:
 			i, tries = i+1, 0
-		case channel.RateLimited:
+		case channel.RateLimited, channel.Unavailable:
 			// not the recipient's fault: every sender on this channel waits,
 			// then this one is retried; other channels keep going
 			b.e.Metrics.tooManyRequests()

@@ -26,7 +26,10 @@ func Personalize(text, name string) string {
 }
 
 // PersonalizeFor is Personalize for a channel's markup: the name is
-// HTML-escaped for HTML and put in as is for plain text.
+// HTML-escaped for HTML and put in as is for plain text (Zalo shows "<b>"
+// and "&" as written). On a plain channel the name is also cut to
+// MaxNameLen UTF-16 units, the budget validation gave each {name}: a
+// Zalo display name has no documented limit, a Telegram first name does.
 func PersonalizeFor(text, name string, m Markup) string {
 	if m != MarkupPlain {
 		return Personalize(text, name)
@@ -34,5 +37,22 @@ func PersonalizeFor(text, name string, m Markup) string {
 	if !strings.Contains(text, NamePlaceholder) {
 		return text
 	}
-	return strings.ReplaceAll(text, NamePlaceholder, strings.TrimSpace(name))
+	return strings.ReplaceAll(text, NamePlaceholder, clipName(strings.TrimSpace(name)))
+}
+
+// clipName keeps the longest prefix of name within MaxNameLen UTF-16
+// units, never cutting a character ("{name}" in a name counts as text).
+func clipName(name string) string {
+	units := 0
+	for i, r := range name {
+		u := 1
+		if r >= 0x10000 {
+			u = 2
+		}
+		if units+u > MaxNameLen {
+			return name[:i]
+		}
+		units += u
+	}
+	return name
 }

@@ -65,6 +65,7 @@ func (b *bencher) run(ctx context.Context) error {
 	if err := b.freezeAndMemory(ctx); err != nil {
 		return err
 	}
+	b.zaloRate(ctx)
 	return b.print()
 }
 

@@ -69,6 +69,11 @@ const (
 	// Unknown: the request may have reached the platform but no answer came
 	// (the task was cancelled mid-request); never re-sent automatically.
 	Unknown
+	// Unavailable: the whole channel cannot send now, whoever the recipient
+	// (Zalo: the bot token was refused, 401). Like RateLimited, every sender
+	// on this channel pauses for RetryAfter and this recipient is retried;
+	// no recipient is marked. Other channels keep going.
+	Unavailable
 )
 
 // Outcome is a send's result. Reason must never hold a token or secret:
@@ -76,7 +81,7 @@ const (
 type Outcome struct {
 	Kind       Kind
 	Reason     string
-	RetryAfter time.Duration // RateLimited
+	RetryAfter time.Duration // RateLimited, Unavailable
 	MigrateTo  string        // Migrated: the recipient's new external id
 }
 
@@ -95,6 +100,8 @@ func (k Kind) String() string {
 		return "rate_limited"
 	case Migrated:
 		return "migrated"
+	case Unavailable:
+		return "unavailable"
 	}
 	return "unknown"
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/loa-vn/loa/bot/channel"
 )
 
 // ErrTokenInvalid is what every call answered 401 wraps: the bot token is
@@ -104,41 +106,45 @@ type sendRequest struct {
 	Caption string `json:"caption,omitempty"`
 }
 
-// Send sends text (plain, 1–2000 characters: see Render) to chatID.
-func (c *Client) Send(ctx context.Context, chatID, text string) Outcome {
+// SendText sends text (plain, 1–2000 characters) to chatID.
+func (c *Client) SendText(ctx context.Context, chatID, text string) channel.Outcome {
 	return c.send(ctx, "sendMessage", sendRequest{ChatID: chatID, Text: text})
 }
 
 // SendPhoto sends the photo at photoURL with an optional caption.
-func (c *Client) SendPhoto(ctx context.Context, chatID, photoURL, caption string) Outcome {
+func (c *Client) SendPhoto(ctx context.Context, chatID, photoURL, caption string) channel.Outcome {
 	return c.send(ctx, "sendPhoto", sendRequest{ChatID: chatID, Photo: photoURL, Caption: caption})
 }
 
 // SendPart sends a rendered part: a photo (with its caption) or a text.
-func (c *Client) SendPart(ctx context.Context, chatID string, p Part) Outcome {
+// Zalo has no buttons; a part rendered for Limits carries none.
+func (c *Client) SendPart(ctx context.Context, chatID string, p channel.Part) channel.Outcome {
 	if p.PhotoURL != "" {
 		return c.SendPhoto(ctx, chatID, p.PhotoURL, p.Text)
 	}
-	return c.Send(ctx, chatID, p.Text)
+	return c.SendText(ctx, chatID, p.Text)
 }
 
-func (c *Client) send(ctx context.Context, method string, r sendRequest) Outcome {
+func (c *Client) send(ctx context.Context, method string, r sendRequest) channel.Outcome {
+	if r.ChatID == "" {
+		return channel.Outcome{Kind: channel.Failed, Reason: "no Zalo chat id"}
+	}
 	body, err := json.Marshal(r)
 	if err != nil {
-		return Outcome{Kind: Failed, Reason: "encode: " + err.Error()}
+		return channel.Outcome{Kind: channel.Failed, Reason: "encode: " + err.Error()}
 	}
 	status, answer, err := c.post(ctx, method, body)
-	var o Outcome
+	var o channel.Outcome
 	switch {
 	case err != nil:
 		o = c.networkOutcome(ctx, err)
 	case isOK(status, answer):
-		o = Outcome{Kind: Sent}
+		o = channel.Outcome{Kind: channel.Sent}
 	default:
 		o = classify(status, answer)
 	}
 	c.backoff.observe(&o)
-	if o.Kind == Sent {
+	if o.Kind == channel.Sent {
 		c.sent.Add(1)
 	}
 	c.log.Debug("zalo send", "method", method, "outcome", o.Kind.String())
@@ -183,17 +189,17 @@ func (c *Client) post(ctx context.Context, method string, body []byte) (int, []b
 // networkOutcome: a failure before the request left is transient (retry);
 // after it left, the platform may have delivered the message, so the
 // outcome is unknown and the send must not be repeated.
-func (c *Client) networkOutcome(ctx context.Context, err error) Outcome {
+func (c *Client) networkOutcome(ctx context.Context, err error) channel.Outcome {
 	reason := trimReason(err.Error())
 	switch {
 	case errors.Is(err, errNotWritten) && ctx.Err() == nil:
-		return Outcome{Kind: Transient, Reason: "network: " + reason}
+		return channel.Outcome{Kind: channel.Transient, Reason: "network: " + reason}
 	case errors.Is(err, errNotWritten):
-		return Outcome{Kind: Transient, Reason: "interrupted before sending: " + ctx.Err().Error()}
+		return channel.Outcome{Kind: channel.Transient, Reason: "interrupted before sending: " + ctx.Err().Error()}
 	case ctx.Err() != nil:
-		return Outcome{Kind: Unknown, Reason: "interrupted: " + ctx.Err().Error()}
+		return channel.Outcome{Kind: channel.Unknown, Reason: "interrupted: " + ctx.Err().Error()}
 	}
-	return Outcome{Kind: Unknown, Reason: "no answer: " + reason}
+	return channel.Outcome{Kind: channel.Unknown, Reason: "no answer: " + reason}
 }
 
 // scrub drops the request URL (it holds the token) from a client error,

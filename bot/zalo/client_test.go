@@ -3,6 +3,7 @@ package zalo
 import (
 	"context"
 	"errors"
+	"github.com/loa-vn/loa/bot/channel"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -30,10 +31,10 @@ func newFake(t *testing.T, opts ...zalofake.Option) (*zalofake.Server, *Client) 
 func TestSendReachesTheFake(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := context.Background()
-	if o := c.Send(ctx, "chat-1", "Chào Lan & Hà Nội"); o.Kind != Sent {
+	if o := c.SendText(ctx, "chat-1", "Chào Lan & Hà Nội"); o.Kind != channel.Sent {
 		t.Fatalf("Send = %+v", o)
 	}
-	if o := c.SendPart(ctx, "chat-1", Part{PhotoURL: "https://hanoi.gov.vn/a.jpg", Text: "Ảnh"}); o.Kind != Sent {
+	if o := c.SendPart(ctx, "chat-1", channel.Part{PhotoURL: "https://hanoi.gov.vn/a.jpg", Text: "Ảnh"}); o.Kind != channel.Sent {
 		t.Fatalf("SendPart photo = %+v", o)
 	}
 	got := srv.SentTo("chat-1")
@@ -54,17 +55,17 @@ func TestSendOutcomesAgainstTheFake(t *testing.T) {
 		name    string
 		fault   *zalofake.Fault
 		text    string
-		want    Kind
+		want    channel.Kind
 		invalid bool
 	}{
-		{"blocked", ptr(zalofake.Forbidden()), "x", Blocked, false},
-		{"chat not found", ptr(zalofake.ChatNotFound()), "x", Blocked, false},
-		{"quota", ptr(zalofake.QuotaExceeded()), "x", RateLimited, false},
-		{"token", ptr(zalofake.Unauthorized()), "x", Failed, true},
-		{"5xx", ptr(zalofake.ServerError(500)), "x", Transient, false},
-		{"dropped connection", ptr(zalofake.Drop()), "x", Unknown, false},
-		{"too long", nil, strings.Repeat("a", 2001), Failed, false},
-		{"empty", nil, "", Failed, false},
+		{"blocked", ptr(zalofake.Forbidden()), "x", channel.Blocked, false},
+		{"chat not found", ptr(zalofake.ChatNotFound()), "x", channel.Blocked, false},
+		{"quota", ptr(zalofake.QuotaExceeded()), "x", channel.RateLimited, false},
+		{"token", ptr(zalofake.Unauthorized()), "x", channel.Unavailable, true},
+		{"5xx", ptr(zalofake.ServerError(500)), "x", channel.Transient, false},
+		{"dropped connection", ptr(zalofake.Drop()), "x", channel.Unknown, false},
+		{"too long", nil, strings.Repeat("a", 2001), channel.Failed, false},
+		{"empty", nil, "", channel.Failed, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,14 +73,14 @@ func TestSendOutcomesAgainstTheFake(t *testing.T) {
 			if tc.fault != nil {
 				srv.FailNext(chat, *tc.fault, 1)
 			}
-			o := c.Send(context.Background(), chat, tc.text)
-			if o.Kind != tc.want || o.TokenInvalid != tc.invalid {
+			o := c.SendText(context.Background(), chat, tc.text)
+			if o.Kind != tc.want || (o.Kind == channel.Unavailable) != tc.invalid {
 				t.Errorf("Send = %+v, want %v", o, tc.want)
 			}
 			if strings.Contains(o.Reason, "TopSecret") {
 				t.Errorf("reason leaks the token: %q", o.Reason)
 			}
-			if tc.want == RateLimited && o.RetryAfter < time.Second {
+			if tc.want == channel.RateLimited && o.RetryAfter < time.Second {
 				t.Errorf("RetryAfter = %v, want a backoff of at least 1s", o.RetryAfter)
 			}
 		})
@@ -97,9 +98,9 @@ func TestNetworkErrorsNeverShowTheToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := c.Send(context.Background(), "chat", "x")
-	if o.Kind != Transient {
-		t.Errorf("refused connection = %+v, want Transient (the request never left)", o)
+	o := c.SendText(context.Background(), "chat", "x")
+	if o.Kind != channel.Transient {
+		t.Errorf("refused connection = %+v, want channel.Transient (the request never left)", o)
 	}
 	_, err = c.GetMe(context.Background())
 	for _, s := range []string{o.Reason, err.Error()} {
@@ -122,7 +123,7 @@ func TestInterruptedSendIsUnknown(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
-	if o := c.Send(ctx, "chat", "x"); o.Kind != Unknown {
+	if o := c.SendText(ctx, "chat", "x"); o.Kind != channel.Unknown {
 		t.Errorf("Send cancelled after the request arrived = %+v, want Unknown", o)
 	}
 }
@@ -133,7 +134,7 @@ func TestWrongTokenIsTokenInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := c.Send(context.Background(), "chat", "x"); !o.TokenInvalid || o.Kind != Failed {
+	if o := c.SendText(context.Background(), "chat", "x"); o.Kind != channel.Unavailable {
 		t.Errorf("Send = %+v, want token invalid", o)
 	}
 	if _, err := c.GetMe(context.Background()); !errors.Is(err, ErrTokenInvalid) {
@@ -202,7 +203,7 @@ func TestConnectionsAreReused(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 20 {
-		if o := c.Send(context.Background(), "chat", "x"); o.Kind != Sent {
+		if o := c.SendText(context.Background(), "chat", "x"); o.Kind != channel.Sent {
 			t.Fatal(o)
 		}
 	}

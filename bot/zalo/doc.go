@@ -13,8 +13,8 @@
 // carries no sender data out of this package: only the chat to answer.
 package zalo
 
-// Channel is the channel's name (subscribers.channel).
-const Channel = "zalo"
+// Name is the channel's name (subscribers.channel).
+const Name = "zalo"
 
 // DefaultAPIURL is the platform's API base (ZALO_API_URL's default).
 const DefaultAPIURL = "https://bot-api.zaloplatforms.com"

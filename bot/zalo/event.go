@@ -95,7 +95,7 @@ func parseEvent(raw []byte) (Event, error) {
 		return Event{}, errIgnored
 	}
 	m := w.Message
-	e := Event{Channel: Channel, MessageID: m.MessageID, Kind: kind, ChatID: m.Chat.ID,
+	e := Event{Channel: Name, MessageID: m.MessageID, Kind: kind, ChatID: m.Chat.ID,
 		Group: m.Chat.ChatType == "GROUP", Date: time.UnixMilli(m.Date)}
 	if kind == KindUnsupported {
 		return e, nil // the sender's data stays here

@@ -8,70 +8,32 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/loa-vn/loa/bot/channel"
 )
 
-// Kind classifies what happened to a send. It mirrors bot/channel's kinds
-// (without Migrated, which Zalo has no use for) so that the switch to the
-// shared type is a one-function change (see classify).
-type Kind int
+// A send's outcome is the channel model's (bot/channel): Sent, Blocked
+// (403, or a 400 about the chat: mark the subscriber, never retry), Failed
+// (other 4xx), Transient (network error before the request left, 5xx, 408),
+// RateLimited (429 quota exceeded: every Zalo sender pauses, with the
+// client's backoff as RetryAfter), Unknown (the request may have reached
+// the platform, no answer came: never re-sent) and Unavailable (401: the
+// bot token is invalid, expired or was reset; no send on this channel can
+// succeed until it is replaced, so the channel pauses and no recipient is
+// marked). Reason never holds the token: it is stored and exported.
 
-const (
-	// Sent: the platform accepted the message.
-	Sent Kind = iota
-	// Blocked: the chat cannot be reached (403, or a 400 about the chat):
-	// mark the subscriber, never retry.
-	Blocked
-	// Failed: a permanent refusal (other 4xx). With TokenInvalid set, the
-	// refusal is the whole channel's, not this recipient's.
-	Failed
-	// Transient: network error before the request left, 5xx, 408: retry
-	// with backoff.
-	Transient
-	// RateLimited: 429 quota exceeded: every Zalo sender pauses for
-	// RetryAfter, then this recipient is retried.
-	RateLimited
-	// Unknown: the request may have reached the platform but no answer
-	// came; never re-sent automatically.
-	Unknown
-)
+// tokenPause is how long the channel pauses on a 401 before one sender
+// tries again: the token only changes when an operator replaces it.
+const tokenPause = maxBackoff
 
-// String names a kind as bot/channel does, for metrics and logs.
-func (k Kind) String() string {
-	switch k {
-	case Sent:
-		return "sent"
-	case Blocked:
-		return "blocked"
-	case Failed:
-		return "failed"
-	case Transient:
-		return "transient"
-	case RateLimited:
-		return "rate_limited"
-	}
-	return "unknown"
-}
-
-// Outcome is a send's result. Reason never holds the token: it is stored
-// and exported in reports.
-type Outcome struct {
-	Kind       Kind
-	Reason     string
-	RetryAfter time.Duration // RateLimited: the backoff (the platform gives none)
-	// TokenInvalid: the platform answered 401, the bot token is invalid,
-	// expired or was reset. Kind is Failed, but no send on this channel
-	// can succeed until the token is replaced: stop the channel, do not
-	// mark the recipient.
-	TokenInvalid bool
-}
-
-// Err is the outcome as an error (nil when Sent), for replies that have
-// no use for the classification.
-func (o Outcome) Err() error {
-	if o.Kind == Sent {
+// outcomeErr is an outcome as an error (nil when sent), for replies:
+// "cannot reach" wraps conv's blocked marker in the caller, a refused token
+// wraps ErrTokenInvalid.
+func outcomeErr(o channel.Outcome) error {
+	switch o.Kind {
+	case channel.Sent:
 		return nil
-	}
-	if o.TokenInvalid {
+	case channel.Unavailable:
 		return fmt.Errorf("zalo: %s: %w", o.Reason, ErrTokenInvalid)
 	}
 	return fmt.Errorf("zalo: %s: %s", o.Kind, o.Reason)
@@ -89,13 +51,13 @@ type envelope struct {
 // one place where Zalo's codes meet Loa's kinds. The platform's own
 // error_code wins over the HTTP status (some gateways answer 200 with
 // ok:false). RetryAfter is left to the caller's backoff.
-func classify(status int, answer []byte) Outcome {
+func classify(status int, answer []byte) channel.Outcome {
 	var e envelope
 	if err := json.Unmarshal(answer, &e); err != nil {
 		return classifyStatus(status)
 	}
 	if e.OK {
-		return Outcome{Kind: Sent}
+		return channel.Outcome{Kind: channel.Sent}
 	}
 	code := e.ErrorCode
 	if code == 0 {
@@ -105,37 +67,37 @@ func classify(status int, answer []byte) Outcome {
 	reason := strings.TrimSpace(fmt.Sprintf("%d %s", code, desc))
 	switch {
 	case code == http.StatusTooManyRequests:
-		return Outcome{Kind: RateLimited, Reason: "429 quota exceeded"}
+		return channel.Outcome{Kind: channel.RateLimited, Reason: "429 quota exceeded"}
 	case code == http.StatusUnauthorized:
-		return Outcome{Kind: Failed, Reason: "401 bot token invalid or expired", TokenInvalid: true}
+		return channel.Outcome{Kind: channel.Unavailable, Reason: "401 bot token invalid or expired", RetryAfter: tokenPause}
 	case code == http.StatusForbidden:
-		return Outcome{Kind: Blocked, Reason: "cannot reach the chat: " + reason}
+		return channel.Outcome{Kind: channel.Blocked, Reason: "cannot reach the chat: " + reason}
 	case code == http.StatusBadRequest && aboutTheMessage(desc):
-		return Outcome{Kind: Failed, Reason: reason}
+		return channel.Outcome{Kind: channel.Failed, Reason: reason}
 	case code == http.StatusBadRequest:
-		return Outcome{Kind: Blocked, Reason: "cannot reach the chat: " + reason}
+		return channel.Outcome{Kind: channel.Blocked, Reason: "cannot reach the chat: " + reason}
 	case code == http.StatusRequestTimeout, code >= 500:
-		return Outcome{Kind: Transient, Reason: reason}
+		return channel.Outcome{Kind: channel.Transient, Reason: reason}
 	case code >= 400:
-		return Outcome{Kind: Failed, Reason: reason}
+		return channel.Outcome{Kind: channel.Failed, Reason: reason}
 	}
-	return Outcome{Kind: Transient, Reason: reason}
+	return channel.Outcome{Kind: channel.Transient, Reason: reason}
 }
 
 // classifyStatus handles answers that are not a Bot API envelope (a proxy's
 // error page, a truncated body).
-func classifyStatus(status int) Outcome {
+func classifyStatus(status int) channel.Outcome {
 	reason := fmt.Sprintf("HTTP %d without a Bot API answer", status)
 	switch {
 	case status == http.StatusOK:
 		// The platform took the request; whether it sent is unknown.
-		return Outcome{Kind: Unknown, Reason: reason}
+		return channel.Outcome{Kind: channel.Unknown, Reason: reason}
 	case status == http.StatusTooManyRequests:
-		return Outcome{Kind: RateLimited, Reason: "429 quota exceeded"}
+		return channel.Outcome{Kind: channel.RateLimited, Reason: "429 quota exceeded"}
 	case status == http.StatusUnauthorized:
-		return Outcome{Kind: Failed, Reason: "401 bot token invalid or expired", TokenInvalid: true}
+		return channel.Outcome{Kind: channel.Unavailable, Reason: "401 bot token invalid or expired", RetryAfter: tokenPause}
 	}
-	return Outcome{Kind: Transient, Reason: reason}
+	return channel.Outcome{Kind: channel.Transient, Reason: reason}
 }
 
 // aboutTheMessage tells a 400 that refuses the message itself (too long,
@@ -183,17 +145,17 @@ type backoff struct {
 	next time.Duration
 }
 
-func (b *backoff) observe(o *Outcome) {
+func (b *backoff) observe(o *channel.Outcome) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch o.Kind {
-	case RateLimited:
+	case channel.RateLimited:
 		if b.next < minBackoff {
 			b.next = minBackoff
 		}
 		o.RetryAfter = b.next
 		b.next = min(2*b.next, maxBackoff)
-	case Sent:
+	case channel.Sent:
 		b.next = 0
 	}
 }

@@ -8,6 +8,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/loa-vn/loa/bot/invite"
+	"github.com/loa-vn/loa/bot/zalo"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -20,6 +21,12 @@ type inviteResp struct {
 	store.Invite
 	URL   string `json:"url"`
 	QRURL string `json:"qr_url"`
+	// Zalo, when it is on: the bot's zalo.me link (and its QR code) and the
+	// text the resident sends the bot there, since a Zalo link carries no
+	// start payload (see zalo.Link).
+	ZaloURL   string `json:"zalo_url,omitempty"`
+	ZaloText  string `json:"zalo_text,omitempty"`
+	ZaloQRURL string `json:"zalo_qr_url,omitempty"`
 }
 
 const (
@@ -58,7 +65,12 @@ func (s *Server) inviteResp(inv store.Invite) inviteResp {
 	if inv.LocalityCode != nil {
 		qr = "/api/v1/localities/" + *inv.LocalityCode + "/invites/" + itoa(int(inv.ID)) + "/qr.png"
 	}
-	return inviteResp{Invite: inv, URL: s.inviteURL(inv), QRURL: qr}
+	resp := inviteResp{Invite: inv, URL: s.inviteURL(inv), QRURL: qr}
+	if s.d.ZaloBotID != "" {
+		resp.ZaloURL, resp.ZaloQRURL = zalo.Link(s.d.ZaloBotID), qr+"?channel=zalo"
+		resp.ZaloText = zalo.InviteText(invite.Sign(s.d.Key, inv.ID, inv.ExpiresAt))
+	}
+	return resp
 }
 
 func deref(p *string) string {
@@ -137,7 +149,7 @@ func (s *Server) agencyInviteQR(w http.ResponseWriter, r *http.Request, c *call)
 	if err != nil {
 		return err
 	}
-	return s.writeQR(w, inv)
+	return s.writeQR(w, r, inv)
 }
 
 // agencyInvite is the invite in the path, which must belong to the agency in
@@ -165,7 +177,7 @@ func (s *Server) localityInviteQR(w http.ResponseWriter, r *http.Request, _ *cal
 	if inv.LocalityCode == nil || *inv.LocalityCode != r.PathValue("code") {
 		return errNotFound("no such invite for this locality")
 	}
-	return s.writeQR(w, inv)
+	return s.writeQR(w, r, inv)
 }
 
 func (s *Server) invite(r *http.Request) (store.Invite, error) {
@@ -176,11 +188,24 @@ func (s *Server) invite(r *http.Request) (store.Invite, error) {
 	return s.d.Store.InviteByID(ctx(r), id)
 }
 
-func (s *Server) writeQR(w http.ResponseWriter, inv store.Invite) error {
+// writeQR is the invite's QR code: the Telegram deep link, or with
+// ?channel=zalo the Zalo bot's link (printed beside the text to send).
+func (s *Server) writeQR(w http.ResponseWriter, r *http.Request, inv store.Invite) error {
 	if inv.RevokedAt != nil || !inv.ExpiresAt.After(s.d.Now()) {
 		return &Error{Status: http.StatusGone, Code: "expired", Message: "this invite has expired or was revoked"}
 	}
-	png, err := qrcode.Encode(s.inviteURL(inv), qrcode.Medium, 512)
+	link := s.inviteURL(inv)
+	switch r.URL.Query().Get("channel") {
+	case "", "telegram":
+	case "zalo":
+		if s.d.ZaloBotID == "" {
+			return errNotFound("Zalo is not on")
+		}
+		link = zalo.Link(s.d.ZaloBotID)
+	default:
+		return errBadRequest("channel must be telegram or zalo")
+	}
+	png, err := qrcode.Encode(link, qrcode.Medium, 512)
 	if err != nil {
 		return err
 	}

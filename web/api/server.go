@@ -32,6 +32,9 @@ type Deps struct {
 	// Key keys phone hashes and signs invite links (Config.Key()).
 	Key         []byte
 	BotUsername string
+	// ZaloBotID is the Zalo bot's id (getMe), for the zalo.me link beside
+	// the Telegram one; "" when Zalo is off.
+	ZaloBotID string
 	// TwoPersonRule: a broadcast's approver must not be its author.
 	TwoPersonRule bool
 	Timezone      *time.Location
