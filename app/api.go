@@ -20,6 +20,11 @@ func (a *App) mountAPI(ctx context.Context, mux *http.ServeMux) error {
 	}
 	d := api.Deps{Store: st, Redis: rdb, Key: a.Cfg.Key(), BotUsername: botName,
 		TwoPersonRule: a.Cfg.TwoPersonRule, Timezone: a.Cfg.Timezone, Log: a.Log.With("component", "api")}
+	// the FAQ files give each entry its review date for GET /faq/stale
+	if d.FAQFiles, _, err = a.faqFilesAndText(); err != nil {
+		return err
+	}
+	d.FAQStaleDays = a.Cfg.FAQStaleDays
 	// test sends go to the staff member's own chat, in the sandbox under `loa dev`
 	// (staff link a Telegram chat: with Telegram off there are no test sends)
 	if a.Cfg.TelegramState() != StateOff {

@@ -6,6 +6,6 @@ import (
 )
 
 // benchFAQ prints the `loa bench faq` table.
-func benchFAQ(a *App) error {
-	return faq.RunBench(a.Stdout, locales.FS)
+func benchFAQ(a *App, devOnly bool) error {
+	return faq.RunBench(a.Stdout, locales.FS, faq.BenchOptions{DevOnly: devOnly})
 }

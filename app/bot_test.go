@@ -32,12 +32,12 @@ func TestAskJSON(t *testing.T) {
 	if err := dec.Decode(&got); err != nil || dec.More() {
 		t.Fatalf("want exactly one JSON object, got %q (%v)", out, err)
 	}
-	for _, k := range []string{"answer", "fallback", "entry", "score", "suggestions"} {
+	for _, k := range []string{"action", "answer", "fallback", "entry", "score", "suggestions"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("missing key %q in %s", k, out)
 		}
 	}
-	if len(got) != 5 || got["fallback"] != false || got["entry"] == "" || !strings.Contains(got["answer"].(string), "10/10") {
+	if len(got) != 6 || got["action"] != "answer" || got["fallback"] != false || got["entry"] == "" || !strings.Contains(got["answer"].(string), "10/10") {
 		t.Errorf("answer: %s", out)
 	}
 }

@@ -44,6 +44,7 @@ func newRoot(a *App) *cobra.Command {
 		newVersionCmd(a), newConfigCmd(a), newMigrateCmd(a), newSeedCmd(a),
 		newWebCmd(a), newWorkerCmd(a), newSchedulerCmd(a), newBotCmd(a), newDevCmd(a),
 		newAskCmd(a), newChatCmd(a), newBroadcastCmd(a), newStaffCmd(a), newBenchCmd(a),
+		newFAQCmd(a),
 	)
 	return root
 }

@@ -34,6 +34,7 @@ type Config struct {
 	Concurrency     int
 	Engine          EngineSettings
 	QuestionLogDays int
+	FAQStaleDays    int // age of an "as of" date at which `loa faq stale` lists the entry
 	TwoPersonRule   bool
 	LogLevel        string
 	SandboxAddr     string
@@ -189,6 +190,8 @@ var variables = []variable{
 		}},
 	{name: "LOA_QUESTION_LOG_DAYS", def: "90", doc: "days residents' questions are kept for the unanswered-questions report",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.QuestionLogDays) }},
+	{name: "LOA_FAQ_STALE_DAYS", def: "180", doc: "days after its \"as of\" date a FAQ entry is listed for review by `loa faq stale` and GET /api/v1/faq/stale",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.FAQStaleDays) }},
 	{name: "LOA_TWO_PERSON_RULE", def: "true", doc: "a broadcast's approver must not be its author",
 		apply: func(c *Config, v string) error { return boolean(v, &c.TwoPersonRule) }},
 	{name: "LOG_LEVEL", def: "info", doc: "debug, info, warn or error", apply: func(c *Config, v string) error {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/loa-vn/loa/bot/faq"
 )
 
 // FAQ entry statuses.
@@ -242,6 +244,11 @@ func (s *Store) UnansweredQuestions(ctx context.Context, f UnansweredFilter) ([]
 	if err != nil {
 		return nil, fmt.Errorf("unanswered questions: %w", translate(err))
 	}
+	// Rows logged before LogQuestion masked numbers are masked on the way
+	// out, so the report never shows them.
+	for i := range out {
+		out[i].Normalized, out[i].Example = faq.MaskNumbers(out[i].Normalized), faq.MaskNumbers(out[i].Example)
+	}
 	return out, nil
 }
 
@@ -254,6 +261,9 @@ func (s *Store) UnansweredExamples(ctx context.Context, normalized string, limit
 		GROUP BY question ORDER BY count(*) DESC, question LIMIT $2`, normalized, limit)
 	if err != nil {
 		return nil, fmt.Errorf("unanswered examples: %w", translate(err))
+	}
+	for i := range out {
+		out[i] = faq.MaskNumbers(out[i])
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/loa-vn/loa/bot/faq"
 )
 
 // Question outcomes.
@@ -27,8 +29,12 @@ type Question struct {
 
 // LogQuestion records a question synchronously and returns its id, which the
 // 👍/👎 buttons carry. One small insert per question costs less than a lost
-// row would: a buffered logger could drop questions on a crash.
+// row would: a buffered logger could drop questions on a crash. Digit runs
+// that may be a phone, ID or bank account number are masked first
+// (faq.MaskNumbers), in the question and in its normalised form: the log
+// is read by staff and kept for days, the numbers are not needed.
 func (s *Store) LogQuestion(ctx context.Context, q Question) (int64, error) {
+	q.Question, q.Normalized = faq.MaskNumbers(q.Question), faq.MaskNumbers(q.Normalized)
 	var id int64
 	err := s.db.GetContext(ctx, &id, `INSERT INTO question_log
 		(subscriber_id, locale, question, normalized, entry_key, score, outcome)

@@ -3,6 +3,7 @@ package conv
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/loa-vn/loa/bot/faq"
@@ -10,30 +11,55 @@ import (
 )
 
 // answer answers a free-text question from the FAQ, in the question's own
-// language, and logs it with its match and score.
+// language, and logs it with its match and score. The engine says what to
+// do first: answer an entry (offering the other questions of the same
+// message), offer close choices, decline what is outside Loa's remit,
+// reply to smalltalk, or answer an old-ward question from the data.
 func (t *turn) answer(ctx context.Context, question string) {
 	res := t.FAQ().Answer(t.lang, question)
 	q := store.Question{SubscriberID: t.sub.ID, Locale: res.Lang, Question: question,
 		Normalized: faq.Fold(question), Score: res.Score}
-	if !validLang(res.Lang) || res.Fallback {
+	noMatch := res.Action == faq.ActionDecline && res.Decline == faq.DeclineNoMatch
+	if !validLang(res.Lang) || noMatch {
 		// a question nothing matched says little about its language: keep the resident's
 		q.Locale, res.Lang = t.lang, t.lang
 	}
 	lt := t.in(res.Lang)
 	switch {
-	case res.Entry != nil:
+	case res.Action == faq.ActionAnswer && res.Entry != nil:
 		q.EntryKey, q.Outcome = res.Entry.ID, store.OutcomeAnswered
-		lt.sendAnswer(ctx, res.Entry, res.Related, t.log(ctx, q))
-	case len(res.Suggestions) > 0:
+		lt.sendAnswerAlso(ctx, res.Entry, res.Also, res.Related, t.log(ctx, q))
+	case res.Action == faq.ActionChoices && len(res.Suggestions) > 0:
 		q.EntryKey, q.Outcome = res.Suggestions[0].ID, store.OutcomeSuggested
 		t.log(ctx, q)
 		lt.send(ctx, lt.t("did_you_mean"), lt.questionRows(res.Suggestions, 3)...)
+	case res.Action == faq.ActionSmalltalk:
+		// nothing to learn from "xin chào": counted, not logged
+		t.countOutcome(outcomeSmalltalk)
+		lt.send(ctx, lt.t(res.TextKey(), "HelpLine", lt.t("help_line")),
+			[]Choice{button(t.Text.Plain(lt.lang, "button_topics"), "topics")})
+	case res.Action == faq.ActionLocality:
+		t.countOutcome(outcomeLocality)
+		lt.answerLocality(ctx, res.Locality)
+	case res.Action == faq.ActionDecline && res.Decline != faq.DeclineNoMatch:
+		// logged as unanswered, so curators see what residents ask
+		// outside the remit (and any wrong decline)
+		q.Outcome = store.OutcomeFallback
+		t.log(ctx, q)
+		lt.send(ctx, lt.t(res.TextKey(), "Province", res.Province, "HelpLine", lt.t("help_line")),
+			[]Choice{button(t.Text.Plain(lt.lang, "button_topics"), "topics")})
 	default:
 		q.Outcome = store.OutcomeFallback
 		t.log(ctx, q)
 		lt.fallback(ctx, question)
 	}
 }
+
+// Outcomes counted in the metrics but not written to question_log.
+const (
+	outcomeSmalltalk = "smalltalk"
+	outcomeLocality  = "locality"
+)
 
 func validLang(l string) bool { return l == "vi" || l == "en" }
 
@@ -47,9 +73,14 @@ func (t *turn) in(lang string) *turn {
 	return &c
 }
 
-// log records the question; a failure costs the log row, not the answer.
+func (t *turn) countOutcome(outcome string) {
+	t.counts.questions.WithLabelValues(t.m.Channel, outcome).Inc()
+}
+
+// log records the question (the store masks numbers that could identify
+// the resident); a failure costs the log row, not the answer.
 func (t *turn) log(ctx context.Context, q store.Question) int64 {
-	t.counts.questions.WithLabelValues(t.m.Channel, q.Outcome).Inc()
+	t.countOutcome(q.Outcome)
 	id, err := t.Store.LogQuestion(ctx, q)
 	if err != nil {
 		t.Log.Error("log question", "subscriber_id", t.sub.ID, "err", err)
@@ -65,11 +96,26 @@ func (t *turn) fallback(ctx context.Context, question string) {
 // sendAnswer sends an entry with its source, related questions as buttons
 // and 👍/👎 buttons bound to the logged question.
 func (t *turn) sendAnswer(ctx context.Context, e *faq.Entry, related []*faq.Entry, logID int64) {
+	t.sendAnswerAlso(ctx, e, nil, related, logID)
+}
+
+// sendAnswerAlso is sendAnswer offering first the other questions asked in
+// the same message (faq.Result.Also).
+func (t *turn) sendAnswerAlso(ctx context.Context, e *faq.Entry, also, related []*faq.Entry, logID int64) {
 	text := t.t("answer", "Answer", e.Answer, "Source", e.Source)
-	rows := t.questionRows(related, 3)
-	if len(rows) > 0 {
+	var offer []*faq.Entry
+	for _, x := range append(append([]*faq.Entry{}, also...), related...) {
+		if x != e && !slices.Contains(offer, x) {
+			offer = append(offer, x)
+		}
+	}
+	rows := t.questionRows(offer, 3)
+	switch {
+	case len(also) > 0:
+		text += t.t("answer_also")
+	case len(rows) > 0:
 		text += t.t("answer_related")
-	} else {
+	default:
 		text += t.t("answer_feedback")
 	}
 	if logID != 0 {

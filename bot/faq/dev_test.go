@@ -4,39 +4,54 @@ import (
 	"testing"
 )
 
-// TestDevSet reports accuracy on faq/dev.yaml, the development set used to
-// tune generalisation. It asserts no targets: eval.yaml keeps those, and the
-// lead's held-out set measures the result.
+// TestDevSet reports accuracy on the development sets (faq/dev.yaml and
+// faq/dev2.yaml) used to tune generalisation. eval.yaml keeps the targets
+// and the lead's held-out set measures the result; these floors sit a
+// little under what each set measured, scored on the first action (a "did
+// you mean" is wrong), so a change that loses them lost generality.
 func TestDevSet(t *testing.T) {
 	e, _ := testEngine(t)
-	cases, err := LoadEvalFile(testFS(), "faq/dev.yaml")
-	if err != nil {
-		t.Fatal(err)
+	floors := map[string]map[string]float64{
+		// dev.yaml last measured 86.2/97.0/90.3/100/100/100%.
+		"faq/dev.yaml": {KindAccented: 0.82, KindPlain: 0.93, KindEnglish: 0.85, KindOOS: 0.95,
+			KindSmalltalk: 0.90, KindLocality: 0.80},
+		// dev2.yaml, written before the round-2 engine changes, measured
+		// 82.0/94.0/78.1/86.1/77.8/80.0% before them and
+		// 84.0/94.0/78.1/86.1/77.8/90.0% after.
+		"faq/dev2.yaml": {KindAccented: 0.80, KindPlain: 0.90, KindEnglish: 0.74, KindOOS: 0.82,
+			KindSmalltalk: 0.75, KindLocality: 0.85},
 	}
-	r := Evaluate(e, cases)
-	// Floors a little under what the dev set measured, scored on the first
-	// action (a "did you mean" is wrong), when it was last tuned on
-	// (86.2/97.0/90.3/100/100/100%): a change that loses them lost generality.
-	floor := map[string]float64{KindAccented: 0.82, KindPlain: 0.93, KindEnglish: 0.85, KindOOS: 0.95,
-		KindSmalltalk: 0.90, KindLocality: 0.80}
-	for _, k := range Kinds {
-		t.Logf("dev %-8s %5.1f%% (%d/%d)", k, 100*r.Accuracy(k), r.Correct[k], r.Total[k])
-		if r.Accuracy(k) < floor[k] {
-			t.Errorf("dev %s accuracy %.1f%% is under its floor %.0f%%", k, 100*r.Accuracy(k), 100*floor[k])
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml"} {
+		cases, err := LoadEvalFile(testFS(), name)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	for _, m := range r.Misses {
-		t.Logf("miss %-8s want %-24s got %-24s %.2f %q", m.Case.Kind, m.Case.Expect, m.Got, m.Score, m.Case.Q)
+		r := Evaluate(e, cases)
+		floor := floors[name]
+		for _, k := range Kinds {
+			t.Logf("%s %-9s %5.1f%% (%d/%d)", name, k, 100*r.Accuracy(k), r.Correct[k], r.Total[k])
+			if r.Accuracy(k) < floor[k] {
+				t.Errorf("%s %s accuracy %.1f%% is under its floor %.0f%%", name, k, 100*r.Accuracy(k), 100*floor[k])
+			}
+		}
+		for _, m := range r.Misses {
+			t.Logf("miss %-8s want %-24s got %-24s %.2f %q", m.Case.Kind, m.Case.Expect, m.Got, m.Score, m.Case.Q)
+		}
 	}
 }
 
-// TestDevDistinct keeps the dev set honest: its questions must not equal,
-// after Fold, any KB phrasing or eval question, and expected ids must exist.
+// TestDevDistinct keeps the dev sets honest: their questions must not
+// equal, after Fold, any KB phrasing, eval question or earlier dev question,
+// and expected ids must exist.
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
-	cases, err := LoadEvalFile(testFS(), "faq/dev.yaml")
-	if err != nil {
-		t.Fatal(err)
+	var files [][]EvalCase
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml"} {
+		cs, err := LoadEvalFile(testFS(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, cs)
 	}
 	seen := map[string]string{}
 	for _, kb := range kbs {
@@ -53,12 +68,17 @@ func TestDevDistinct(t *testing.T) {
 	for _, c := range evalCases {
 		seen[Fold(c.Q)] = "eval.yaml"
 	}
-	for _, c := range cases {
-		if src, ok := seen[Fold(c.Q)]; ok {
-			t.Errorf("dev question %q repeats a phrasing of %s", c.Q, src)
+	for _, cases := range files {
+		for _, c := range cases {
+			if src, ok := seen[Fold(c.Q)]; ok {
+				t.Errorf("dev question %q repeats a phrasing of %s", c.Q, src)
+			}
+			if c.Row() != KindGap && isInScope(c.Kind) && e.Entry(c.Lang, c.Expect) == nil {
+				t.Errorf("dev case %q expects unknown id %q", c.Q, c.Expect)
+			}
 		}
-		if c.Row() != KindGap && isInScope(c.Kind) && e.Entry(c.Lang, c.Expect) == nil {
-			t.Errorf("dev case %q expects unknown id %q", c.Q, c.Expect)
+		for _, c := range cases {
+			seen[Fold(c.Q)] = "an earlier dev set"
 		}
 	}
 }

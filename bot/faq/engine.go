@@ -95,9 +95,9 @@ func NewEngine(kbs map[string]*KB) *Engine {
 // Answer matches question and answers in the question's own language, which
 // may differ from lang (the user's interface language). Before the KB
 // search it recognises role-play attempts, smalltalk, old-ward questions,
-// other provinces and other out-of-remit subjects; a message holding
-// several questions is answered by its first clear one, the others going
-// to Result.Also.
+// other provinces and other out-of-remit subjects, from one pass over the
+// words (scanCues). A message holding several questions is answered by its
+// main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
 	folded := Fold(question)
 	lang = e.detect(lang, question, folded)
@@ -106,25 +106,30 @@ func (e *Engine) Answer(lang, question string) Result {
 		return res
 	}
 	padded := pad(folded)
-	if hasAny(padded, injectionPhrases) {
+	c := scanCues(padded)
+	if c.has(cueInjection) {
 		res.Decline = DeclineRoleplay
 		return res
 	}
-	if k := smalltalk(folded, padded); k != "" {
+	if k := smalltalk(folded, c); k != "" {
 		res.Action, res.Decline, res.Smalltalk = ActionSmalltalk, "", k
 		return res
 	}
 	pl := placeTables()
 	prov := pl.otherProvince(padded)
-	if q := locality(folded, padded, pl); q != nil && (prov == "" || len(q.Places) > 0) {
+	if q := locality(folded, c, pl); q != nil && (prov == "" || len(q.Places) > 0) {
 		res.Action, res.Decline, res.Locality = ActionLocality, "", q
 		return res
 	}
-	if prov != "" && !mentionsHanoi(padded) {
+	if q := bareHanoiPlace(folded, pl); q != nil {
+		res.Action, res.Decline, res.Locality = ActionLocality, "", q
+		return res
+	}
+	if prov != "" && !c.has(cueHanoi) {
 		res.Decline, res.Province = DeclineProvince, prov
 		return res
 	}
-	if r := remitDecline(padded); r != "" {
+	if r := remitDecline(c); r != "" {
 		res.Decline = r
 		return res
 	}
@@ -133,36 +138,70 @@ func (e *Engine) Answer(lang, question string) Result {
 		return res
 	}
 	whole := e.ask(ix, res, folded)
-	segs := segments(question)
-	if len(segs) < 2 {
+	segs := segments(question, c)
+	if len(segs) == 0 {
 		return whole
 	}
-	// Several sentences or clauses: the first one answered clearly is the
-	// main question; the others, and the whole message's own answer, are
-	// offered after it.
-	var main *Result
-	var also []*Entry
-	for _, sg := range segs {
-		r := e.ask(ix, res, Fold(sg))
+	if !segs[0].sentence {
+		// one long sentence: its last clauses are searched only to rescue
+		// a whole message that found no clear answer
+		if whole.Action == ActionAnswer {
+			return whole
+		}
+		if r := e.ask(ix, res, Fold(segs[0].text)); r.Action == ActionAnswer {
+			return r
+		}
+		return whole
+	}
+	var first, best *Result
+	var answered []*Entry
+	for i, sg := range segs {
+		r := e.ask(ix, res, Fold(sg.text))
 		if r.Action != ActionAnswer {
 			continue
 		}
-		switch {
-		case main == nil:
-			rr := r
-			main = &rr
-		case r.Entry != main.Entry && !containsEntry(also, r.Entry) && len(also) < maxRelated:
-			also = append(also, r.Entry)
+		if !containsEntry(answered, r.Entry) {
+			answered = append(answered, r.Entry)
+		}
+		rr := r
+		if i == 0 && sg.sentence {
+			first = &rr
+		}
+		if best == nil || rr.Score > best.Score {
+			best = &rr
 		}
 	}
-	if main == nil {
+	// The main question: the first one, when it is answered on its own
+	// at least as surely as the whole message; else the whole message's
+	// answer; else the surest part.
+	var main Result
+	switch {
+	case first != nil && (whole.Action != ActionAnswer || first.Score >= whole.Score):
+		main = *first
+	case whole.Action == ActionAnswer:
+		main = whole
+	case best != nil:
+		main = *best
+	default:
 		return whole
 	}
-	if whole.Action == ActionAnswer && whole.Entry != main.Entry && !containsEntry(also, whole.Entry) && len(also) < maxRelated {
-		also = append(also, whole.Entry)
+	if whole.Action == ActionAnswer && !containsEntry(answered, whole.Entry) {
+		answered = append(answered, whole.Entry)
 	}
-	main.Also = also
-	return *main
+	main.Also = nil
+	for _, en := range answered {
+		if en != main.Entry && len(main.Also) < maxRelated {
+			main.Also = append(main.Also, en)
+		}
+	}
+	return main
+}
+
+func (ix *index) thresholds() thresholds {
+	if th, ok := langThresholds[ix.lang]; ok {
+		return th
+	}
+	return langThresholds["en"]
 }
 
 // ask runs the KB search and the decision for one folded text.
@@ -189,41 +228,48 @@ func containsEntry(es []*Entry, e *Entry) bool {
 	return false
 }
 
-func mentionsHanoi(padded string) bool { return hasAny(padded, hanoiWords) }
-
 // maxSegments bounds the extra searches a long message costs.
-const maxSegments = 4
+const maxSegments = 3
+
+// segment is a piece of a message searched on its own: a sentence (or a
+// question after a connector), or the last clauses of a long sentence.
+type segment struct {
+	text     string
+	sentence bool // false: clauses of one sentence, after its context
+}
 
 // segments splits a message into its sentences, and a long sentence into
 // its last clauses, where the question usually sits after the context
 // ("Chào bạn, mẹ mình 70 tuổi, ở một mình, muốn làm VNeID mức 2 thì…").
 // It returns nil for a message of one short sentence.
-func segments(q string) []string {
-	if !mayHoldSeveral(q) {
+func segments(q string, c cue) []segment {
+	if !mayHoldSeveral(q, c) {
 		return nil
 	}
-	var out []string
-	add := func(s string) {
+	var out []segment
+	add := func(s string, sentence bool) {
 		s = strings.TrimSpace(s)
 		if strings.Count(s, " ") >= 1 && len(out) < maxSegments {
-			out = append(out, s)
+			out = append(out, segment{text: s, sentence: sentence})
 		}
 	}
 	sentences := strings.FieldsFunc(q, func(r rune) bool {
 		return r == '?' || r == '!' || r == '.' || r == ';' || r == '\n' || r == '…'
 	})
+	several := len(sentences) > 1
 	for _, s := range sentences {
-		for _, c := range splitConnectors(s) {
-			clauses := strings.Split(c, ",")
-			if len(clauses) > 2 && strings.Count(c, " ") >= 10 {
-				add(strings.Join(clauses[len(clauses)-2:], ","))
-				add(clauses[len(clauses)-1])
+		parts := splitConnectors(s)
+		several = several || len(parts) > 1
+		for _, p := range parts {
+			clauses := strings.Split(p, ",")
+			if len(clauses) > 2 && strings.Count(p, " ") >= 10 {
+				add(strings.Join(clauses[len(clauses)-2:], ","), several)
 				continue
 			}
-			add(c)
+			add(p, several)
 		}
 	}
-	if len(out) < 2 {
+	if len(out) < 2 && !(len(out) == 1 && !out[0].sentence) {
 		return nil
 	}
 	return out
@@ -232,25 +278,25 @@ func segments(q string) []string {
 // mayHoldSeveral is a cheap, allocation-free test that q has two pieces
 // segments could split: a sentence mark before its end, a connector, or
 // a long comma-separated sentence.
-func mayHoldSeveral(q string) bool {
+func mayHoldSeveral(q string, c cue) bool {
 	q = strings.TrimRight(q, " ?!.…;\n")
-	if strings.ContainsAny(q, "?!.;\n…") {
+	switch {
+	case strings.ContainsAny(q, "?!.;\n…"), c.has(cueConnector):
+		return true
+	case strings.Count(q, ",") >= 2 && strings.Count(q, " ") >= 10:
 		return true
 	}
-	if strings.Count(q, ",") >= 2 && strings.Count(q, " ") >= 10 {
-		return true
-	}
-	for _, c := range connectors {
-		if strings.Contains(q, c) || strings.Contains(q, strings.TrimSpace(c)) && strings.Contains(strings.ToLower(q), c) {
-			return true
-		}
-	}
-	return false
+	return strings.Contains(q, ", còn ") || strings.Contains(q, ", also ") || strings.Contains(q, " also, ")
 }
 
 // connectors introduce a second question inside one sentence.
 var connectors = []string{" với lại ", " với cả ", ", còn ", " ngoài ra ", " thêm nữa ", " cho hỏi thêm ",
 	" và cho hỏi ", " tiện thể ", " nhân tiện ", " and also ", ", also ", " also, ", " plus ", " btw "}
+
+// foldedConnectors are the connectors mayHoldSeveral finds among the
+// folded words (the ones with a comma it looks for in the raw text).
+var foldedConnectors = padded("voi lai", "voi ca", "ngoai ra", "them nua", "cho hoi them", "va cho hoi",
+	"tien the", "nhan tien", "and also", "plus", "btw")
 
 func splitConnectors(s string) []string {
 	low := strings.ToLower(s)
@@ -263,10 +309,7 @@ func splitConnectors(s string) []string {
 }
 
 func (ix *index) decide(res Result, top []hit) Result {
-	th, ok := langThresholds[ix.lang]
-	if !ok {
-		th = langThresholds["en"]
-	}
+	th := ix.thresholds()
 	best := top[0]
 	res.Score = float64(best.score)
 	margin := float32(1)

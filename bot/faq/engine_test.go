@@ -141,3 +141,38 @@ func BenchmarkAnswer(b *testing.B) {
 		benchAnswer(b, big)
 	})
 }
+
+// BenchmarkPrechecks compares the pre-search checks done with one
+// strings.Contains per phrase (as before scanCues) with one pass of
+// scanCues, on the eval questions.
+func BenchmarkPrechecks(b *testing.B) {
+	cases, err := LoadEval(testFS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := make([]string, len(cases))
+	for i, c := range cases {
+		qs[i] = pad(Fold(c.Q))
+	}
+	lists := []phrases{injectionPhrases, weatherPhrases, sportsPhrases, pricePhrases, legalPhrases,
+		politicsPhrases, aboutPhrases, localityAsk, localityChange, localitySplit, localityNot, unitAsk,
+		districtWords, pluralWords, hanoiWords, foldedConnectors}
+	b.Run("contains-per-phrase", func(b *testing.B) {
+		i, n := 0, 0
+		for b.Loop() {
+			for _, l := range lists {
+				if hasAny(qs[i%len(qs)], l) {
+					n++
+				}
+			}
+			i++
+		}
+	})
+	b.Run("scanCues", func(b *testing.B) {
+		i, n := 0, cue(0)
+		for b.Loop() {
+			n |= scanCues(qs[i%len(qs)])
+			i++
+		}
+	})
+}

@@ -75,25 +75,6 @@ func hasAny(padded string, ps phrases) bool {
 	return false
 }
 
-// hasAnyNotAfter is hasAny, ignoring matches right after one of the words
-// in bad ("gia" in "quốc gia" is not a price).
-func hasAnyNotAfter(padded string, ps phrases, bad ...string) bool {
-	for _, p := range ps {
-		for from := 0; ; {
-			i := strings.Index(padded[from:], p)
-			if i < 0 {
-				break
-			}
-			i += from
-			if !endsWithWord(padded[:i], bad) {
-				return true
-			}
-			from = i + 1
-		}
-	}
-	return false
-}
-
 // endsWithWord reports whether s ends with one of words (as a whole word).
 func endsWithWord(s string, words []string) bool {
 	for _, w := range words {
@@ -150,22 +131,22 @@ var politicsPhrases = padded(
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",
 )
 
-// remitDecline classifies a question outside Loa's remit, or returns "".
-func remitDecline(padded string) string {
+// remitDecline classifies a question outside Loa's remit by its cues, or
+// returns "". (A price phrase after "quốc", "đánh", "tham" and a politics
+// phrase after "bộ" do not count: see cues.)
+func remitDecline(c cue) string {
 	switch {
-	case hasAny(padded, injectionPhrases):
+	case c.has(cueInjection):
 		return DeclineRoleplay
-	case hasAny(padded, weatherPhrases):
+	case c.has(cueWeather):
 		return DeclineWeather
-	case hasAny(padded, sportsPhrases):
+	case c.has(cueSports):
 		return DeclineSports
-	// "gia" (price) also ends "quốc gia", "đánh giá", "tham gia".
-	case hasAnyNotAfter(padded, pricePhrases, "quoc", "danh", "tham"):
+	case c.has(cuePrice):
 		return DeclinePrices
-	case hasAny(padded, legalPhrases):
+	case c.has(cueLegal):
 		return DeclineLegal
-	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
-	case hasAnyNotAfter(padded, politicsPhrases, "bo"):
+	case c.has(cuePolitics):
 		return DeclinePolitics
 	}
 	return ""
@@ -202,11 +183,11 @@ var (
 )
 
 // smalltalk classifies a whole message as smalltalk, or returns "".
-func smalltalk(folded, padded string) string {
+func smalltalk(folded string, c cue) string {
 	if folded == "" {
 		return ""
 	}
-	if strings.Count(folded, " ") < 12 && hasAny(padded, aboutPhrases) {
+	if c.has(cueAbout) && strings.Count(folded, " ") < 12 {
 		return SmalltalkAbout
 	}
 	greet, thanks, other := 0, 0, 0
@@ -266,23 +247,21 @@ var (
 )
 
 // locality recognises an old-unit → new-ward question.
-func locality(folded, padded string, pl *places) *LocalityQuery {
-	ask := hasAny(padded, localityAsk)
-	split := hasAny(padded, localitySplit)
-	if !ask && !split && !strings.Contains(padded, " cu ") && !strings.Contains(padded, " former ") &&
-		!strings.Contains(padded, " old ") && !strings.Contains(padded, " used to ") {
+func locality(folded string, c cue, pl *places) *LocalityQuery {
+	ask, split := c.has(cueLocAsk), c.has(cueLocSplit)
+	if !ask && !split && !c.has(cueLocOld) {
 		return nil // no cue: skip the name search
 	}
-	if hasAny(padded, localityNot) {
+	if c.has(cueLocNot) {
 		return nil
 	}
-	change := hasAny(padded, localityChange)
+	change := c.has(cueLocChange)
 	words := strings.Fields(folded)
 	found, text, prefixed := pl.hanoiPlace(words)
 	switch {
 	case ask && (found != nil || change):
 	case split && found != nil:
-	case found != nil && prefixed && change && hasAny(padded, unitAsk):
+	case found != nil && prefixed && change && c.has(cueUnitAsk):
 	default:
 		return nil
 	}
@@ -292,8 +271,8 @@ func locality(folded, padded string, pl *places) *LocalityQuery {
 	}
 	if !q.Split {
 		for _, p := range found {
-			if p.Kind == "former-district" && hasAny(padded, districtWords) {
-				q.Split = hasAny(padded, pluralWords)
+			if p.Kind == "former-district" && c.has(cueDistrict) {
+				q.Split = c.has(cuePlural)
 			}
 		}
 	}
@@ -321,4 +300,27 @@ func guessPlace(words []string) string {
 		}
 	}
 	return ""
+}
+
+// bareHanoiPlace recognises a message that is only the name of a Hanoi
+// unit, current or former ("hàng bạc", "Phường Kim Liên"): the resident
+// wants to know where it is now. One syllable alone needs a unit word
+// before it ("phường Mai"), as in hanoiPlace.
+func bareHanoiPlace(folded string, pl *places) *LocalityQuery {
+	if strings.Count(folded, " ") > pl.maxWords+1 {
+		return nil
+	}
+	name, prefixed := folded, false
+	if w, rest, ok := strings.Cut(folded, " "); ok && isUnitWord(w) {
+		name, prefixed = rest, true
+	}
+	cands, ok := pl.hanoi[name]
+	if !ok || !prefixed && !strings.Contains(name, " ") {
+		return nil
+	}
+	if prefixed {
+		w, _, _ := strings.Cut(folded, " ")
+		cands = preferKind(cands, w)
+	}
+	return &LocalityQuery{Text: name, Places: cands}
 }

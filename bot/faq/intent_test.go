@@ -105,10 +105,40 @@ func TestTextKeysExist(t *testing.T) {
 }
 
 func TestSegments(t *testing.T) {
-	if s := segments("VNeID là gì?"); s != nil {
-		t.Errorf("one question split: %q", s)
+	split := func(q string) []segment { return segments(q, scanCues(pad(Fold(q)))) }
+	if s := split("VNeID là gì?"); s != nil {
+		t.Errorf("one question split: %+v", s)
 	}
-	if s := segments("VNeID mức 2 làm ở đâu? Với lại quên mật khẩu thì sao?"); len(s) != 2 {
-		t.Errorf("two questions: %q", s)
+	if s := split("VNeID mức 2 làm ở đâu? Với lại quên mật khẩu thì sao?"); len(s) != 2 || !s[0].sentence {
+		t.Errorf("two questions: %+v", s)
+	}
+	// context, then the question: one segment, its last clauses
+	if s := split("Chào bạn, mẹ mình 70 tuổi, ở một mình, đi lại khó khăn, muốn làm VNeID mức 2 thì đi đâu"); len(s) != 1 || s[0].sentence {
+		t.Errorf("context clauses: %+v", s)
+	}
+}
+
+// scanCues finds what the phrase lists find with strings.Contains.
+func TestScanCuesAgreesWithContains(t *testing.T) {
+	lists := []struct {
+		c  cue
+		ps phrases
+	}{{cueInjection, injectionPhrases}, {cueWeather, weatherPhrases}, {cueSports, sportsPhrases},
+		{cueLegal, legalPhrases}, {cueAbout, aboutPhrases}, {cueLocAsk, localityAsk}, {cueHanoi, hanoiWords}}
+	for _, l := range lists {
+		for _, p := range l.ps {
+			for _, q := range []string{p, " xin hoi" + p + "nhe ", " " + strings.TrimSpace(p) + "x "} {
+				want := strings.Contains(q, p)
+				if got := scanCues(q).has(l.c); got != want && !(strings.HasSuffix(q, "x ") && got) {
+					t.Errorf("scanCues(%q) has %v = %v, want %v", q, l.c, got, want)
+				}
+			}
+		}
+	}
+	if scanCues(" danh gia dich vu cong ").has(cuePrice) || !scanCues(" gia vang hom nay ").has(cuePrice) {
+		t.Error("price after danh counted, or gia vang missed")
+	}
+	if scanCues(" nghi quyet bo chinh tri ").has(cuePolitics) {
+		t.Error("Bộ Chính trị taken for politics")
 	}
 }

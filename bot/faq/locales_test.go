@@ -19,7 +19,7 @@ func TestEmbeddedLocales(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	if err := RunBench(io.Discard, locales.FS); err != nil {
+	if err := RunBench(io.Discard, locales.FS, BenchOptions{DevOnly: true}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -26,7 +26,35 @@ type Place struct {
 	// Kind: "former-unit" (ward/commune/township before 1/7/2025),
 	// "former-district", or "locality" (a unit since 1/7/2025).
 	Kind string
+	// District is the former district of a former unit ("Quận Đống Đa"),
+	// which tells apart wards of the same name; "" for the other kinds.
+	District string
+	// Now lists the wards and communes since 1/7/2025 that took this place
+	// over, whole or in part, in the order of Resolution 1656/NQ-UBTVQH15
+	// (store/seed/data, the same data the database is seeded from). A
+	// locality lists itself.
+	Now []Unit
 }
+
+// Unit is a ward or commune since 1/7/2025.
+type Unit struct {
+	Code string // seed code of the locality: "phuong-dong-da"
+	Name string // "Phường Đống Đa"
+	// Relation of the place to the unit, from the mapping: "whole",
+	// "part", "part_area_all_population", "part_area_only", "remainder";
+	// "district" for a former district; "" for a locality itself.
+	Relation string
+	// Clause of Article 1 of Resolution 1656/NQ-UBTVQH15 that formed the
+	// unit; 0 when the data does not say.
+	Clause int
+	// Main is true when the place is the unit's main source: the former
+	// district that gave it most of its people, or a former ward that
+	// went into it whole.
+	Main bool
+}
+
+// Whole reports whether the place went entirely into the unit.
+func (u Unit) Whole() bool { return u.Relation == "whole" || u.Relation == "" }
 
 // places holds the name tables the intent checks use, built once.
 type places struct {
@@ -70,20 +98,7 @@ func core(folded string) string {
 func buildPlaces() *places {
 	p := &places{province: map[string]string{}, weak: map[string]bool{}, hanoi: map[string][]Place{}}
 	if ds, err := seed.Load(seed.Hanoi(), seed.HanoiCity); err == nil {
-		add := func(code, name, kind string) {
-			c := core(Fold(name))
-			p.hanoi[c] = append(p.hanoi[c], Place{Code: code, Name: name, Kind: kind})
-			p.maxWords = max(p.maxWords, strings.Count(c, " ")+1)
-		}
-		for _, l := range ds.Localities {
-			add(l.Code, l.NameVi, "locality")
-		}
-		for _, d := range ds.Districts {
-			add(d.Code, d.NameVi, "former-district")
-		}
-		for _, u := range ds.FormerUnits {
-			add(u.Code, u.NameVi, "former-unit")
-		}
+		p.addHanoi(ds)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(provincesCSV)).ReadAll()
 	if err != nil {
@@ -130,6 +145,45 @@ func buildPlaces() *places {
 		p.weak[c] = true
 	}
 	return p
+}
+
+// addHanoi indexes Hanoi's current units, former districts and former
+// wards by their core name, each with the units that took it over.
+func (p *places) addHanoi(ds *seed.Dataset) {
+	names := make(map[string]string, len(ds.Localities)+len(ds.Districts))
+	clause := map[string]int{}
+	now := map[string][]Unit{} // former code → units
+	for _, l := range ds.Localities {
+		names[l.Code] = l.NameVi
+	}
+	for _, d := range ds.Districts {
+		names[d.Code] = d.NameVi
+	}
+	for _, k := range ds.Links {
+		if k.Clause > 0 {
+			clause[k.LocalityCode] = k.Clause
+		}
+	}
+	for _, k := range ds.Links {
+		main := k.Relation == "whole" || k.Relation == "district" && k.Rank == 0
+		now[k.FormerCode] = append(now[k.FormerCode], Unit{Code: k.LocalityCode, Name: names[k.LocalityCode],
+			Relation: k.Relation, Clause: clause[k.LocalityCode], Main: main})
+	}
+	add := func(pl Place) {
+		c := core(Fold(pl.Name))
+		p.hanoi[c] = append(p.hanoi[c], pl)
+		p.maxWords = max(p.maxWords, strings.Count(c, " ")+1)
+	}
+	for _, l := range ds.Localities {
+		add(Place{Code: l.Code, Name: l.NameVi, Kind: "locality",
+			Now: []Unit{{Code: l.Code, Name: l.NameVi, Clause: clause[l.Code], Main: true}}})
+	}
+	for _, d := range ds.Districts {
+		add(Place{Code: d.Code, Name: d.NameVi, Kind: "former-district", Now: now[d.Code]})
+	}
+	for _, u := range ds.FormerUnits {
+		add(Place{Code: u.Code, Name: u.NameVi, Kind: "former-unit", District: names[u.DistrictCode], Now: now[u.Code]})
+	}
 }
 
 func (p *places) addProvince(c, display string) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -147,6 +148,12 @@ func buildKB(lang string, rows []store.FAQEntry, file *faq.KB) *faq.KB {
 	for _, r := range rows {
 		active[r.Key] = true
 	}
+	fileEntries := map[string]*faq.Entry{}
+	if file != nil {
+		for i := range file.Entries {
+			fileEntries[file.Entries[i].ID] = &file.Entries[i]
+		}
+	}
 	for _, r := range rows {
 		if !known[r.Topic] {
 			kb.Topics = append(kb.Topics, faq.Topic{ID: r.Topic, Title: r.Topic})
@@ -159,7 +166,22 @@ func buildKB(lang string, rows []store.FAQEntry, file *faq.KB) *faq.KB {
 			}
 		}
 		kb.Entries = append(kb.Entries, faq.Entry{ID: r.Key, Topic: r.Topic, Answer: r.Answer, Source: r.Source,
-			Questions: append([]string(nil), r.Questions...), Related: rel})
+			Questions: append([]string(nil), r.Questions...), Related: rel, AsOf: asOf(r, fileEntries[r.Key])})
 	}
 	return kb
+}
+
+// asOf is the review date of a row: the file's as_of while the row still
+// holds the file's answer and source; the day of the last edit once staff
+// changed it (they checked it then); "" (unknown, listed first by
+// faq.Stale) for a row that differs from the files without a staff edit,
+// such as one seeded from an older release of them.
+func asOf(r store.FAQEntry, file *faq.Entry) string {
+	if file != nil && strings.TrimSpace(file.Answer) == r.Answer && strings.TrimSpace(file.Source) == r.Source {
+		return file.AsOf
+	}
+	if r.UpdatedBy != nil || r.UpdatedAt.After(r.CreatedAt) {
+		return r.UpdatedAt.Format(faq.AsOfLayout)
+	}
+	return ""
 }

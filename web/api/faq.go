@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/loa-vn/loa/bot/faq"
+	"github.com/loa-vn/loa/bot/faqsync"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -199,4 +201,45 @@ func mergeQuestions(a, b []string, max int) []string {
 		out = append(out, q)
 	}
 	return out
+}
+
+// staleEntry is one entry of GET /faq/stale.
+type staleEntry struct {
+	Key    string `json:"key"`
+	Locale string `json:"locale"`
+	// AsOf is the review date (YYYY-MM-DD), "" when the entry has none.
+	AsOf    string `json:"as_of"`
+	AgeDays int    `json:"age_days,omitempty"`
+}
+
+// defaultStaleDays is the age used when LOA_FAQ_STALE_DAYS is not wired.
+const defaultStaleDays = 180
+
+// staleFAQ lists the active entries whose review date is older than
+// older_than days (default LOA_FAQ_STALE_DAYS), or missing, oldest first:
+// what to recheck before the next Digital Transformation Day.
+func (s *Server) staleFAQ(w http.ResponseWriter, r *http.Request, _ *call) error {
+	def := s.d.FAQStaleDays
+	if def <= 0 {
+		def = defaultStaleDays
+	}
+	days, err := queryInt(r, "older_than", def)
+	if err != nil {
+		return err
+	}
+	rows, err := s.d.Store.ListFAQ(ctx(r), store.FAQFilter{Status: store.FAQActive})
+	if err != nil {
+		return err
+	}
+	kbs := faqsync.Build(rows, s.d.FAQFiles)
+	out := []staleEntry{}
+	for _, e := range faq.Stale(kbs, s.d.Now(), time.Duration(days)*24*time.Hour) {
+		se := staleEntry{Key: e.ID, Locale: e.Lang}
+		if !e.AsOf.IsZero() {
+			se.AsOf, se.AgeDays = e.AsOf.Format(faq.AsOfLayout), int(e.Age/(24*time.Hour))
+		}
+		out = append(out, se)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }

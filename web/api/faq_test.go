@@ -53,7 +53,7 @@ func TestFAQCuration(t *testing.T) {
 		}
 	}
 	var groups []store.UnansweredGroup
-	e.must(e.call("viewer", "GET", "/api/v1/faq/unanswered", nil), 200).json(t, &groups)
+	e.must(e.call("editor", "GET", "/api/v1/faq/unanswered", nil), 200).json(t, &groups)
 	if len(groups) != 2 || groups[0].Normalized != "doi so dien thoai vneid" || groups[0].Count != 3 || groups[0].Fallbacks != 2 {
 		t.Fatalf("groups %+v", groups)
 	}

@@ -51,7 +51,7 @@ func TestRoleBoundaries(t *testing.T) {
 		{"viewer", "POST", "/api/v1/faq", faq, 403},
 		{"manager", "POST", "/api/v1/faq", faq, 403},
 		{"viewer", "GET", "/api/v1/faq", nil, 200},
-		{"viewer", "GET", "/api/v1/faq/unanswered", nil, 200},
+		{"viewer", "GET", "/api/v1/faq/unanswered", nil, 403}, // issue 9 item 3: curators and admins only
 		// broadcasts: viewers and approvers do not write drafts
 		{"viewer", "POST", "/api/v1/broadcasts", dtDay("v"), 403},
 		{"approver", "POST", "/api/v1/broadcasts", dtDay("a"), 403},

@@ -71,7 +71,8 @@ func (s *Server) table() []route {
 		{Method: "PUT", Path: v + "/faq/{key}/{locale}", Summary: "edit a FAQ entry", Roles: faqEdit, Body: faqReq{}, Resp: store.FAQEntry{}, h: s.updateFAQ},
 		{Method: "POST", Path: v + "/faq/{key}/{locale}/retire", Summary: "retire a FAQ entry", Roles: faqEdit, Resp: store.FAQEntry{}, h: s.setFAQStatus(store.FAQRetired)},
 		{Method: "POST", Path: v + "/faq/{key}/{locale}/restore", Summary: "restore a retired FAQ entry", Roles: faqEdit, Resp: store.FAQEntry{}, h: s.setFAQStatus(store.FAQActive)},
-		{Method: "GET", Path: v + "/faq/unanswered", Summary: "read the report of unanswered questions", Roles: anyone, Resp: []store.UnansweredGroup{}, Query: []string{"days", "locale", "limit"}, h: s.unanswered},
+		{Method: "GET", Path: v + "/faq/unanswered", Summary: "read the report of unanswered questions (numbers masked)", Roles: faqEdit, Resp: []store.UnansweredGroup{}, Query: []string{"days", "locale", "limit"}, h: s.unanswered},
+		{Method: "GET", Path: v + "/faq/stale", Summary: "list FAQ entries due for review: as-of date older than older_than days, or none", Roles: faqEdit, Resp: []staleEntry{}, Query: []string{"older_than"}, h: s.staleFAQ},
 		{Method: "POST", Path: v + "/faq/unanswered/entry", Summary: "create a FAQ entry from a group of unanswered questions", Roles: faqEdit, Body: fromGroupReq{}, Resp: store.FAQEntry{}, Status: 201, h: s.entryFromGroup},
 
 		// broadcasts: the workflow (package broadcast) checks roles, scope and state

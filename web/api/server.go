@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/loa-vn/loa/bot/channel"
+	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/store"
 )
@@ -45,6 +46,12 @@ type Deps struct {
 	// Runs pauses, resumes and cancels runs (a *jobs.Engine); nil = store only.
 	Runs RunControl
 	Now  func() time.Time
+	// FAQFiles are the FAQ files (locales/faq): with the table's active
+	// rows they give each entry its review date for GET /faq/stale.
+	FAQFiles map[string]*faq.KB
+	// FAQStaleDays is the default age of /faq/stale (LOA_FAQ_STALE_DAYS);
+	// 0 means 180.
+	FAQStaleDays int
 	// Workflow is the broadcast workflow the broadcast endpoints call; nil
 	// builds one from Store, Runs, Sender, TwoPersonRule and Now.
 	Workflow *broadcast.Workflow
