@@ -16,9 +16,12 @@ func TestCanAgreesWithTheSteps(t *testing.T) {
 			_, err := e.wf.Edit(e.ctx, a, id, yearlyDraft("edited"))
 			return err
 		},
-		broadcast.Submit:     func(a broadcast.Actor, id int64) error { _, err := e.wf.Submit(e.ctx, a, id); return err },
-		broadcast.Approve:    func(a broadcast.Actor, id int64) error { _, err := e.wf.Approve(e.ctx, a, id); return err },
-		broadcast.Reject:     func(a broadcast.Actor, id int64) error { _, err := e.wf.Reject(e.ctx, a, id, "sai chính tả"); return err },
+		broadcast.Submit:  func(a broadcast.Actor, id int64) error { _, err := e.wf.Submit(e.ctx, a, id); return err },
+		broadcast.Approve: func(a broadcast.Actor, id int64) error { _, err := e.wf.Approve(e.ctx, a, id); return err },
+		broadcast.Reject: func(a broadcast.Actor, id int64) error {
+			_, err := e.wf.Reject(e.ctx, a, id, "sai chính tả")
+			return err
+		},
 		broadcast.ToDraft:    func(a broadcast.Actor, id int64) error { _, err := e.wf.ToDraft(e.ctx, a, id); return err },
 		broadcast.Schedule:   func(a broadcast.Actor, id int64) error { _, err := e.wf.Schedule(e.ctx, a, id, nil); return err },
 		broadcast.Unschedule: func(a broadcast.Actor, id int64) error { _, err := e.wf.Unschedule(e.ctx, a, id); return err },
