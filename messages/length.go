@@ -1,5 +1,7 @@
 package messages
 
+import "slices"
+
 // LengthFor is how long v's text is on channel l, counted as validation
 // counts it: UTF-16 code units of the visible text after entities, in l's
 // markup, with a photo or button written into the text where l has none,
@@ -17,3 +19,7 @@ func LengthFor(v Variant, l Limits) (n, limit int, err error) {
 	}
 	return n, limit, nil
 }
+
+// Locales lists the languages a campaign may be written in, Vietnamese
+// first (the order editors see them in).
+func Locales() []string { return slices.Clone(supportedLocales) }
