@@ -469,13 +469,24 @@ func (c *Console) saveDraft(w http.ResponseWriter, r *http.Request, id int64) {
 		c.renderEditor(w, r, http.StatusOK, p, df, id)
 		return
 	}
-	if df.f.ok() {
+	{
+		// Fields the console could not read are already marked; the
+		// workflow still judges everything else, so every mistake shows at
+		// once. An unread schedule is sent as none, which it always refuses.
+		parsed := df.f.ok()
+		if !parsed {
+			df.draft.Schedule = messages.Schedule{Timezone: messages.DefaultTimezone}
+		}
 		var b store.BroadcastDraft
 		var err error
 		if id == 0 {
 			b, err = c.d.Workflow.Create(r.Context(), c.actor(r), df.draft)
 		} else {
 			b, err = c.d.Workflow.Edit(r.Context(), c.actor(r), id, df.draft)
+		}
+		if err == nil && !parsed {
+			c.fail(w, r, errors.New("console: the workflow accepted a draft without a schedule"))
+			return
 		}
 		if err == nil {
 			c.d.Log.Info("console: broadcast saved", "staff_id", who(r).ID, "broadcast_id", b.ID)
@@ -506,7 +517,11 @@ func (c *Console) fieldErrors(f *form, err error) bool {
 	if !ok || we.Code != broadcast.Invalid {
 		return false
 	}
+	scheduleMarked := f.E("at") != "" || f.E("yday") != "" || f.E("ymonth") != "" || f.E("ytime") != ""
 	for _, fe := range we.Fields {
+		if scheduleMarked && strings.HasPrefix(fe.Path, "schedule") {
+			continue // the console already said what it could not read
+		}
 		field, msg := fieldOf(f, fe)
 		f.fail(field, msg)
 	}
