@@ -171,7 +171,7 @@ func (w *Workflow) managerAudience(ctx context.Context, actor Actor, act Action,
 
 // noRunYet refuses to rewrite a one-off broadcast that has started sending:
 // its message is out; a correction is a new broadcast.
-func (w *Workflow) noRunYet(ctx context.Context, tx *store.WorkflowTx, act Action, b store.BroadcastDraft) error {
+func (w *Workflow) noRunYet(ctx context.Context, tx runLister, act Action, b store.BroadcastDraft) error {
 	if yearly(b) {
 		return nil
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/loa-vn/loa/bot/l10n"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/store"
 )
@@ -53,6 +54,11 @@ type Deps struct {
 	Now      func() time.Time
 	// SessionCleanup is how often expired sessions are deleted (0: 5 min, <0: never).
 	SessionCleanup time.Duration
+	// Workflow is the broadcast workflow the broadcast pages call: the
+	// process's own, with its run control, test sender and two-person rule.
+	// Nil builds one on Store alone (runs change in PostgreSQL only, no test
+	// sends) with the two-person rule on.
+	Workflow *broadcast.Workflow
 }
 
 // Console serves the console. It is an http.Handler; Close stops the
@@ -100,6 +106,9 @@ func New(d Deps) (*Console, error) {
 			return nil, fmt.Errorf("console: timezone: %w", err)
 		}
 		d.Timezone = tz
+	}
+	if d.Workflow == nil {
+		d.Workflow = broadcast.New(broadcast.Config{Store: d.Store, TwoPersonRule: true, Now: d.Now})
 	}
 	cat, err := l10n.LoadSet(locales.FS, "console", d.Log)
 	if err != nil {
@@ -174,7 +183,7 @@ func secureCookies(base string) bool {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "+
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
@@ -213,6 +222,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST "+Prefix+"staff/{id}/disable", c.staffOnly(admins, c.staffDisable(true)))
 	mux.Handle("POST "+Prefix+"staff/{id}/enable", c.staffOnly(admins, c.staffDisable(false)))
 	mux.Handle("POST "+Prefix+"staff/{id}/password-link", c.staffOnly(admins, c.staffPasswordLink))
+	c.broadcastRoutes(mux)
 	for _, sec := range sections {
 		if sec.soon {
 			mux.Handle("GET "+Prefix+sec.path, c.staffOnly(sec.roles, c.soon(sec)))
@@ -232,7 +242,7 @@ type section struct {
 }
 
 var sections = []section{
-	{path: "broadcasts", label: "nav_broadcasts", soon: true},
+	{path: "broadcasts", label: "nav_broadcasts"},
 	{path: "members", label: "nav_members", roles: []string{store.RoleAdmin, store.RoleAgencyManager, store.RoleViewer}, soon: true},
 	{path: "faq", label: "nav_faq", soon: true},
 	{path: "staff", label: "nav_staff", roles: []string{store.RoleAdmin}},
