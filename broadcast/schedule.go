@@ -26,9 +26,8 @@ func (w *Workflow) Schedule(ctx context.Context, actor Actor, id int64, at *time
 				return invalid(Schedule, b.ID, "a yearly campaign goes out on its own date: edit its schedule instead",
 					[]messages.FieldError{{Path: "schedule.at", Message: "is for a one-off broadcast"}})
 			}
-			if !at.After(w.now()) {
-				return invalid(Schedule, b.ID, "the new send time is in the past",
-					[]messages.FieldError{{Path: "schedule.at", Message: "is in the past"}})
+			if f := w.atError(*at); f != nil {
+				return invalid(Schedule, b.ID, "the new send time "+f.Message, []messages.FieldError{*f})
 			}
 			if w.twoPerson {
 				e := refuse(TwoPersonRule, Schedule, b.ID, "the two-person rule is on: a new send time needs a new approval; "+

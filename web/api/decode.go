@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -195,6 +196,7 @@ func joinPath(path, name string) string {
 func decodeError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var tpe *time.ParseError
 	switch {
 	case isTooLarge(err):
 		return errTooLarge(MaxBody)
@@ -205,6 +207,8 @@ func decodeError(err error) error {
 		}
 		return errBadRequest("a field has the wrong type",
 			FieldError{Path: path, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value)})
+	case errors.As(err, &tpe):
+		return errBadRequest("a date and time is malformed: send " + timestampFormat)
 	case errors.As(err, &syn):
 		return errBadRequest(fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
 	case errors.Is(err, io.EOF):

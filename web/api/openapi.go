@@ -109,11 +109,12 @@ func operationID(rt route) string {
 
 var timeType = reflect.TypeOf(time.Time{})
 var rawType = reflect.TypeOf(json.RawMessage{})
+var timestampType = reflect.TypeOf(timestamp{})
 
 // schemaOf describes a Go type as an OpenAPI schema, following json tags.
 func schemaOf(t reflect.Type) map[string]any {
 	switch {
-	case t == timeType:
+	case t == timeType, t == timestampType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case t == rawType:
 		return map[string]any{}
