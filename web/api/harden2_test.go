@@ -119,3 +119,26 @@ func TestTestSendFillsNameAndIsLimited(t *testing.T) {
 		t.Errorf("the refused send went out or was audited: %d sent", len(fs.sent[4343]))
 	}
 }
+
+// Issue 9, item 4: viewers do not read member lists, of any agency, in any
+// form; an agency manager reads their own agency's only.
+func TestViewersDoNotReadMembers(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/api/v1/agencies/so-a/members", "/api/v1/agencies/so-b/members?status=joined",
+		"/api/v1/agencies/so-a/members/export.csv"} {
+		if r := e.call("viewer", "GET", path, nil); r.Status != 403 {
+			t.Errorf("viewer %s: %d %s", path, r.Status, r.Body)
+		}
+	}
+	e.must(e.call("manager", "GET", "/api/v1/agencies/so-a/members", nil), 200)
+	e.must(e.call("manager", "GET", "/api/v1/agencies/so-b/members", nil), 403)
+	e.must(e.call("admin", "GET", "/api/v1/agencies/so-b/members", nil), 200)
+	// the document says so
+	var doc struct {
+		Paths map[string]map[string]struct{ Description string } `json:"paths"`
+	}
+	e.must(e.call("", "GET", "/api/openapi.json", nil), 200).json(t, &doc)
+	if d := doc.Paths["/api/v1/agencies/{code}/members"]["get"].Description; strings.Contains(d, "viewer") {
+		t.Errorf("members listing documented for viewers: %q", d)
+	}
+}

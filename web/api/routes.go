@@ -31,7 +31,11 @@ var (
 	admin     = []string{store.RoleAdmin}
 	faqEdit   = []string{store.RoleAdmin, store.RoleEditor}
 	memberMgr = []string{store.RoleAdmin, store.RoleAgencyManager}
-	memberRd  = []string{store.RoleAdmin, store.RoleAgencyManager, store.RoleViewer}
+	// memberRd reads member lists (names, positions, last phone digits):
+	// admins, and an agency manager for their agency and those below it.
+	// Viewers do not: they follow campaigns, and a member list is personal
+	// data that only the agency itself needs (issue 9, item 4).
+	memberRd = []string{store.RoleAdmin, store.RoleAgencyManager}
 )
 
 // table lists every endpoint under /api/v1.
