@@ -98,7 +98,7 @@ func (a *App) residentBot(ctx context.Context, api telegramAPI, secret string) (
 		Key: a.Cfg.Key(), Log: a.Log, Metrics: a.Metrics(), Contacts: a.matchContact(st),
 		Before: []conv.Handler{a.staffCommands(ctx, st)}})
 	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret}
-	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log})
+	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log, Seen: telegram.RedisSeen{R: rdb}})
 }
 
 // matchContact joins a resident who shared their phone to the agency lists
