@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,5 +75,32 @@ func TestCLIShowsStoredSeconds(t *testing.T) {
 	}
 	if out, _ := loaCLI(t, env, "broadcast", "schedule", "--help"); !strings.Contains(out, "08:00:30") {
 		t.Errorf("help does not show seconds:\n%s", out)
+	}
+}
+
+// Issue 9, item 5: /metrics is not on the listener the public webhook
+// shares: it is served on METRICS_ADDR only.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	dsn := storetest.NewDatabase(t, true)
+	addr, metrics := freeAddr(t), freeAddr(t)
+	e := env(map[string]string{"DATABASE_URL": dsn, "REDIS_URL": redistest.URL(redistest.New(t)), "HTTP_ADDR": addr, "METRICS_ADDR": metrics})
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, []string{"web"}, e, strings.NewReader(""), &out, &errOut) }()
+	defer func() { cancel(); <-done }()
+	if !waitHTTP(t, "http://"+addr+"/readyz", http.StatusOK) {
+		t.Fatalf("readyz never answered 200; log:\n%s", errOut.String())
+	}
+	if !waitHTTP(t, "http://"+metrics+"/metrics", http.StatusOK) {
+		t.Errorf("no /metrics on METRICS_ADDR %s; log:\n%s", metrics, errOut.String())
+	}
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		t.Errorf("/metrics still served on HTTP_ADDR")
 	}
 }
