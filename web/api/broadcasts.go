@@ -29,10 +29,10 @@ type scheduleReq struct {
 }
 
 type broadcastReq struct {
-	Name     string            `json:"name"`
-	Content  messages.Content  `json:"content"`
+	Name     string            `json:"name" required:"true"`
+	Content  messages.Content  `json:"content" required:"true"`
 	Audience messages.Audience `json:"audience"`
-	Schedule scheduleReq       `json:"schedule"`
+	Schedule scheduleReq       `json:"schedule" required:"true"`
 }
 
 type countResp struct {
@@ -41,7 +41,7 @@ type countResp struct {
 }
 
 type rejectReq struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" required:"true"`
 }
 
 // draft is the request as the workflow's draft; a malformed time is refused
