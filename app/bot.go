@@ -179,8 +179,13 @@ func (a *App) residents(ctx context.Context) (*conv.Bot, *l10n.Catalog, error) {
 
 // telegramBot wires the Telegram channel to the conversations.
 func (a *App) telegramBot(ctx context.Context, api telegramAPI, secret string, residents *conv.Bot, cat *l10n.Catalog) (*telegram.Bot, error) {
+	rdb, err := a.Redis(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cfg := telegram.Config{Token: api.token, APIURL: api.url, WebhookSecret: secret}
-	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log})
+	// a repeated update_id is handled once, across every process (Redis)
+	return telegram.New(ctx, cfg, telegram.Deps{Conv: residents, Text: cat, Log: a.Log, Seen: telegram.RedisSeen{R: rdb}})
 }
 
 // matchContact joins a resident who shared their phone to the agency lists

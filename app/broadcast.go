@@ -75,7 +75,7 @@ func newBroadcastCmd(a *App) *cobra.Command {
 		Args: exactArgs(1), RunE: withID("ID", func(ctx context.Context, wf *broadcast.Workflow, id int64) error {
 			return bcSchedule(ctx, a, wf, id, at)
 		})}
-	schedule.Flags().StringVar(&at, "at", "", `send time in the broadcast's time zone: "2026-10-10 08:00", with seconds, or RFC 3339`)
+	schedule.Flags().StringVar(&at, "at", "", `send time in the broadcast's time zone: "2026-10-10 08:00", with seconds ("2026-10-10 08:00:30"), or RFC 3339 ("2026-10-10T08:00:30+07:00"); shown back as stored, to the second`)
 	unschedule := step("unschedule", "stop a scheduled broadcast from becoming due (it stays approved)", (*broadcast.Workflow).Unschedule, "unscheduled")
 	skip := step("skip", "skip the next occurrence of a yearly campaign", (*broadcast.Workflow).Skip, "skips its next occurrence")
 	pauseYear := step("pause-year", "pause a yearly campaign for the rest of this year, without cancelling it", (*broadcast.Workflow).PauseYear, "paused for the year")
@@ -195,7 +195,7 @@ func when(t *time.Time, tz string) string {
 	if err != nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2006-01-02 15:04 MST")
+	return broadcast.FormatTime(*t, loc)
 }
 
 func schedText(b store.Broadcast) string {

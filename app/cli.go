@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/loa-vn/loa/broadcast"
+	"github.com/loa-vn/loa/store"
 )
 
 // The command line is cobra's: every command and subcommand answers -h,
@@ -142,6 +145,20 @@ func (a *App) exitCode(cmd *cobra.Command, err error) int {
 		fmt.Fprint(a.Stderr, cmd.UsageString())
 		return 2
 	}
-	fmt.Fprintf(a.Stderr, "%s: %v\n", cmd.CommandPath(), err)
+	fmt.Fprintf(a.Stderr, "%s: %s\n", cmd.CommandPath(), cliMessage(err))
 	return 1
+}
+
+// cliMessage is a failed command's error as the operator reads it, from the
+// workflow's and the store's typed errors: what does not exist ("broadcast
+// 42 does not exist", "staff 42 does not exist"), never the database's words.
+func cliMessage(err error) string {
+	var nf *store.NotFoundError
+	if errors.As(err, &nf) {
+		return nf.Error()
+	}
+	if e, ok := broadcast.ErrorOf(err); ok {
+		return cliRefusal{e}.Error()
+	}
+	return err.Error()
 }

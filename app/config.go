@@ -27,6 +27,7 @@ type Config struct {
 	WebhookSecret   string
 	PublicURL       string
 	HTTPAddr        string
+	MetricsAddr     string
 	Timezone        *time.Location
 	SecretKey       string // keys the phone hashes and signs invite links
 	SendRate        int    // messages per second, shared by every worker
@@ -148,6 +149,14 @@ var variables = []variable{
 		}
 		return nil
 	}},
+	{name: "METRICS_ADDR", def: "127.0.0.1:9090", doc: "address `loa web` serves /metrics on, apart from HTTP_ADDR (which the public webhook shares)",
+		apply: func(c *Config, v string) error {
+			c.MetricsAddr = v
+			if !strings.Contains(v, ":") {
+				return errors.New("must be host:port, for example 127.0.0.1:9090")
+			}
+			return nil
+		}},
 	{name: "LOA_TIMEZONE", def: "Asia/Ho_Chi_Minh", doc: "zone for schedules and dates shown to people", apply: func(c *Config, v string) error {
 		if v == "Local" {
 			return errors.New(`"Local" is this machine's zone, not an IANA name; use one such as Asia/Ho_Chi_Minh`)

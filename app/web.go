@@ -28,7 +28,7 @@ func (a *App) Metrics() *prometheus.Registry {
 
 // loa web
 func newWebCmd(a *App) *cobra.Command {
-	return &cobra.Command{Use: "web", Short: "Telegram webhook, staff API, /healthz, /readyz, /metrics", Args: noArgs,
+	return &cobra.Command{Use: "web", Short: "Telegram webhook, staff API, /healthz, /readyz; /metrics on METRICS_ADDR", Args: noArgs,
 		RunE: a.action(true, func(ctx context.Context, _ []string) error { return a.run(ctx, a.webProcess()) })}
 }
 
@@ -42,13 +42,36 @@ func (a *App) webProcess() process {
 		if err := a.RegisterBroadcastMetrics(ctx); err != nil {
 			return err
 		}
-		mux := web.NewMux(a.Metrics(), web.Check{Name: "postgres", Ping: st.Ping},
+		mux := web.NewMux(web.Check{Name: "postgres", Ping: st.Ping},
 			web.Check{Name: "redis", Ping: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }})
 		if err := a.mountRoutes(ctx, mux); err != nil {
 			return err
 		}
+		metrics := a.serveMetrics(ctx)
+		defer metrics()
 		return serveHTTP(ctx, a, a.Cfg.HTTPAddr, mux, ready)
 	}}
+}
+
+// serveMetrics serves /metrics on METRICS_ADDR, apart from the listener the
+// public webhook shares (issue 9, item 5). Metrics are not worth failing
+// the web process for: a listener that cannot bind is logged as an error
+// and the rest serves on. The returned func stops it.
+func (a *App) serveMetrics(ctx context.Context) func() {
+	ln, err := net.Listen("tcp", a.Cfg.MetricsAddr)
+	if err != nil {
+		a.Log.Error("metrics not served", "addr", a.Cfg.MetricsAddr, "err", err)
+		return func() {}
+	}
+	srv := &http.Server{Handler: web.MetricsMux(a.Metrics()), ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
+	a.Log.Info("metrics listening", "addr", ln.Addr().String())
+	go func() { _ = srv.Serve(ln) }()
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}
 }
 
 // serveHTTP listens, reports ready once the port is bound, and shuts down

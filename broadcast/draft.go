@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
@@ -103,18 +104,16 @@ func (w *Workflow) input(ctx context.Context, actor Actor, act Action, id int64,
 	} else if err != nil {
 		return store.DraftInput{}, err
 	}
-	if spec.Schedule.At != nil && !spec.Schedule.At.After(w.now()) {
-		fe = append(fe, messages.FieldError{Path: "schedule.at", Message: "is in the past"})
+	if spec.Schedule.At != nil {
+		if f := w.atError(*spec.Schedule.At); f != nil {
+			fe = append(fe, *f)
+		}
 	}
-	unknown, err := w.st.UnknownAudienceCodes(ctx, spec.Audience)
+	unknown, err := w.unknownCodes(ctx, spec.Audience)
 	if err != nil {
 		return store.DraftInput{}, err
 	}
-	for list, codes := range unknown {
-		for _, code := range codes {
-			fe = append(fe, messages.FieldError{Path: "audience." + list, Message: fmt.Sprintf("unknown code %q", code)})
-		}
-	}
+	fe = append(fe, unknown...)
 	in := store.DraftInput{Name: spec.Name, Content: spec.Content, Audience: spec.Audience, Schedule: spec.Schedule}
 	if actor.manager() {
 		agency, err := w.managerAudience(ctx, actor, act, id, spec.Audience)
@@ -186,4 +185,37 @@ func (w *Workflow) noRunYet(ctx context.Context, tx runLister, act Action, b sto
 		b.ID, runs[0].ID, runs[0].Status)
 	e.State, e.RunID = string(StateOf(b)), runs[0].ID
 	return e
+}
+
+// MaxAheadYears is how far ahead a one-off broadcast may be scheduled: a time
+// years away is a typo (9999 for 2027), not a plan.
+const MaxAheadYears = 5
+
+// atError is the one check of a one-off send time, for drafts and for
+// Schedule's new time: in the future, and at most MaxAheadYears ahead.
+func (w *Workflow) atError(at time.Time) *messages.FieldError {
+	now := w.now()
+	switch {
+	case !at.After(now):
+		return &messages.FieldError{Path: "schedule.at", Message: "is in the past"}
+	case at.After(now.AddDate(MaxAheadYears, 0, 0)):
+		return &messages.FieldError{Path: "schedule.at", Message: fmt.Sprintf(
+			"is more than %d years ahead; the latest allowed now is %s", MaxAheadYears, now.AddDate(MaxAheadYears, 0, 0).UTC().Format(time.RFC3339))}
+	}
+	return nil
+}
+
+// unknownCodes names every audience code that names nothing, by its list.
+func (w *Workflow) unknownCodes(ctx context.Context, a messages.Audience) ([]messages.FieldError, error) {
+	unknown, err := w.st.UnknownAudienceCodes(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var fe []messages.FieldError
+	for list, codes := range unknown {
+		for _, code := range codes {
+			fe = append(fe, messages.FieldError{Path: "audience." + list, Message: fmt.Sprintf("unknown code %q", code)})
+		}
+	}
+	return fe, nil
 }

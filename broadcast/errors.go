@@ -39,6 +39,8 @@ const (
 	Unavailable Code = "unavailable"
 	// SendFailed: the channel refused the test message.
 	SendFailed Code = "send_failed"
+	// RateLimited: the actor made too many test sends in a short time.
+	RateLimited Code = "rate_limited"
 )
 
 // Error is a refused step. Message is English, complete and says what is

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
@@ -32,11 +34,19 @@ type Filter struct {
 	Limit  int
 }
 
+// Statuses are the stored statuses List filters on.
+var Statuses = []string{store.BroadcastDraftStatus, store.BroadcastSubmitted, store.BroadcastApproved,
+	store.BroadcastCancelled, store.BroadcastFinished}
+
 // List lists the broadcasts the actor may see, newest first: an agency
 // manager sees those of their agency and the agencies below it.
 func (w *Workflow) List(ctx context.Context, actor Actor, f Filter) ([]store.BroadcastDraft, error) {
 	if err := actor.may(View, 0); err != nil {
 		return nil, err
+	}
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		return nil, invalid(View, 0, "unknown status", []messages.FieldError{{Path: "status",
+			Message: fmt.Sprintf("unknown status %q; one of %s", f.Status, strings.Join(Statuses, ", "))}})
 	}
 	df := store.DraftFilter{Status: f.Status, Limit: f.Limit}
 	if actor.manager() {
@@ -54,6 +64,21 @@ func (w *Workflow) List(ctx context.Context, actor Actor, f Filter) ([]store.Bro
 func (w *Workflow) CountAudience(ctx context.Context, actor Actor, a messages.Audience) (int, error) {
 	if err := actor.may(CountAction, 0); err != nil {
 		return 0, err
+	}
+	// an unknown code would silently count nobody: refuse it, naming the entry
+	var fe []messages.FieldError
+	var ve *messages.ValidationError
+	if err := a.Validate(); errors.As(err, &ve) {
+		fe = ve.Fields
+	} else if err != nil {
+		return 0, err
+	}
+	unknown, err := w.unknownCodes(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	if fe = append(fe, unknown...); fe != nil {
+		return 0, invalid(CountAction, 0, "the audience names unknown codes", fe)
 	}
 	var agency *int64
 	if actor.manager() {

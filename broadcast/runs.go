@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/messages"
@@ -66,8 +67,17 @@ type TestResult struct {
 	Locale string `json:"locale"`
 }
 
+// TestSendLimit is how many test sends one person may make per TestSendWindow.
+const (
+	TestSendLimit  = 3
+	TestSendWindow = time.Minute
+)
+
 // TestSend sends the broadcast, in locale (or the nearest it has), to the
-// actor's own chat, and audits it. It changes nothing else.
+// actor's own chat, with {name} filled in with the actor's name, and audits
+// it. It changes nothing else. Each person may send TestSendLimit tests per
+// TestSendWindow: the audit log is the count, under a lock per person, so
+// every API process and the bot share one limit.
 func (w *Workflow) TestSend(ctx context.Context, actor Actor, id int64, locale string) (TestResult, error) {
 	b, err := w.get(ctx, actor, TestSend, id)
 	if err != nil {
@@ -84,18 +94,31 @@ func (w *Workflow) TestSend(ctx context.Context, actor Actor, id int64, locale s
 		return TestResult{}, err
 	}
 	_, loc := content.For(locale)
-	n, err := w.sender.SendTest(ctx, actor.Staff, content, loc)
+	tx, err := w.st.BeginWorkflow(ctx)
+	if err != nil {
+		return TestResult{}, err
+	}
+	defer tx.Rollback()
+	n, err := tx.CountRecentAudits(ctx, actor.Audit, "broadcast.test_send", TestSendWindow)
+	if err != nil {
+		return TestResult{}, err
+	}
+	if n >= TestSendLimit {
+		return TestResult{}, refuse(RateLimited, TestSend, id,
+			"you have sent %d test messages in the last minute, the most allowed; try again in a minute", n)
+	}
+	parts, err := w.sender.SendTest(ctx, actor.Staff, content, loc)
 	if err != nil {
 		if e, ok := ErrorOf(err); ok {
 			e.Action, e.BroadcastID = TestSend, id
 		}
 		return TestResult{}, err
 	}
-	if err := w.st.AuditOnly(ctx, actor.Audit, "broadcast.test_send", "broadcast", b.ID,
-		map[string]any{"locale": loc, "parts": n}); err != nil {
+	if err := tx.Audit(ctx, actor.Audit, "broadcast.test_send", "broadcast", b.ID, nil,
+		map[string]any{"locale": loc, "parts": parts}); err != nil {
 		return TestResult{}, err
 	}
-	return TestResult{Parts: n, Locale: loc}, nil
+	return TestResult{Parts: parts, Locale: loc}, tx.Commit()
 }
 
 // ChatSender sends test messages to a staff member's linked chat on ch
@@ -116,6 +139,8 @@ func (c chatSender) SendTest(ctx context.Context, to store.Staff, content messag
 		return 0, err
 	}
 	for _, p := range parts {
+		// {name} is the staff member's own name, as a resident's is theirs
+		p.Text = messages.PersonalizeFor(p.Text, to.Name, c.s.Limits().Markup)
 		if out := c.s.Send(ctx, strconv.FormatInt(*to.TelegramUserID, 10), p); out.Kind != channel.Sent {
 			return 0, &Error{Code: SendFailed, Action: TestSend,
 				Message: "Telegram refused the test: " + out.Kind.String() + " " + out.Reason}

@@ -26,9 +26,8 @@ func (w *Workflow) Schedule(ctx context.Context, actor Actor, id int64, at *time
 				return invalid(Schedule, b.ID, "a yearly campaign goes out on its own date: edit its schedule instead",
 					[]messages.FieldError{{Path: "schedule.at", Message: "is for a one-off broadcast"}})
 			}
-			if !at.After(w.now()) {
-				return invalid(Schedule, b.ID, "the new send time is in the past",
-					[]messages.FieldError{{Path: "schedule.at", Message: "is in the past"}})
+			if f := w.atError(*at); f != nil {
+				return invalid(Schedule, b.ID, "the new send time "+f.Message, []messages.FieldError{*f})
 			}
 			if w.twoPerson {
 				e := refuse(TwoPersonRule, Schedule, b.ID, "the two-person rule is on: a new send time needs a new approval; "+
@@ -217,9 +216,18 @@ func (w *Workflow) Uncancel(ctx context.Context, actor Actor, id int64) (store.B
 }
 
 // at formats a time for a message, in the broadcast's zone.
-func at(t time.Time, loc *time.Location) string {
+func at(t time.Time, loc *time.Location) string { return FormatTime(t, loc) }
+
+// FormatTime shows a stored time as people read it, in loc (UTC if nil):
+// "2026-10-10 08:00 +07", with the seconds when it has any
+// ("2026-10-10 04:59:30 +07"), so what is shown is what was stored.
+func FormatTime(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2006-01-02 15:04 MST")
+	t = t.In(loc)
+	if t.Second() != 0 || t.Nanosecond() != 0 {
+		return t.Format("2006-01-02 15:04:05 MST")
+	}
+	return t.Format("2006-01-02 15:04 MST")
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -135,8 +137,14 @@ func parseLocalTime(v string, loc *time.Location) (time.Time, error) {
 // Validate checks the whole campaign; paths are those of the file.
 func (s *CampaignSpec) Validate() error {
 	ve := &ValidationError{}
-	if s.Name == "" {
+	switch n := utf8.RuneCountInString(s.Name); {
+	case strings.TrimSpace(s.Name) == "":
 		ve.add("name", msgMissingName)
+	case n > MaxNameLen:
+		ve.add("name", fmt.Sprintf(msgNameTooLong, MaxCampaignName, n))
+	}
+	if r, ok := InvisibleRune(s.Name); ok {
+		ve.add("name", fmt.Sprintf(msgNameInvisible, r))
 	}
 	ve.merge("content.", s.Content.ValidateFor(LimitsFor(s.Audience.Channels)...))
 	s.Audience.validate(ve)
@@ -169,4 +177,30 @@ func checkList(ve *ValidationError, path string, list, known []string, msg strin
 			ve.add(p, fmt.Sprintf(msg, v))
 		}
 	}
+}
+
+// MaxCampaignName is the longest campaign name, in characters (the column's CHECK).
+const MaxCampaignName = 200
+
+// Validate checks an audience on its own (for counting it): blank entries,
+// unknown languages and channels. Codes are checked against the database by
+// the caller.
+func (a Audience) Validate() error {
+	ve := &ValidationError{}
+	a.validate(ve)
+	return ve.err()
+}
+
+// InvisibleRune returns the first character of s that must not be in a
+// name people read in lists: control characters and the invisible ones
+// that can disguise a name — format characters (Unicode category Cf:
+// right-to-left overrides and isolates, zero-width spaces and joiners, soft
+// hyphens, byte-order marks) and line or paragraph separators.
+func InvisibleRune(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return r, true
+		}
+	}
+	return 0, false
 }

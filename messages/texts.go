@@ -5,6 +5,8 @@ package messages
 // next to each string.
 const (
 	msgMissingVI       = "a Vietnamese (vi) version is required"
+	msgNameTooLong     = "at most %d characters (this one has %d)"                                                           // limit, length
+	msgNameInvisible   = "contains an invisible or control character (U+%04X); type the name again without it"               // rune
 	msgUnknownLocale   = "unknown language %q: use vi or en"                                                                 // locale
 	msgEmptyText       = "text is empty"                                                                                     //
 	msgBadHTML         = "Telegram would refuse this HTML: %s (write a literal < as &lt; and & as &amp;)"                    // parse error

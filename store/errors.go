@@ -19,6 +19,40 @@ var (
 	ErrSchemaOld = errors.New("database schema is older than this binary")
 )
 
+// NotFoundError is ErrNotFound about one named record ("staff 42"), so the
+// edge can say what does not exist without the database's words.
+type NotFoundError struct {
+	What string
+	err  error
+}
+
+func (e *NotFoundError) Error() string { return e.What + " does not exist" }
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold, and keeps the cause for logs.
+func (e *NotFoundError) Unwrap() []error {
+	if e.err == nil {
+		return []error{ErrNotFound}
+	}
+	return []error{ErrNotFound, e.err}
+}
+
+// noRows is a query that found nothing: "not found", with sql.ErrNoRows kept
+// in the chain but not in the text, which people read.
+type noRows struct{ err error }
+
+func (e noRows) Error() string   { return ErrNotFound.Error() }
+func (e noRows) Unwrap() []error { return []error{ErrNotFound, e.err} }
+
+// translateAbout is translate for one named record: nothing found is a
+// *NotFoundError saying which ("staff 42 does not exist").
+func translateAbout(err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &NotFoundError{What: what, err: err}
+	}
+	return fmt.Errorf("%s: %w", what, translate(err))
+}
+
 // FieldError is ErrInvalid about one field of the input, named as the API
 // names it (parent, name_vi), so the edge can say which field is wrong.
 type FieldError struct {
@@ -96,7 +130,7 @@ func translate(err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
+		return noRows{err}
 	}
 	var pqErr *pq.Error
 	if !errors.As(err, &pqErr) {

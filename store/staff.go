@@ -133,7 +133,7 @@ func (s *Store) IssueToken(ctx context.Context, actor Actor, staffID int64) (str
 func staffByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Staff, error) {
 	var st Staff
 	if err := sqlx.GetContext(ctx, q, &st, `SELECT `+staffCols+staffFrom+`WHERE s.id = $1`, id); err != nil {
-		return st, fmt.Errorf("staff %d: %w", id, translate(err))
+		return st, translateAbout(err, "staff %d", id)
 	}
 	return st, nil
 }

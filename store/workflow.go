@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -108,6 +109,27 @@ func (t *WorkflowTx) RunsOf(ctx context.Context, broadcastID int64) ([]Run, erro
 // Audit appends an audit entry in the transaction.
 func (t *WorkflowTx) Audit(ctx context.Context, actor Actor, action, objType string, objID any, before, after any) error {
 	return audit(ctx, t.tx, actor, action, objType, objID, before, after)
+}
+
+// CountRecentAudits counts actor's audit rows of action in the last window
+// (by the database's clock, which writes audit_log.at), after
+// locking that pair until the end of the transaction: two requests by one
+// person count one after the other, so a limit on them holds across
+// processes.
+func (t *WorkflowTx) CountRecentAudits(ctx context.Context, actor Actor, action string, window time.Duration) (int, error) {
+	key := actorKind(actor) + ":" + fmt.Sprint(actor.StaffID) + ":" + action
+	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key); err != nil {
+		return 0, fmt.Errorf("lock %s: %w", action, translate(err))
+	}
+	var n int
+	err := t.tx.GetContext(ctx, &n, `SELECT count(*) FROM audit_log
+		WHERE action = $1 AND actor_kind = $2 AND staff_id IS NOT DISTINCT FROM $3
+		AND at > now() - make_interval(secs => $4)`,
+		action, actorKind(actor), nullID(actor.StaffID), window.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", action, translate(err))
+	}
+	return n, nil
 }
 
 // actorKind is the kind stored for an actor (system when unset).

@@ -1,4 +1,5 @@
-// Package web holds Loa's HTTP surface: health and readiness, metrics, and the
+// Package web holds Loa's HTTP surface: health and readiness, metrics (on a
+// listener of their own), and the
 // mux the Telegram webhook and the staff API mount on.
 package web
 
@@ -18,9 +19,10 @@ type Check struct {
 	Ping func(ctx context.Context) error
 }
 
-// NewMux serves /healthz (the process is up), /readyz (every dependency
-// answers within two seconds) and /metrics.
-func NewMux(reg *prometheus.Registry, checks ...Check) *http.ServeMux {
+// NewMux serves /healthz (the process is up) and /readyz (every dependency
+// answers within two seconds). /metrics is not on it: this mux is the one
+// the public webhook shares, so metrics get their own (MetricsMux).
+func NewMux(checks ...Check) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -38,6 +40,13 @@ func NewMux(reg *prometheus.Registry, checks ...Check) *http.ServeMux {
 		}
 		writeJSON(w, status, out)
 	})
+	return mux
+}
+
+// MetricsMux serves /metrics from reg, for a listener of its own
+// (METRICS_ADDR), never the public one.
+func MetricsMux(reg *prometheus.Registry) *http.ServeMux {
+	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return mux
 }

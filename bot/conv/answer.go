@@ -161,34 +161,6 @@ func (t *turn) askLocality(ctx context.Context) {
 	t.say(ctx, "subscribe_ask")
 }
 
-// searchLocality offers the best five places for what the resident typed;
-// the step stays open so they can simply type again.
-func (t *turn) searchLocality(ctx context.Context, text string) {
-	ms, err := t.Store.SearchLocalities(ctx, text, 5)
-	if err != nil && !isInvalid(err) {
-		t.fail(ctx, "search localities", err)
-		return
-	}
-	if len(ms) == 0 {
-		t.say(ctx, "subscribe_none", "Query", clip(text, 100))
-		return
-	}
-	st := State{Step: StepLocality, Former: map[int64]Former{}}
-	var rows [][]Choice
-	for _, m := range ms {
-		label := t.Text.Plain(t.lang, "subscribe_button", "Locality", m.NameVi)
-		if m.Via != store.ViaCurrent {
-			st.Former[m.ID] = Former{Name: m.Matched, Via: m.Via}
-			label = t.Text.Plain(t.lang, "subscribe_button_former", "Locality", m.NameVi, "Former", m.Matched)
-		}
-		rows = append(rows, []Choice{button(label, locData(m.ID))})
-	}
-	if err := t.setState(ctx, st); err != nil {
-		t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
-	}
-	t.send(ctx, t.t("subscribe_choose", "Query", clip(text, 100)), rows...)
-}
-
 func locData(id int64) string { return "loc:" + strconv.FormatInt(id, 10) }
 
 func isInvalid(err error) bool { return errors.Is(err, store.ErrInvalid) }

@@ -19,6 +19,12 @@ func (t *turn) onChoice(ctx context.Context) {
 	ok := false
 	switch kind {
 	case "loc":
+		if rest == locNone {
+			t.ack(ctx)
+			t.noneOfThese(ctx)
+			ok = true
+			break
+		}
 		ok = t.chooseLocality(ctx, rest)
 	case "lang":
 		ok = t.chooseLang(ctx, rest)
@@ -60,16 +66,31 @@ func (t *turn) chooseLocality(ctx context.Context, rest string) bool {
 		t.fail(ctx, "choose locality", err)
 		return true
 	}
-	st := t.state(ctx) // only for the "since 1/7/2025" note
+	t.ack(ctx)
+	t.subscribeTo(ctx, l, t.state(ctx).Former[l.ID])
+	return true
+}
+
+// subscribeTo subscribes the resident to l (f: the former unit their words
+// matched, for the "since 1/7/2025" note) and says so, and says which
+// subscription it replaced when they had another.
+func (t *turn) subscribeTo(ctx context.Context, l store.Locality, f Former) {
+	old := ""
+	if t.sub.LocalityID.Valid && t.sub.LocalityID.Int64 != l.ID && t.sub.Status == store.StatusActive {
+		if prev, err := t.Store.LocalityByID(ctx, t.sub.LocalityID.Int64); err == nil {
+			old = prev.NameVi
+		}
+	}
 	if err := t.Store.Subscribe(ctx, t.sub.ID, l.ID); err != nil {
-		t.ack(ctx)
 		t.fail(ctx, "subscribe", err)
-		return true
+		return
 	}
 	t.clearStep(ctx)
-	t.ack(ctx)
 	t.Log.Info("subscribed", "subscriber_id", t.sub.ID, "locality_id", l.ID)
-	switch f := st.Former[l.ID]; f.Via {
+	if old != "" {
+		t.say(ctx, "subscribe_replaced", "Old", old, "Locality", l.NameVi)
+	}
+	switch f.Via {
 	case store.ViaFormerUnit:
 		t.say(ctx, "subscribe_done_former", "Former", f.Name, "Locality", l.NameVi)
 	case store.ViaFormerDistrict:
@@ -77,7 +98,91 @@ func (t *turn) chooseLocality(ctx context.Context, rest string) bool {
 	default:
 		t.say(ctx, "subscribe_done", "Locality", l.NameVi)
 	}
-	return true
+}
+
+// The ward picker's rules (issue 9, item 22). Scores come from
+// store.SearchLocalities: 1.0 a unit's own exact name, 0.9-0.95 a former
+// ward's exact name, 0.8 a prefix, at most 0.7 a fuzzy match.
+const (
+	// pickExact: a match this good, alone at that level, is the place:
+	// subscribe without asking.
+	pickExact = 0.9
+	// pickPlausible: below this nothing is offered; "not found, try again".
+	pickPlausible = 0.45
+	// pickGap: offer only the matches within this of the best one, so a
+	// close match does not come with unrelated ones.
+	pickGap = 0.15
+	// pickMax: at most this many places are offered.
+	pickMax = 5
+	// locNone is the "none of these" choice's data (loc:none).
+	locNone = "none"
+)
+
+// plausible applies the rules to ranked matches: the one exact match, or
+// the plausible ones (nil: nothing is close).
+func plausible(ms []store.LocalityMatch) (exact *store.LocalityMatch, offer []store.LocalityMatch) {
+	if len(ms) == 0 || ms[0].Score < pickPlausible {
+		return nil, nil
+	}
+	best := ms[0].Score
+	if best >= pickExact && (len(ms) == 1 || ms[1].Score < pickExact) {
+		return &ms[0], nil
+	}
+	for _, m := range ms {
+		if m.Score < pickPlausible || m.Score < best-pickGap || len(offer) == pickMax {
+			break
+		}
+		offer = append(offer, m)
+	}
+	return nil, offer
+}
+
+// searchLocality subscribes an exact match at once, offers the plausible
+// places with a "none of these" choice, or says nothing is close; the step
+// stays open (but after an exact match) so the resident can type again.
+func (t *turn) searchLocality(ctx context.Context, text string) {
+	ms, err := t.Store.SearchLocalities(ctx, text, 10)
+	if err != nil && !isInvalid(err) {
+		t.fail(ctx, "search localities", err)
+		return
+	}
+	exact, offer := plausible(ms)
+	switch {
+	case exact != nil:
+		var f Former
+		if exact.Via != store.ViaCurrent {
+			f = Former{Name: exact.Matched, Via: exact.Via}
+		}
+		t.subscribeTo(ctx, exact.Locality, f)
+		return
+	case len(offer) == 0:
+		t.say(ctx, "subscribe_none", "Query", clip(text, 100))
+		return
+	}
+	st := State{Step: StepLocality, Former: map[int64]Former{}}
+	var rows [][]Choice
+	for _, m := range offer {
+		label := t.Text.Plain(t.lang, "subscribe_button", "Locality", m.NameVi)
+		if m.Via != store.ViaCurrent {
+			st.Former[m.ID] = Former{Name: m.Matched, Via: m.Via}
+			label = t.Text.Plain(t.lang, "subscribe_button_former", "Locality", m.NameVi, "Former", m.Matched)
+		}
+		rows = append(rows, []Choice{button(label, locData(m.ID))})
+	}
+	rows = append(rows, []Choice{button(t.Text.Plain(t.lang, "subscribe_none_of_these"), "loc:"+locNone)})
+	if err := t.setState(ctx, st); err != nil {
+		t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+	}
+	t.send(ctx, t.t("subscribe_choose", "Query", clip(text, 100)), rows...)
+}
+
+// noneOfThese: none of the places offered is theirs; they type again.
+func (t *turn) noneOfThese(ctx context.Context) {
+	if err := t.setState(ctx, State{Step: StepLocality}); err != nil {
+		t.fail(ctx, "subscribe", err)
+		return
+	}
+	t.say(ctx, "subscribe_retry")
 }
 
 func (t *turn) chooseLang(ctx context.Context, lang string) bool {

@@ -6,6 +6,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/loa-vn/loa/store"
 )
@@ -222,13 +223,30 @@ func (t *turn) staleNotice() string {
 
 func button(label, data string) Choice { return Choice{Label: clip(label, 60), Data: data} }
 
-// clip shortens a label to n runes, for buttons made of question text.
+// clip shortens s to at most n runes, for buttons made of question text
+// and quoted input: at the last word boundary that fits, with an ellipsis,
+// so no word is cut in half (a single word longer than half of n is cut).
 func clip(s string, n int) string {
 	r := []rune(strings.TrimSpace(s))
 	if len(r) <= n {
 		return string(r)
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	cut := r[:n-1] // room for the ellipsis
+	if !unicode.IsSpace(r[n-1]) {
+		if i := lastSpace(cut); i >= n/2 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimRightFunc(string(cut), func(c rune) bool { return unicode.IsSpace(c) || unicode.IsPunct(c) }) + "…"
+}
+
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if unicode.IsSpace(r[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

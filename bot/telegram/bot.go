@@ -7,10 +7,15 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -46,6 +51,10 @@ type Deps struct {
 	Conv Handler
 	Text *l10n.Catalog // the command menu's descriptions
 	Log  *slog.Logger
+	// Seen remembers handled update_ids, so an update Telegram delivers
+	// twice (a webhook retry, a poll after a restart) is handled once;
+	// RedisSeen shares it between every process. Nil handles every delivery.
+	Seen Seen
 }
 
 // Bot is a running Telegram channel.
@@ -158,9 +167,43 @@ func (b *Bot) WebhookHandler() http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+		if err != nil {
+			b.Log.Warn("webhook: unreadable body", "bytes", len(body), "err", err)
+			http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+			return
+		}
+		// the library would log a malformed body verbatim (900 KB, with
+		// whatever personal data is in it): refuse it here and log only its
+		// size and a hash, which find it again in a proxy's log
+		var u models.Update
+		if err := json.Unmarshal(body, &u); err != nil {
+			sum := sha256.Sum256(body)
+			b.Log.Warn("webhook: malformed update", "bytes", len(body), "sha256", hex.EncodeToString(sum[:]),
+				"err", jsonErrorKind(err))
+			http.Error(w, "malformed update", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		inner(w, r)
 	})
+}
+
+// maxWebhookBody bounds an update; Telegram's are a few kilobytes.
+const maxWebhookBody = 1 << 20
+
+// jsonErrorKind describes a decoding error without quoting the input
+// (encoding/json's messages can quote a value from it).
+func jsonErrorKind(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("wrong type for %s at byte %d", typ.Field, typ.Offset)
+	}
+	return "not a Telegram update"
 }
 
 // drain waits for handlers still running (bounded by HandlerLimit).
@@ -189,6 +232,16 @@ func (b *Bot) track(next bot.HandlerFunc) bot.HandlerFunc {
 				b.Log.Error("telegram handler panic", "update_id", u.ID, "panic", fmt.Sprint(p))
 			}
 		}()
+		if b.Seen != nil {
+			first, err := b.Seen.First(hctx, u.ID)
+			if err != nil {
+				// better twice than never: handle it
+				b.Log.Warn("telegram: update dedupe unavailable", "update_id", u.ID, "err", err)
+			} else if !first {
+				b.Log.Info("telegram: repeated update ignored", "update_id", u.ID)
+				return
+			}
+		}
 		next(hctx, api, u)
 	}
 }

@@ -14,9 +14,9 @@ import (
 // one (PUT, with PATCH semantics: an omitted field keeps its value; "parent":
 // "" moves the agency to the top level, "note": "" clears the note).
 type agencyReq struct {
-	Code   string  `json:"code,omitempty"`
+	Code   string  `json:"code,omitempty" required:"POST"`
 	Parent *string `json:"parent,omitempty"`
-	NameVi *string `json:"name_vi,omitempty"`
+	NameVi *string `json:"name_vi,omitempty" required:"POST"`
 	NameEn *string `json:"name_en,omitempty"`
 	Note   *string `json:"note,omitempty"`
 }

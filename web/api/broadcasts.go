@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -21,16 +23,16 @@ import (
 // its errors become the API's error shape in toAPIError.
 
 type scheduleReq struct {
-	At       *time.Time       `json:"at,omitempty"`
+	At       *timestamp       `json:"at,omitempty"`
 	Yearly   *messages.Yearly `json:"yearly,omitempty"`
 	Timezone string           `json:"timezone,omitempty"`
 }
 
 type broadcastReq struct {
-	Name     string            `json:"name"`
-	Content  messages.Content  `json:"content"`
+	Name     string            `json:"name" required:"true"`
+	Content  messages.Content  `json:"content" required:"true"`
 	Audience messages.Audience `json:"audience"`
-	Schedule scheduleReq       `json:"schedule"`
+	Schedule scheduleReq       `json:"schedule" required:"true"`
 }
 
 type countResp struct {
@@ -39,12 +41,17 @@ type countResp struct {
 }
 
 type rejectReq struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" required:"true"`
 }
 
-func (b broadcastReq) draft() broadcast.Draft {
+// draft is the request as the workflow's draft; a malformed time is refused
+// here, naming its field, since the workflow never sees the text.
+func (b broadcastReq) draft() (broadcast.Draft, error) {
+	if fe := b.Schedule.At.check("schedule.at"); fe != nil {
+		return broadcast.Draft{}, errInvalid("the broadcast is not valid", *fe)
+	}
 	return broadcast.Draft{Name: b.Name, Content: b.Content, Audience: b.Audience,
-		Schedule: messages.Schedule{At: b.Schedule.At, Yearly: b.Schedule.Yearly, Timezone: b.Schedule.Timezone}}
+		Schedule: messages.Schedule{At: b.Schedule.At.time(), Yearly: b.Schedule.Yearly, Timezone: b.Schedule.Timezone}}, nil
 }
 
 // createBroadcast honours Idempotency-Key: the first request's answer is
@@ -118,12 +125,15 @@ func (s *Server) createDraft(w http.ResponseWriter, r *http.Request, c *call, tx
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	d, err := in.draft()
+	if err != nil {
+		return err
+	}
 	var b store.BroadcastDraft
-	var err error
 	if tx != nil {
-		b, err = s.wf.CreateIn(ctx(r), store.WorkflowIn(tx), c.actor(), in.draft())
+		b, err = s.wf.CreateIn(ctx(r), store.WorkflowIn(tx), c.actor(), d)
 	} else {
-		b, err = s.wf.Create(ctx(r), c.actor(), in.draft())
+		b, err = s.wf.Create(ctx(r), c.actor(), d)
 	}
 	if err != nil {
 		return err
@@ -137,7 +147,13 @@ func (s *Server) listBroadcasts(w http.ResponseWriter, r *http.Request, c *call)
 	if err != nil {
 		return err
 	}
-	list, err := s.wf.List(ctx(r), c.actor(), broadcast.Filter{Status: r.URL.Query().Get("status"), Limit: limit})
+	status := r.URL.Query().Get("status")
+	if status != "" && !slices.Contains(broadcast.Statuses, status) {
+		// a bad query parameter is a 400, as members?status= is
+		return errBadRequest("status must be one of "+strings.Join(broadcast.Statuses, ", "),
+			FieldError{Path: "status", Message: "one of " + strings.Join(broadcast.Statuses, ", ")})
+	}
+	list, err := s.wf.List(ctx(r), c.actor(), broadcast.Filter{Status: status, Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -167,7 +183,11 @@ func (s *Server) updateBroadcast(w http.ResponseWriter, r *http.Request, c *call
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	b, err := s.wf.Edit(ctx(r), c.actor(), id, in.draft())
+	d, err := in.draft()
+	if err != nil {
+		return err
+	}
+	b, err := s.wf.Edit(ctx(r), c.actor(), id, d)
 	if err != nil {
 		return err
 	}

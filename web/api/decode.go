@@ -9,8 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -67,7 +69,75 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if fe != nil {
 		return errInvalid("a field contains a NUL character (\\u0000)", fe...)
 	}
+	if fe := missingRequired(body, reflect.TypeOf(v), r.Method); fe != nil {
+		return errInvalid("required fields are missing", fe...)
+	}
 	return nil
+}
+
+// requiredFields lists the JSON names of t's fields tagged required for
+// method: required:"true" always, required:"POST" (or "POST,PUT") for those
+// methods. The OpenAPI document's required lists and the decoder's check
+// both come from it, so the two cannot disagree. A field of an outer struct
+// shadows an embedded one of the same name, as in encoding/json.
+func requiredFields(t reflect.Type, method string) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		var embedded []reflect.Type
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				embedded = append(embedded, f.Type)
+				continue
+			}
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			if req := f.Tag.Get("required"); req == "true" || slices.Contains(strings.Split(req, ","), method) {
+				out = append(out, name)
+			}
+		}
+		for _, e := range embedded {
+			walk(e)
+		}
+	}
+	walk(t)
+	return out
+}
+
+// missingRequired names the required fields body does not hold (or holds as null).
+func missingRequired(body []byte, t reflect.Type, method string) []FieldError {
+	req := requiredFields(t, method)
+	if len(req) == 0 {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return nil // not an object: the decoder has said so
+	}
+	var fe []FieldError
+	for _, name := range req {
+		if v, ok := obj[name]; !ok || string(v) == "null" {
+			fe = append(fe, FieldError{Path: name, Message: "required"})
+		}
+	}
+	return fe
 }
 
 // checkEncoding refuses a body that is not UTF-8, or whose \u escapes
@@ -195,6 +265,7 @@ func joinPath(path, name string) string {
 func decodeError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var tpe *time.ParseError
 	switch {
 	case isTooLarge(err):
 		return errTooLarge(MaxBody)
@@ -205,6 +276,8 @@ func decodeError(err error) error {
 		}
 		return errBadRequest("a field has the wrong type",
 			FieldError{Path: path, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value)})
+	case errors.As(err, &tpe):
+		return errBadRequest("a date and time is malformed: send " + timestampFormat)
 	case errors.As(err, &syn):
 		return errBadRequest(fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
 	case errors.Is(err, io.EOF):

@@ -84,6 +84,7 @@ var workflowStatus = map[broadcast.Code]int{
 	broadcast.TooLate:       http.StatusConflict,
 	broadcast.Unavailable:   http.StatusServiceUnavailable,
 	broadcast.SendFailed:    http.StatusBadGateway,
+	broadcast.RateLimited:   http.StatusTooManyRequests,
 }
 
 // toAPIError is the one translation from domain errors to HTTP: the

@@ -13,17 +13,20 @@ import (
 )
 
 type faqReq struct {
-	Key       string   `json:"key,omitempty"`
-	Locale    string   `json:"locale,omitempty"`
-	Topic     string   `json:"topic"`
-	Questions []string `json:"questions"`
-	Answer    string   `json:"answer"`
-	Source    string   `json:"source"`
+	Key       string   `json:"key,omitempty" required:"POST"`
+	Locale    string   `json:"locale,omitempty" required:"POST"`
+	Topic     string   `json:"topic" required:"true"`
+	Questions []string `json:"questions" required:"true"`
+	Answer    string   `json:"answer" required:"true"`
+	Source    string   `json:"source" required:"true"`
 	Related   []string `json:"related,omitempty"`
 }
 
 type fromGroupReq struct {
-	Normalized string `json:"normalized"`
+	Normalized string `json:"normalized" required:"true"`
+	// Questions are added to the group's own (optional here: it shadows
+	// faqReq's required list).
+	Questions []string `json:"questions,omitempty"`
 	faqReq
 }
 
@@ -177,7 +180,7 @@ func (s *Server) entryFromGroup(w http.ResponseWriter, r *http.Request, c *call)
 	if len(examples) == 0 {
 		return errNotFound("no unanswered questions have this normalized text")
 	}
-	in.Questions = mergeQuestions(examples, in.Questions, 50)
+	in.faqReq.Questions = mergeQuestions(examples, in.Questions, 50)
 	if fe := validateFAQ(in.faqReq); fe != nil {
 		return errInvalid("the FAQ entry is not valid", fe...)
 	}

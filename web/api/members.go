@@ -45,7 +45,8 @@ func (s *Server) memberRoutes() []route {
 	const v = "/api/v1"
 	return []route{
 		{Method: "GET", Path: v + "/agencies/{code}/members/export.csv", Summary: "export an agency's member list as CSV",
-			Roles: memberRd, RespCT: "text/csv", Query: []string{"status", "q", "phone"}, h: s.exportMembers},
+			Roles: memberRd, RespCT: "text/csv", Query: []string{"status", "q", "phone"},
+			Doc: "Every member the filter matches (status, q, phone as in the listing), streamed. Cells a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with '.", h: s.exportMembers},
 	}
 }
 

@@ -74,7 +74,7 @@ func TestMemberSearchPagingAndExport(t *testing.T) {
 		t.Fatalf("joined %+v", p)
 	}
 	// export
-	r := e.must(e.call("viewer", "GET", base+"/export.csv?q=ng", nil), 200)
+	r := e.must(e.call("admin", "GET", base+"/export.csv?q=ng", nil), 200)
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("content type %q", r.Header.Get("Content-Type"))
 	}

@@ -25,7 +25,11 @@ func (s *Server) OpenAPI() map[string]any {
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{"title": "Loa staff API", "version": "1",
-			"description": "Staff and agency API. Errors: {\"error\": {\"code\", \"message\", \"fields\": [{\"path\", \"message\"}]}}."},
+			"description": "Staff and agency API. Authorization: Bearer <token> (the scheme in any case, RFC 7235). " +
+				"Errors: {\"error\": {\"code\", \"message\", \"fields\": [{\"path\", \"message\"}]}}; every refusal of a field names it by its JSON path and says its limit or format. " +
+				"A bad query parameter is a 400, a bad body field a 422. An unexpected failure is a 500 with code internal and an error id in the message, which finds the detail in the server log. " +
+				"Every answer has Cache-Control: no-store and X-Content-Type-Options: nosniff. " +
+				"JSON bodies: one object of at most 1 MiB, no unknown fields, valid UTF-8; a NUL character in any string is a 422 naming the field."},
 		"paths": paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
@@ -50,6 +54,10 @@ func operation(rt route) map[string]any {
 	case len(rt.Roles) > 0:
 		op["description"] = "Roles: " + strings.Join(rt.Roles, ", ")
 	}
+	if rt.Doc != "" {
+		d, _ := op["description"].(string)
+		op["description"] = strings.TrimSpace(d + " " + rt.Doc)
+	}
 	var params []any
 	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
@@ -67,7 +75,16 @@ func operation(rt route) map[string]any {
 	case rt.BodyCT != "":
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{rt.BodyCT: map[string]any{"schema": map[string]any{"type": "string"}}}}
 	case rt.Body != nil:
-		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(rt.Body))}}}
+		schema := schemaOf(reflect.TypeOf(rt.Body))
+		// the same tags the decoder checks (requiredFields)
+		if req := requiredFields(reflect.TypeOf(rt.Body), rt.Method); len(req) > 0 {
+			schema["required"] = req
+		}
+		media := map[string]any{"schema": schema}
+		if rt.Example != nil {
+			media["example"] = rt.Example
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": media}}
 	}
 	op["responses"] = responses(rt)
 	return op
@@ -88,7 +105,8 @@ func responses(rt route) map[string]any {
 	errRef := map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
 	out := map[string]any{itoa(status): ok}
 	for code, desc := range map[int]string{400: "malformed request", 401: "missing or invalid token", 403: "role not allowed",
-		404: "not found", 409: "conflict", 413: "body too large", 415: "wrong Content-Type", 422: "invalid fields"} {
+		404: "not found", 409: "conflict", 413: "body too large", 415: "wrong Content-Type", 422: "invalid fields",
+		429: "too many requests (test sends)", 500: "internal error: the message holds an error id to find in the server log"} {
 		e := map[string]any{"description": desc}
 		for k, v := range errRef {
 			e[k] = v
@@ -109,11 +127,12 @@ func operationID(rt route) string {
 
 var timeType = reflect.TypeOf(time.Time{})
 var rawType = reflect.TypeOf(json.RawMessage{})
+var timestampType = reflect.TypeOf(timestamp{})
 
 // schemaOf describes a Go type as an OpenAPI schema, following json tags.
 func schemaOf(t reflect.Type) map[string]any {
 	switch {
-	case t == timeType:
+	case t == timeType, t == timestampType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case t == rawType:
 		return map[string]any{}

@@ -41,7 +41,7 @@ func TestRoleBoundaries(t *testing.T) {
 		{"manager", "POST", "/api/v1/agencies/so-b/invites", nil, 403},
 		{"manager", "POST", "/api/v1/agencies/so-a/invites", nil, 201},
 		{"editor", "GET", "/api/v1/agencies/so-a/members", nil, 403},
-		{"viewer", "GET", "/api/v1/agencies/so-a/members", nil, 200},
+		{"viewer", "GET", "/api/v1/agencies/so-a/members", nil, 403}, // issue 9 item 4: viewers read no member list,
 		{"viewer", "POST", "/api/v1/agencies/so-a/invites", nil, 403},
 		{"manager", "DELETE", "/api/v1/agencies/so-b/members/p1", nil, 403},
 		// FAQ: admin and editor write, everyone reads

@@ -10,8 +10,8 @@ import (
 )
 
 type staffReq struct {
-	Name   string `json:"name"`
-	Role   string `json:"role"`
+	Name   string `json:"name" required:"true"`
+	Role   string `json:"role" required:"true"`
 	Agency string `json:"agency,omitempty"` // agency code, agency managers only
 }
 

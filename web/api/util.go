@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"unicode"
+
+	"github.com/loa-vn/loa/messages"
 )
 
 // pathID reads a positive integer path parameter.
@@ -45,12 +46,6 @@ func nameError(path, s string) *FieldError {
 		"contains an invisible or control character (U+%04X); type the name again without it", r)}
 }
 
-// invisibleRune returns the first character of s that nameError refuses.
-func invisibleRune(s string) (rune, bool) {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return r, true
-		}
-	}
-	return 0, false
-}
+// invisibleRune returns the first character of s that nameError refuses:
+// the one rule, shared with campaign names (messages.InvisibleRune).
+func invisibleRune(s string) (rune, bool) { return messages.InvisibleRune(s) }
