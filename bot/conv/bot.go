@@ -193,7 +193,7 @@ func (t *turn) begin(ctx context.Context) bool {
 			t.notice(ctx, "slow_down")
 		}
 		t.count(t.m, "flood")
-		t.Log.Info("flood limit", "channel", t.m.Channel, "user_id", t.m.UserID)
+		t.Log.Info("flood limit", "channel", t.m.Channel) // a platform user id is personal data: not at info
 		return false
 	}
 	if t.m.Kind == KindUnsupported {
@@ -206,7 +206,7 @@ func (t *turn) begin(ctx context.Context) bool {
 	sub, err := t.Store.UpsertSubscriber(ctx, store.Contact{Channel: t.m.Channel, ExternalID: t.m.UserID,
 		ChatID: chatID, FirstName: t.m.Name, Locale: t.lang})
 	if err != nil {
-		t.Log.Error("load subscriber", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+		t.Log.Error("load subscriber", "channel", t.m.Channel, "err", err)
 		t.say(ctx, "error")
 		return false
 	}
@@ -223,7 +223,7 @@ func (b *Bot) onMemberChange(ctx context.Context, m Message) {
 		err = b.Store.MarkUnblocked(ctx, m.Channel, m.UserID)
 	}
 	if err != nil {
-		b.Log.Error("member change", "channel", m.Channel, "user_id", m.UserID, "blocked", m.Kind == KindBlocked, "err", err)
+		b.Log.Error("member change", "channel", m.Channel, "blocked", m.Kind == KindBlocked, "err", err)
 	}
 }
 

@@ -42,7 +42,7 @@ func (t *turn) onChoice(ctx context.Context) {
 		ok = t.forget(ctx, rest)
 	}
 	if !ok {
-		t.Log.Info("stale choice", "channel", t.m.Channel, "user_id", t.m.UserID, "data_len", len(t.m.Choice))
+		t.Log.Info("stale choice", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "data_len", len(t.m.Choice))
 		t.notice(ctx, t.staleNotice())
 	}
 }
@@ -171,7 +171,7 @@ func (t *turn) searchLocality(ctx context.Context, text string) {
 	}
 	rows = append(rows, []Choice{button(t.Text.Plain(t.lang, "subscribe_none_of_these"), "loc:"+locNone)})
 	if err := t.setState(ctx, st); err != nil {
-		t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+		t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 	}
 	t.send(ctx, t.t("subscribe_choose", "Query", clip(text, 100)), rows...)
 }

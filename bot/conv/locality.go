@@ -170,7 +170,7 @@ func (t *turn) answerLocality(ctx context.Context, q *faq.LocalityQuery) {
 			return
 		}
 		if err := t.setState(ctx, State{Step: StepLocality}); err != nil {
-			t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+			t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 		}
 		t.say(ctx, "locality_ask")
 		return
@@ -186,7 +186,7 @@ func (t *turn) answerLocality(ctx context.Context, q *faq.LocalityQuery) {
 			continue // the database was seeded from other data: offer what it has
 		}
 		if err != nil {
-			t.Log.Warn("locality offer", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+			t.Log.Warn("locality offer", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 			break
 		}
 		if f, ok := a.Former[u.Code]; ok {
@@ -200,7 +200,7 @@ func (t *turn) answerLocality(ctx context.Context, q *faq.LocalityQuery) {
 		// remembered only so the confirmation can say "since 1/7/2025 X
 		// belongs to Y"; no step is pending
 		if err := t.setState(ctx, st); err != nil {
-			t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+			t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 		}
 	}
 	t.send(ctx, text, rows...)

@@ -122,7 +122,7 @@ func (t *turn) start(ctx context.Context, payload string) {
 	case errors.Is(err, invite.ErrExpired), err == nil && inv.RevokedAt != nil:
 		t.say(ctx, "invite_expired")
 	case err != nil:
-		t.Log.Info("invite rejected", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+		t.Log.Info("invite rejected", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 		t.say(ctx, "invite_invalid")
 	case inv.AgencyID != nil:
 		t.joinAgency(ctx, *inv.AgencyID)

@@ -38,7 +38,7 @@ func (t *turn) state(ctx context.Context) State {
 	if !t.conv.loaded {
 		st, err := t.Conv.Get(ctx, t.user)
 		if err != nil {
-			t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+			t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 		}
 		t.conv.st, t.conv.loaded = st, true
 	}
@@ -53,7 +53,7 @@ func (t *turn) setState(ctx context.Context, st State) error {
 func (t *turn) clearStep(ctx context.Context) {
 	t.conv.st, t.conv.loaded = State{}, true
 	if err := t.Conv.Clear(ctx, t.user); err != nil {
-		t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+		t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 	}
 }
 
@@ -96,7 +96,7 @@ func (t *turn) ack(ctx context.Context) {
 
 // fail logs an unexpected error with the resident's ids and says sorry.
 func (t *turn) fail(ctx context.Context, what string, err error) {
-	t.Log.Error(what, "channel", t.m.Channel, "user_id", t.m.UserID, "subscriber_id", t.sub.ID, "err", err)
+	t.Log.Error(what, "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 	t.say(ctx, "error")
 }
 
@@ -114,10 +114,10 @@ func (t *turn) Send(ctx context.Context, r Reply) error {
 	if err == nil {
 		return nil
 	}
-	t.Log.Warn("send", "channel", t.m.Channel, "chat_id", t.m.ChatID, "subscriber_id", t.sub.ID, "err", err)
+	t.Log.Warn("send", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 	if errors.Is(err, ErrBlocked) {
 		if merr := t.Store.MarkBlocked(ctx, t.m.Channel, t.m.UserID, "forbidden"); merr != nil {
-			t.Log.Error("mark blocked", "channel", t.m.Channel, "user_id", t.m.UserID, "err", merr)
+			t.Log.Error("mark blocked", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", merr)
 		}
 	}
 	return err
@@ -179,7 +179,7 @@ func (t *turn) number(ctx context.Context, text string, rows [][]Choice) string 
 	}
 	b.WriteString("\n\n" + t.t("choice_hint"))
 	if err := t.setState(ctx, st); err != nil {
-		t.Log.Warn("conversation", "channel", t.m.Channel, "user_id", t.m.UserID, "err", err)
+		t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 	}
 	return b.String()
 }
