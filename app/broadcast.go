@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -380,7 +382,13 @@ func bcReport(ctx context.Context, a *App, wf *broadcast.Workflow, id int64, asC
 		fmt.Fprintf(a.Stdout, "took %s\n", r.FinishedAt.Sub(*r.StartedAt).Round(time.Second))
 	}
 	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tCOUNT\tREASON")
+	fmt.Fprintln(tw, "CHANNEL\tSTATUS\tCOUNT")
+	for _, ch := range slices.Sorted(maps.Keys(p.ByChannel)) {
+		for _, st := range slices.Sorted(maps.Keys(p.ByChannel[ch])) {
+			fmt.Fprintf(tw, "%s\t%s\t%d\n", ch, st, p.ByChannel[ch][st])
+		}
+	}
+	fmt.Fprintln(tw, "\nSTATUS\tCOUNT\tREASON")
 	for _, rc := range p.Reasons {
 		fmt.Fprintf(tw, "%s\t%d\t%s\n", rc.Status, rc.N, rc.Reason)
 	}

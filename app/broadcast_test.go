@@ -157,6 +157,9 @@ func TestBroadcastCommandLine(t *testing.T) {
 	if out = run(0, "broadcast", "status", rid, "--once"); !strings.Contains(out, "0/30 pending 30") {
 		t.Errorf("status:\n%s", out)
 	}
+	if out = run(0, "broadcast", "report", rid); !regexp.MustCompile(`telegram\s+pending\s+30`).MatchString(out) {
+		t.Errorf("report splits by channel:\n%s", out)
+	}
 	out = run(0, "broadcast", "report", rid, "--csv")
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 31 || !strings.HasPrefix(lines[0], "subscriber_id,") {
 		t.Errorf("report --csv:\n%s", out)

@@ -100,11 +100,12 @@ func TestApprovalFlowToScheduledRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	var prog struct {
-		Total int `json:"total"`
+		Total     int                       `json:"total"`
+		ByChannel map[string]map[string]int `json:"by_channel"`
 	}
 	e.must(e.call("viewer", "GET", id+"/progress", nil), 200).json(t, &prog)
-	if prog.Total != 50 {
-		t.Fatalf("progress total %d, want 50", prog.Total)
+	if prog.Total != 50 || prog.ByChannel["telegram"]["pending"] != 50 {
+		t.Fatalf("progress total %d by channel %v, want 50 pending on telegram", prog.Total, prog.ByChannel)
 	}
 	e.must(e.call("approver", "POST", id+"/pause", nil), 200)
 	e.must(e.call("approver", "POST", id+"/resume", nil), 200)

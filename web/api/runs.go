@@ -27,12 +27,14 @@ type cancelResp struct {
 }
 
 type progressResp struct {
-	BroadcastID int64               `json:"broadcast_id"`
-	Run         store.Run           `json:"run"`
-	Total       int                 `json:"total"`
-	Done        int                 `json:"done"`
-	ByStatus    map[string]int      `json:"by_status"`
-	Reasons     []store.ReasonCount `json:"reasons"`
+	BroadcastID int64          `json:"broadcast_id"`
+	Run         store.Run      `json:"run"`
+	Total       int            `json:"total"`
+	Done        int            `json:"done"`
+	ByStatus    map[string]int `json:"by_status"`
+	// ByChannel splits ByStatus by channel: {"telegram": {"sent": 9}, "zalo": {…}}
+	ByChannel map[string]map[string]int `json:"by_channel"`
+	Reasons   []store.ReasonCount       `json:"reasons"`
 }
 
 // pathRun is the broadcast in the path and ?run_id (0: its newest run).
@@ -101,7 +103,7 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request, c *call) error
 		p.Reasons = []store.ReasonCount{}
 	}
 	writeJSON(w, http.StatusOK, progressResp{BroadcastID: b.ID, Run: p.Run, Total: p.Run.Total, Done: p.Done(),
-		ByStatus: p.ByStatus, Reasons: p.Reasons})
+		ByStatus: p.ByStatus, ByChannel: p.ByChannel, Reasons: p.Reasons})
 	return nil
 }
 
