@@ -27,6 +27,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/loa-vn/loa/bot/l10n"
+	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/locales"
 	"github.com/loa-vn/loa/store"
 )
@@ -53,6 +54,16 @@ type Deps struct {
 	Now      func() time.Time
 	// SessionCleanup is how often expired sessions are deleted (0: 5 min, <0: never).
 	SessionCleanup time.Duration
+	// Workflow is the broadcast workflow (a manager's "message my members"
+	// creates a draft through it); nil builds one on Store.
+	Workflow *broadcast.Workflow
+	// Key keys phone hashes (member import) and signs invite links.
+	Key []byte
+	// BotUsername names the Telegram bot that invite links open.
+	BotUsername string
+	// Queues reads the job queues for the admins' queue page (an
+	// *asynq.Inspector); nil shows that the queues are not reachable.
+	Queues QueueInspector
 }
 
 // Console serves the console. It is an http.Handler; Close stops the
@@ -60,11 +71,13 @@ type Deps struct {
 type Console struct {
 	d        Deps
 	cat      *l10n.Catalog
+	bot      *l10n.Catalog // the bot's texts, for the FAQ preview
 	pages    map[string]*template.Template
 	sessions *scs.SessionManager
 	pgstore  *postgresstore.PostgresStore
 	handler  http.Handler
 	secure   bool
+	imports  *importJobs
 }
 
 // Lock-out policies: per sign-in name and per client address.
@@ -105,7 +118,14 @@ func New(d Deps) (*Console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
-	c := &Console{d: d, cat: cat, secure: secureCookies(d.BaseURL)}
+	if d.Workflow == nil {
+		d.Workflow = broadcast.New(broadcast.Config{Store: d.Store, Now: d.Now})
+	}
+	botText, err := l10n.Load(locales.FS, d.Log)
+	if err != nil {
+		return nil, fmt.Errorf("console: bot texts: %w", err)
+	}
+	c := &Console{d: d, cat: cat, bot: botText, secure: secureCookies(d.BaseURL), imports: newImportJobs()}
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -174,7 +194,7 @@ func secureCookies(base string) bool {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "+
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
@@ -213,6 +233,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST "+Prefix+"staff/{id}/disable", c.staffOnly(admins, c.staffDisable(true)))
 	mux.Handle("POST "+Prefix+"staff/{id}/enable", c.staffOnly(admins, c.staffDisable(false)))
 	mux.Handle("POST "+Prefix+"staff/{id}/password-link", c.staffOnly(admins, c.staffPasswordLink))
+	c.memberFAQAuditRoutes(mux)
 	for _, sec := range sections {
 		if sec.soon {
 			mux.Handle("GET "+Prefix+sec.path, c.staffOnly(sec.roles, c.soon(sec)))
@@ -233,10 +254,11 @@ type section struct {
 
 var sections = []section{
 	{path: "broadcasts", label: "nav_broadcasts", soon: true},
-	{path: "members", label: "nav_members", roles: []string{store.RoleAdmin, store.RoleAgencyManager, store.RoleViewer}, soon: true},
-	{path: "faq", label: "nav_faq", soon: true},
+	{path: "members", label: "nav_members", roles: memberReaders},
+	{path: "faq", label: "nav_faq", roles: faqCurators},
 	{path: "staff", label: "nav_staff", roles: []string{store.RoleAdmin}},
-	{path: "audit", label: "nav_audit", roles: []string{store.RoleAdmin}, soon: true},
+	{path: "audit", label: "nav_audit", roles: []string{store.RoleAdmin}},
+	{path: "queues", label: "nav_queues", roles: []string{store.RoleAdmin}},
 }
 
 func allowed(roles []string, role string) bool {
@@ -290,6 +312,10 @@ func (c *Console) staffOnly(roles []string, h http.HandlerFunc) http.Handler {
 		ctx := r.Context()
 		id := c.sessions.GetInt64(ctx, keyStaff)
 		if id == 0 || c.sessions.GetString(ctx, keyStage) != stageIn {
+			if r.Method == http.MethodPost {
+				c.saveFormForLater(w, r) // the session expired mid-form: nothing is lost
+				return
+			}
 			if r.Method == http.MethodGet {
 				c.sessions.Put(ctx, keyNext, r.URL.RequestURI())
 			}

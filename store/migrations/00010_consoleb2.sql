@@ -1,0 +1,38 @@
+-- The console's member, FAQ and audit pages: uploaded member files kept
+-- between the dry run and the import (and the import's result, so any web
+-- process can show it), forms saved when a session expired mid-form (so the
+-- person gets them back after signing in again), and the indexes the audit
+-- log's filters page by.
+
+-- +goose Up
+CREATE TABLE console_uploads (
+    id          bigserial PRIMARY KEY,
+    staff_id    bigint NOT NULL REFERENCES staff (id),
+    agency_id   bigint NOT NULL REFERENCES agencies (id),
+    filename    text NOT NULL DEFAULT '' CHECK (length(filename) <= 200),
+    data        bytea NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    started_at  timestamptz,
+    finished_at timestamptz,
+    -- store.ImportResult as JSON, or {"error": "..."}
+    result      jsonb
+);
+CREATE INDEX console_uploads_created_idx ON console_uploads (created_at);
+
+-- One-time: only the SHA-256 of the token is stored; read once, then deleted.
+CREATE TABLE console_saved_forms (
+    token_hash bytea PRIMARY KEY CHECK (octet_length(token_hash) = 32),
+    path       text NOT NULL,
+    form       jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    expires_at timestamptz NOT NULL
+);
+
+CREATE INDEX audit_log_staff_idx ON audit_log (staff_id, id) WHERE staff_id IS NOT NULL;
+CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id, id);
+
+-- +goose Down
+DROP INDEX audit_log_object_idx;
+DROP INDEX audit_log_staff_idx;
+DROP TABLE console_saved_forms;
+DROP TABLE console_uploads;
