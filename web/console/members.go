@@ -593,6 +593,9 @@ type messageData struct {
 func (c *Console) messagePage(w http.ResponseWriter, r *http.Request) {
 	p := c.newPage(r, "message_title")
 	p.Form = newForm()
+	// tomorrow at 08:00, a good hour for a message from an agency
+	d := c.d.Now().In(c.d.Timezone).AddDate(0, 0, 1)
+	p.Form.Values["at"] = time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, c.d.Timezone).Format(DateLayout)
 	if c.restoreForm(r, p.Form) {
 		p.Flash = "restore_done"
 	}
@@ -608,7 +611,7 @@ func (c *Console) messageCreate(w http.ResponseWriter, r *http.Request) {
 	p := c.newPage(r, "message_title")
 	p.Form = newForm()
 	p.Data = messageData{Agency: a}
-	for _, k := range []string{"name", "text_vi", "text_en"} {
+	for _, k := range []string{"name", "text_vi", "text_en", "at"} {
 		p.Form.Values[k] = r.PostFormValue(k)
 	}
 	name := strings.TrimSpace(p.Form.Values["name"])
@@ -617,6 +620,12 @@ func (c *Console) messageCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.TrimSpace(p.Form.Values["text_vi"]) == "" {
 		p.Form.fail("text_vi", "message_text_required")
+	}
+	at, err := time.ParseInLocation(DateLayout, strings.TrimSpace(p.Form.Values["at"]), c.d.Timezone)
+	if err != nil {
+		p.Form.fail("at", "message_at_bad")
+	} else if !at.After(c.d.Now()) {
+		p.Form.fail("at", "message_at_past")
 	}
 	if !p.Form.ok() {
 		c.renderStatus(w, r, http.StatusUnprocessableEntity, "message", p)
@@ -627,11 +636,14 @@ func (c *Console) messageCreate(w http.ResponseWriter, r *http.Request) {
 		content.Variants["en"] = messages.Variant{Text: p.Form.Values["text_en"]}
 	}
 	b, err := c.d.Workflow.Create(r.Context(), broadcast.StaffActor(who(r), ""), broadcast.Draft{
-		Name: name, Content: content, Audience: messages.Audience{Agencies: []string{a.Code}}})
+		Name: name, Content: content, Audience: messages.Audience{Agencies: []string{a.Code}},
+		Schedule: messages.Schedule{At: &at, Timezone: c.d.Timezone.String()}})
 	if e, ok := broadcast.ErrorOf(err); ok && e.Code == broadcast.Invalid {
 		for _, f := range e.Fields {
 			field := "name"
 			switch {
+			case strings.HasPrefix(f.Path, "schedule"):
+				field = "at"
 			case strings.Contains(f.Path, ".en"):
 				field = "text_en"
 			case strings.Contains(f.Path, "content"), strings.Contains(f.Path, "variants"):
