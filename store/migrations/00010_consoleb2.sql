@@ -31,7 +31,20 @@ CREATE TABLE console_saved_forms (
 CREATE INDEX audit_log_staff_idx ON audit_log (staff_id, id) WHERE staff_id IS NOT NULL;
 CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id, id);
 
+-- the member list's keyset order, and residents who joined off the list
+CREATE INDEX pending_members_list_idx ON pending_members (agency_id, full_name, id);
+CREATE INDEX pending_members_name_trgm_idx ON pending_members USING gin (lower(full_name) gin_trgm_ops);
+CREATE INDEX pending_members_matched_idx ON pending_members (agency_id, matched_subscriber_id)
+    WHERE matched_subscriber_id IS NOT NULL;
+
+-- the FAQ inbox: each group's latest wording
+CREATE INDEX question_log_unanswered_at_idx ON question_log (normalized, at) WHERE outcome <> 'answered';
+
 -- +goose Down
+DROP INDEX question_log_unanswered_at_idx;
+DROP INDEX pending_members_matched_idx;
+DROP INDEX pending_members_name_trgm_idx;
+DROP INDEX pending_members_list_idx;
 DROP INDEX audit_log_object_idx;
 DROP INDEX audit_log_staff_idx;
 DROP TABLE console_saved_forms;
