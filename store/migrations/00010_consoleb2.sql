@@ -34,6 +34,8 @@ CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id, id);
 -- the member list's keyset order, and residents who joined off the list
 CREATE INDEX pending_members_list_idx ON pending_members (agency_id, full_name, id);
 CREATE INDEX pending_members_name_trgm_idx ON pending_members USING gin (lower(full_name) gin_trgm_ops);
+-- residents who joined are searched by their Telegram/Zalo first name
+CREATE INDEX subscribers_first_name_trgm_idx ON subscribers USING gin (lower(first_name) gin_trgm_ops);
 CREATE INDEX pending_members_matched_idx ON pending_members (agency_id, matched_subscriber_id)
     WHERE matched_subscriber_id IS NOT NULL;
 
@@ -43,6 +45,7 @@ CREATE INDEX question_log_unanswered_at_idx ON question_log (normalized, at) WHE
 -- +goose Down
 DROP INDEX question_log_unanswered_at_idx;
 DROP INDEX pending_members_matched_idx;
+DROP INDEX subscribers_first_name_trgm_idx;
 DROP INDEX pending_members_name_trgm_idx;
 DROP INDEX pending_members_list_idx;
 DROP INDEX audit_log_object_idx;
