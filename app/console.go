@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 
@@ -28,12 +29,17 @@ func (a *App) mountConsole(ctx context.Context, mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
+	// sign-in codes by chat go to the staff member's Telegram (the sandbox under `loa dev`)
+	chat, err := a.telegramSender(false)
+	if err != nil {
+		return fmt.Errorf("console chat codes: %w", err)
+	}
 	insp := asynq.NewInspector(asynqOpt(a.RedisOptions()))
 	a.OnClose(func() { insp.Close() })
 	base := a.consoleBase()
 	c, err := console.New(console.Deps{Store: st, BaseURL: base, Timezone: a.Cfg.Timezone,
 		Log: a.Log.With("component", "console"), Key: a.Cfg.Key(), BotUsername: botName, Queues: insp,
-		Workflow: wf})
+		Workflow: wf, Chat: chat})
 	if err != nil {
 		return err
 	}

@@ -150,3 +150,35 @@ func (s *Store) FirstConsoleAdmin(ctx context.Context) (Staff, Credential, error
 	}
 	return s.ConsoleAccount(ctx, id)
 }
+
+// Codes sent by chat -----------------------------------------------------------------
+
+// ChatCodeTTL is how long a sign-in code sent to a staff member's chat works.
+const ChatCodeTTL = 5 * time.Minute
+
+func chatCodeHash(staffID int64, code string) []byte {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%d:%s", staffID, code)))
+	return h[:]
+}
+
+// SetChatCode stores a new sign-in code for staffID (the previous one stops working).
+func (s *Store) SetChatCode(ctx context.Context, staffID int64, code string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO console_chat_codes (staff_id, code_hash, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (staff_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at`,
+		staffID, chatCodeHash(staffID, code), now.Add(ChatCodeTTL))
+	if err != nil {
+		return fmt.Errorf("chat code: %w", translate(err))
+	}
+	return nil
+}
+
+// UseChatCode spends staffID's code if it is code and has not expired.
+func (s *Store) UseChatCode(ctx context.Context, staffID int64, code string, now time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM console_chat_codes WHERE staff_id = $1 AND code_hash = $2 AND expires_at > $3`,
+		staffID, chatCodeHash(staffID, code), now)
+	if err != nil {
+		return false, fmt.Errorf("use chat code: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

@@ -42,7 +42,16 @@ CREATE INDEX pending_members_matched_idx ON pending_members (agency_id, matched_
 -- the FAQ inbox: each group's latest wording
 CREATE INDEX question_log_unanswered_at_idx ON question_log (normalized, at) WHERE outcome <> 'answered';
 
+-- A one-time sign-in code the bot sent to a staff member's linked Telegram
+-- chat (the alternative to TOTP): its SHA-256, one per staff member, short-lived.
+CREATE TABLE console_chat_codes (
+    staff_id   bigint PRIMARY KEY REFERENCES staff (id),
+    code_hash  bytea NOT NULL CHECK (octet_length(code_hash) = 32),
+    expires_at timestamptz NOT NULL
+);
+
 -- +goose Down
+DROP TABLE console_chat_codes;
 DROP INDEX question_log_unanswered_at_idx;
 DROP INDEX pending_members_matched_idx;
 DROP INDEX subscribers_first_name_trgm_idx;

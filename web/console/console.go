@@ -26,6 +26,7 @@ import (
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/locales"
@@ -61,6 +62,10 @@ type Deps struct {
 	Key []byte
 	// BotUsername names the Telegram bot that invite links open.
 	BotUsername string
+	// Chat sends the one-time sign-in codes, the alternative to TOTP, to a
+	// staff member's linked Telegram chat (the Telegram channel's Sender);
+	// nil offers TOTP only.
+	Chat channel.Sender
 	// Queues reads the job queues for the admins' queue page (an
 	// *asynq.Inspector); nil shows that the queues are not reachable.
 	Queues QueueInspector
@@ -214,6 +219,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"sign-in", c.signIn)
 	mux.HandleFunc("GET "+Prefix+"sign-in/code", c.codePage)
 	mux.HandleFunc("POST "+Prefix+"sign-in/code", c.code)
+	mux.HandleFunc("POST "+Prefix+"sign-in/code/chat", c.sendChatCode)
 	mux.HandleFunc("GET "+Prefix+"sign-in/enrol", c.enrolPage)
 	mux.HandleFunc("POST "+Prefix+"sign-in/enrol", c.enrol)
 	mux.HandleFunc("GET "+Prefix+"sign-in/enrol/qr.png", c.enrolQR)
@@ -335,7 +341,7 @@ func (c *Console) staffOnly(roles []string, h http.HandlerFunc) http.Handler {
 		// a role that needs a second factor (given since sign-in, say) gets one first
 		if needsSecondFactor(st.Role) && !c.sessions.GetBool(ctx, keyMFA) {
 			c.sessions.Put(ctx, keyStage, stagePassword)
-			if cred.HasTOTP() {
+			if cred.HasTOTP() || c.chatCodes(st) {
 				http.Redirect(w, r, Prefix+"sign-in/code", http.StatusSeeOther)
 			} else {
 				http.Redirect(w, r, Prefix+"sign-in/enrol", http.StatusSeeOther)
