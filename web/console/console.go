@@ -1,11 +1,18 @@
 // Package console is the staff console in the browser, served under
 // /console/: server-rendered html/template pages, Vietnamese first, that work
 // without JavaScript. Staff sign in with their own account (argon2id
-// password; TOTP for admins and approvers), sessions live in PostgreSQL
+// password; TOTP for admins and approvers, or a one-time code the bot sends
+// to their linked Telegram chat), sessions live in PostgreSQL
 // (alexedwards/scs), every unsafe request passes net/http's
 // CrossOriginProtection, and repeated failures lock an account and an IP
 // address for a while. Rules about broadcasts are not here: the console calls
 // the store and, for broadcasts, the workflow package, like every other front end.
+//
+// Pages: staff (admins); members, import, invite links and messages to
+// members (agency managers, within their agency and those below it); FAQ
+// entries with the bot's answer previewed and the unanswered-questions inbox
+// (curators); the audit log and the queues (admins). A form posted after its
+// session expired is kept (restore.go) and comes back after signing in.
 package console
 
 import (
