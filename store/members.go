@@ -354,7 +354,7 @@ func (s *Store) ListMembers(ctx context.Context, agencyID int64, f MemberFilter)
 	const pendingFrom = ` FROM pending_members p
 		LEFT JOIN agency_members am ON am.agency_id = p.agency_id AND am.subscriber_id = p.matched_subscriber_id
 		WHERE p.agency_id = $1
-			AND ($2 = '' OR (CASE WHEN am.subscriber_id IS NOT NULL THEN 'joined' ELSE 'pending' END) = $2)
+			AND ($2 = '' OR ($2 = 'joined') = (p.matched_subscriber_id IS NOT NULL AND am.subscriber_id IS NOT NULL))
 			AND ($3 = '' OR lower(p.full_name) LIKE '%' || lower($3) || '%')
 			AND ($4 = '' OR right(p.phone_hint, length($4)) = $4)
 			AND ($5::bytea IS NULL OR p.phone_hash = $5)`

@@ -39,8 +39,10 @@ CREATE INDEX subscribers_first_name_trgm_idx ON subscribers USING gin (lower(fir
 CREATE INDEX pending_members_matched_idx ON pending_members (agency_id, matched_subscriber_id)
     WHERE matched_subscriber_id IS NOT NULL;
 
--- the FAQ inbox: each group's latest wording
-CREATE INDEX question_log_unanswered_at_idx ON question_log (normalized, at) WHERE outcome <> 'answered';
+-- the FAQ inbox: groups counted in index order, without reading the table,
+-- and each group's latest wording
+CREATE INDEX question_log_unanswered_at_idx ON question_log (normalized, at) INCLUDE (locale, outcome)
+    WHERE outcome <> 'answered';
 
 -- A one-time sign-in code the bot sent to a staff member's linked Telegram
 -- chat (the alternative to TOTP): its SHA-256, one per staff member, short-lived.
