@@ -6,11 +6,14 @@ LDFLAGS   := -X github.com/loa-vn/loa/app.Version=$(VERSION)
 
 .PHONY: run test build services vet bench
 
-## run: services up, migrate, seed, then every process in one (sandbox Telegram without TELEGRAM_TOKEN)
+## run: services up, migrate, seed, print the console's address (and a first admin's one-time
+## sign-in link while no admin has a password), then every process in one (sandbox Telegram
+## without TELEGRAM_TOKEN)
 run: build
 	.ci/services --create-db loa
 	$(BIN) migrate
 	$(BIN) seed
+	$(BIN) staff first-admin
 	$(BIN) dev
 
 ## test: services up, then vet and every test against the real PostgreSQL and Redis

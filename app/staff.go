@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/loa-vn/loa/store"
+	"github.com/loa-vn/loa/web/console"
 )
 
 // loa staff add|list|revoke|link: staff accounts from the console; the
@@ -43,7 +44,10 @@ func newStaffCmd(a *App) *cobra.Command {
 	link := &cobra.Command{Use: "link --id N", Short: "print a code that links a staff member's Telegram account",
 		Args: noArgs, RunE: withStore(func(ctx context.Context, st *store.Store) error { return staffLink(ctx, a, st, linkID) })}
 	link.Flags().Int64Var(&linkID, "id", 0, "staff member id")
-	return group("staff", "staff accounts and API tokens (a token is shown once and stored hashed)", add, list, revoke, link)
+	first := &cobra.Command{Use: "first-admin", Short: "print the console's address and, while no admin has a console password, a one-time sign-in link for a first admin",
+		Args: noArgs, RunE: withStore(func(ctx context.Context, st *store.Store) error { return staffFirstAdmin(ctx, a, st) })}
+	return group("staff", "staff accounts, console sign-in links and API tokens (a token is shown once and stored hashed)",
+		add, list, revoke, link, first)
 }
 
 func staffAdd(ctx context.Context, a *App, st *store.Store, name, role, agency string) error {
@@ -62,6 +66,49 @@ func staffAdd(ctx context.Context, a *App, st *store.Store, name, role, agency s
 	}
 	fmt.Fprintf(a.Stdout, "staff #%d %s (%s) added.\n\nAPI token (shown once, store it now):\n\n  %s\n\n", s.ID, s.Name, s.Role, token)
 	fmt.Fprintf(a.Stdout, "Use it as: curl -H 'Authorization: Bearer %s' ...\n", token)
+	pl, err := st.CreatePasswordLink(ctx, store.CLIActor, s.ID, "")
+	if err != nil {
+		return fmt.Errorf("console link: %w", err)
+	}
+	fmt.Fprintf(a.Stdout, "\nConsole: %s signs in as %q after choosing a password at this one-time link (until %s):\n\n  %s\n",
+		s.Name, pl.Login, pl.ExpiresAt.In(a.Cfg.Timezone).Format("02/01/2006 15:04"), console.SetPasswordURL(a.consoleBase(), pl.Token))
+	return nil
+}
+
+// firstAdminName and firstAdminLogin name the admin `loa staff first-admin` makes.
+const (
+	firstAdminName  = "Quản trị viên"
+	firstAdminLogin = "admin"
+)
+
+// staffFirstAdmin prints where the console is and how to get in. While no
+// admin has set a console password it prints a one-time link (a new one each
+// time: the older stops working) for the first admin, whom it creates if
+// there is none; once one has, it prints no link at all. The link is written
+// to this terminal only, never to a log.
+func staffFirstAdmin(ctx context.Context, a *App, st *store.Store) error {
+	base := a.consoleBase()
+	fmt.Fprintf(a.Stdout, "Console: %s\n", console.SignInURL(base))
+	admin, cred, err := st.FirstConsoleAdmin(ctx)
+	switch {
+	case err == nil && cred.PasswordHash != nil:
+		fmt.Fprintf(a.Stdout, "Sign in as %q (%s); an admin makes new set-password links on the Staff page.\n", cred.Login, admin.Name)
+		return nil
+	case err == nil:
+	case errors.Is(err, store.ErrNotFound):
+		admin, _, err = st.CreateConsoleStaff(ctx, store.CLIActor, store.NewStaff{Name: firstAdminName, Role: store.RoleAdmin}, firstAdminLogin)
+		if err != nil {
+			return fmt.Errorf("first admin: %w", err)
+		}
+	default:
+		return err
+	}
+	pl, err := st.CreatePasswordLink(ctx, store.CLIActor, admin.ID, "")
+	if err != nil {
+		return fmt.Errorf("first admin link: %w", err)
+	}
+	fmt.Fprintf(a.Stdout, "First admin %q: open this one-time link to choose a password (until %s), then enrol the second factor:\n\n  %s\n\n",
+		pl.Login, pl.ExpiresAt.In(a.Cfg.Timezone).Format("02/01/2006 15:04"), console.SetPasswordURL(base, pl.Token))
 	return nil
 }
 

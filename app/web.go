@@ -103,9 +103,12 @@ func serveHTTP(ctx context.Context, a *App, addr string, h http.Handler, ready f
 	return nil
 }
 
-// mountRoutes adds the Telegram webhook and the staff API to the web mux.
+// mountRoutes adds the Telegram webhook, the staff console and the staff API to the web mux.
 func (a *App) mountRoutes(ctx context.Context, mux *http.ServeMux) error {
 	if err := a.mountWebhook(ctx, mux); err != nil {
+		return err
+	}
+	if err := a.mountConsole(ctx, mux); err != nil {
 		return err
 	}
 	return a.mountAPI(ctx, mux)

@@ -89,7 +89,9 @@ type AuditFilter struct {
 	Action     string // exact action, or prefix ending in '.' ("broadcast.")
 	ObjectType string
 	ObjectID   string
-	BeforeID   int64 // keyset pagination: entries with id < BeforeID
+	StaffID    int64     // who: one staff member's entries (0: everyone)
+	From, To   time.Time // when: at >= From and at < To (zero: open)
+	BeforeID   int64     // keyset pagination: entries with id < BeforeID
 	Limit      int
 }
 
@@ -104,10 +106,18 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 		FROM audit_log
 		WHERE ($1 = '' OR action = $1 OR (right($1, 1) = '.' AND starts_with(action, $1)))
 		  AND ($2 = '' OR object_type = $2) AND ($3 = '' OR object_id = $3)
-		  AND ($4 = 0 OR id < $4)
-		ORDER BY id DESC LIMIT $5`, f.Action, f.ObjectType, f.ObjectID, f.BeforeID, f.Limit)
+		  AND ($4 = 0 OR id < $4) AND ($6 = 0 OR staff_id = $6)
+		  AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8)
+		ORDER BY id DESC LIMIT $5`, f.Action, f.ObjectType, f.ObjectID, f.BeforeID, f.Limit, f.StaffID, nullTime(f.From), nullTime(f.To))
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", translate(err))
 	}
 	return out, nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }

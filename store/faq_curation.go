@@ -234,13 +234,22 @@ func (s *Store) UnansweredQuestions(ctx context.Context, f UnansweredFilter) ([]
 		f.Limit = 100
 	}
 	out := []UnansweredGroup{}
-	err := s.db.SelectContext(ctx, &out, `SELECT normalized, mode() WITHIN GROUP (ORDER BY locale) AS locale,
-			count(*) AS count, max(at) AS last_seen,
-			(array_agg(question ORDER BY at DESC))[1] AS example,
-			count(*) FILTER (WHERE outcome = 'fallback') AS fallbacks
-		FROM question_log
-		WHERE outcome <> 'answered' AND at >= $1 AND ($2 = '' OR locale = $2)
-		GROUP BY normalized ORDER BY count(*) DESC, max(at) DESC LIMIT $3`, f.Since, f.Locale, f.Limit)
+	// one pass to count (the language is the more frequent of vi and en, as
+	// mode() would pick, without its sort), then the latest wording of only
+	// the groups shown
+	err := s.db.SelectContext(ctx, &out, `WITH g AS (
+			SELECT normalized, count(*) AS count, max(at) AS last_seen,
+				count(*) FILTER (WHERE outcome = 'fallback') AS fallbacks,
+				count(*) FILTER (WHERE locale = 'en') AS en
+			FROM question_log
+			WHERE outcome <> 'answered' AND at >= $1 AND ($2 = '' OR locale = $2)
+			GROUP BY normalized ORDER BY count(*) DESC, max(at) DESC LIMIT $3)
+		SELECT g.normalized, CASE WHEN 2 * g.en >= g.count THEN 'en' ELSE 'vi' END AS locale,
+			g.count, g.last_seen, g.fallbacks,
+			(SELECT q.question FROM question_log q
+				WHERE q.normalized = g.normalized AND q.outcome <> 'answered' AND q.at >= $1 AND ($2 = '' OR q.locale = $2)
+				ORDER BY q.at DESC LIMIT 1) AS example
+		FROM g ORDER BY g.count DESC, g.last_seen DESC`, f.Since, f.Locale, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("unanswered questions: %w", translate(err))
 	}

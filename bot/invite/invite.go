@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"net/url"
 	"time"
 )
 
@@ -88,4 +89,11 @@ func mac(key, body []byte) []byte {
 	h.Write([]byte("loa-invite\x00")) // domain separation from the phone hashes, same key
 	h.Write(body)
 	return h.Sum(nil)[:macLen]
+}
+
+// URL is the Telegram deep link of the invites row id: the same invite
+// always gives the same link (and QR code). The staff API and the console
+// both make links with it.
+func URL(key []byte, botUsername string, id int64, expires time.Time) string {
+	return "https://t.me/" + url.PathEscape(botUsername) + "?start=" + Sign(key, id, expires)
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"github.com/loa-vn/loa/members"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -19,8 +21,9 @@ import (
 // MaxBody is the largest JSON body the API reads; CSV imports have their own limit.
 const MaxBody = 1 << 20
 
-// MaxCSVBody bounds a member-list upload (100,000 lines are about 6 MB).
-const MaxCSVBody = 32 << 20
+// MaxCSVBody bounds a member-list upload: members.MaxCSVBytes, the limit the
+// console's upload shares.
+const MaxCSVBody = members.MaxCSVBytes
 
 // requireType refuses a body that is not of the given media type (415).
 func requireType(r *http.Request, want ...string) error {

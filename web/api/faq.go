@@ -1,11 +1,9 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/bot/faqsync"
@@ -30,44 +28,11 @@ type fromGroupReq struct {
 	faqReq
 }
 
-// validateFAQ checks an entry; answers are plain text (the bot escapes them
-// for Telegram), so HTML in them is stored and shown literally.
+// validateFAQ checks an entry with the one rule (store.FAQInput.Problems).
 func validateFAQ(in faqReq) []FieldError {
 	var fe []FieldError
-	add := func(p, m string) { fe = append(fe, FieldError{Path: p, Message: m}) }
-	if !slugRe.MatchString(in.Key) || len(in.Key) > 80 {
-		add("key", "lowercase letters, digits and single dashes, at most 80")
-	}
-	if in.Locale != "vi" && in.Locale != "en" {
-		add("locale", "vi or en")
-	}
-	if !slugRe.MatchString(in.Topic) || len(in.Topic) > 80 {
-		add("topic", "a topic id: lowercase letters, digits and single dashes")
-	}
-	n := 0
-	for i, q := range in.Questions {
-		switch {
-		case strings.TrimSpace(q) == "":
-			add(fmt.Sprintf("questions[%d]", i), "empty question")
-		case utf8.RuneCountInString(q) > 500:
-			add(fmt.Sprintf("questions[%d]", i), "at most 500 characters")
-		default:
-			n++
-		}
-	}
-	if n == 0 || len(in.Questions) > 50 {
-		add("questions", "between 1 and 50 questions")
-	}
-	if a := strings.TrimSpace(in.Answer); a == "" || utf8.RuneCountInString(a) > 3000 {
-		add("answer", "required, at most 3000 characters")
-	}
-	if src := strings.TrimSpace(in.Source); src == "" || len(src) > 500 {
-		add("source", "required (where the answer comes from), at most 500 characters")
-	}
-	for i, r := range in.Related {
-		if !slugRe.MatchString(r) || r == in.Key {
-			add(fmt.Sprintf("related[%d]", i), "the key of another entry")
-		}
+	for _, p := range toFAQInput(in).Problems() {
+		fe = append(fe, FieldError{Path: p.Field, Message: p.Message})
 	}
 	return fe
 }
@@ -180,7 +145,7 @@ func (s *Server) entryFromGroup(w http.ResponseWriter, r *http.Request, c *call)
 	if len(examples) == 0 {
 		return errNotFound("no unanswered questions have this normalized text")
 	}
-	in.faqReq.Questions = mergeQuestions(examples, in.Questions, 50)
+	in.faqReq.Questions = store.MergeQuestions(in.Questions, examples, store.FAQMaxQuestions)
 	if fe := validateFAQ(in.faqReq); fe != nil {
 		return errInvalid("the FAQ entry is not valid", fe...)
 	}
@@ -190,20 +155,6 @@ func (s *Server) entryFromGroup(w http.ResponseWriter, r *http.Request, c *call)
 	}
 	writeJSON(w, http.StatusCreated, e)
 	return nil
-}
-
-func mergeQuestions(a, b []string, max int) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, q := range append(append([]string{}, b...), a...) {
-		k := strings.ToLower(strings.TrimSpace(q))
-		if k == "" || seen[k] || len(out) == max {
-			continue
-		}
-		seen[k] = true
-		out = append(out, q)
-	}
-	return out
 }
 
 // staleEntry is one entry of GET /faq/stale.

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -56,8 +55,7 @@ func inviteExpiry(w http.ResponseWriter, r *http.Request, now time.Time) (time.T
 // row, so the same invite always gives the same link and QR code, and
 // revoking the row stops the link.
 func (s *Server) inviteURL(inv store.Invite) string {
-	payload := invite.Sign(s.d.Key, inv.ID, inv.ExpiresAt)
-	return "https://t.me/" + url.PathEscape(s.d.BotUsername) + "?start=" + payload
+	return invite.URL(s.d.Key, s.d.BotUsername, inv.ID, inv.ExpiresAt)
 }
 
 func (s *Server) inviteResp(inv store.Invite) inviteResp {

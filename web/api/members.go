@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/loa-vn/loa/members"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -219,7 +220,7 @@ func (s *Server) importMembers(w http.ResponseWriter, r *http.Request, c *call) 
 		}
 		return errBadRequest("cannot read the body")
 	}
-	resolve, err := s.newLocalityResolver(ctx(r))
+	resolve, err := members.NewLocalityResolver(ctx(r), s.d.Store)
 	if err != nil {
 		return err
 	}

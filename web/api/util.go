@@ -1,11 +1,10 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/loa-vn/loa/messages"
+	"github.com/loa-vn/loa/store"
 )
 
 // pathID reads a positive integer path parameter.
@@ -31,21 +30,13 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 	return n, nil
 }
 
-// nameError is the one rule for names that people read in lists (staff,
-// agencies, broadcasts, member lists): it refuses control characters and the
-// invisible ones that can disguise a name — format characters (Unicode
-// category Cf: right-to-left overrides and isolates, zero-width spaces and
-// joiners, soft hyphens, byte-order marks) and line or paragraph separators.
-// It returns nil for a clean name, else a field error for path.
+// nameError applies the one rule for names that people read in lists
+// (store.InvisibleRune) and returns nil for a clean name, else a field error
+// for path.
 func nameError(path, s string) *FieldError {
-	r, ok := invisibleRune(s)
+	r, ok := store.InvisibleRune(s)
 	if !ok {
 		return nil
 	}
-	return &FieldError{Path: path, Message: fmt.Sprintf(
-		"contains an invisible or control character (U+%04X); type the name again without it", r)}
+	return &FieldError{Path: path, Message: store.InvisibleMessage(r)}
 }
-
-// invisibleRune returns the first character of s that nameError refuses:
-// the one rule, shared with campaign names (messages.InvisibleRune).
-func invisibleRune(s string) (rune, bool) { return messages.InvisibleRune(s) }

@@ -35,7 +35,12 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 
 // lockedPage shows the sign-in form again with the lock and its end.
 func (c *Console) locked(w http.ResponseWriter, r *http.Request, tmpl string, p *page, until time.Time) {
-	p.Data = map[string]string{"Until": p.When(until)}
+	d, _ := p.Data.(map[string]string)
+	if d == nil {
+		d = map[string]string{}
+	}
+	d["Until"] = p.When(until)
+	p.Data = d
 	p.Message = "signin_locked"
 	c.renderStatus(w, r, http.StatusTooManyRequests, tmpl, p)
 }
@@ -102,7 +107,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	c.sessions.Put(ctx, keyStaff, st.ID)
 	c.sessions.Remove(ctx, keyMFA)
 	switch {
-	case cred.HasTOTP():
+	case cred.HasTOTP(), needsSecondFactor(st.Role) && c.chatCodes(st):
 		c.sessions.Put(ctx, keyStage, stagePassword)
 		http.Redirect(w, r, Prefix+"sign-in/code", http.StatusSeeOther)
 	case needsSecondFactor(st.Role):
@@ -132,6 +137,11 @@ func (c *Console) signInFailed(w http.ResponseWriter, r *http.Request, tmpl stri
 		until = ipUntil
 	}
 	c.d.Log.Info("console: sign-in failed", "staff_id", staffID, "locked", !until.IsZero())
+	if tmpl == "code" && staffID != 0 {
+		if st, cred, err := c.d.Store.ConsoleAccount(ctx, staffID); err == nil {
+			c.codeFlags(p, st, cred)
+		}
+	}
 	if !until.IsZero() {
 		if staffID != 0 && !accUntil.IsZero() {
 			if err := c.d.Store.AuditSignIn(ctx, staffID, "staff.console_lockout", map[string]time.Time{"until": accUntil}); err != nil {
@@ -184,13 +194,14 @@ func (c *Console) halfway(w http.ResponseWriter, r *http.Request) (store.Staff, 
 }
 
 func (c *Console) codePage(w http.ResponseWriter, r *http.Request) {
-	if _, cred, ok := c.halfway(w, r); ok {
-		if !cred.HasTOTP() {
+	if st, cred, ok := c.halfway(w, r); ok {
+		if !cred.HasTOTP() && !c.chatCodes(st) {
 			http.Redirect(w, r, Prefix+"sign-in/enrol", http.StatusSeeOther)
 			return
 		}
 		p := c.newPage(r, "code_title")
 		p.Form = newForm()
+		c.codeFlags(p, st, cred)
 		c.render(w, r, "code", p)
 	}
 }
@@ -204,13 +215,14 @@ func (c *Console) code(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := c.newPage(r, "code_title")
 	p.Form = newForm()
+	c.codeFlags(p, st, cred)
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	if code == "" {
 		p.Form.fail("code", "code_required")
 		c.renderStatus(w, r, http.StatusUnprocessableEntity, "code", p)
 		return
 	}
-	if !cred.HasTOTP() {
+	if !cred.HasTOTP() && !c.chatCodes(st) {
 		http.Redirect(w, r, Prefix+"sign-in/enrol", http.StatusSeeOther)
 		return
 	}
@@ -226,7 +238,28 @@ func (c *Console) code(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	good := false
-	if step, ok := checkTOTP(*cred.TOTPSecret, code, now); ok {
+	if c.chatCodes(st) && len(code) == 6 {
+		if good, err = c.d.Store.UseChatCode(ctx, st.ID, code, now); err != nil {
+			c.fail(w, r, err)
+			return
+		}
+	}
+	if good {
+		c.d.Log.Info("console: chat code used", "staff_id", st.ID)
+	} else if !cred.HasTOTP() {
+		// no authenticator: only a chat code or a recovery code
+		if utf8.RuneCountInString(code) <= 20 && len(code) != 6 {
+			remaining, err := c.d.Store.UseRecoveryCode(ctx, st.ID, hashRecovery(code))
+			switch {
+			case err == nil:
+				good = true
+				c.d.Log.Info("console: recovery code used", "staff_id", st.ID, "remaining", remaining)
+			case !errors.Is(err, store.ErrNotFound):
+				c.fail(w, r, err)
+				return
+			}
+		}
+	} else if step, ok := checkTOTP(*cred.TOTPSecret, code, now); ok {
 		if good, err = c.d.Store.AcceptTOTPStep(ctx, st.ID, step); err != nil {
 			c.fail(w, r, err)
 			return

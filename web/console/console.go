@@ -1,11 +1,18 @@
 // Package console is the staff console in the browser, served under
 // /console/: server-rendered html/template pages, Vietnamese first, that work
 // without JavaScript. Staff sign in with their own account (argon2id
-// password; TOTP for admins and approvers), sessions live in PostgreSQL
+// password; TOTP for admins and approvers, or a one-time code the bot sends
+// to their linked Telegram chat), sessions live in PostgreSQL
 // (alexedwards/scs), every unsafe request passes net/http's
 // CrossOriginProtection, and repeated failures lock an account and an IP
 // address for a while. Rules about broadcasts are not here: the console calls
 // the store and, for broadcasts, the workflow package, like every other front end.
+//
+// Pages: staff (admins); members, import, invite links and messages to
+// members (agency managers, within their agency and those below it); FAQ
+// entries with the bot's answer previewed and the unanswered-questions inbox
+// (curators); the audit log and the queues (admins). A form posted after its
+// session expired is kept (restore.go) and comes back after signing in.
 package console
 
 import (
@@ -26,6 +33,7 @@ import (
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/bot/l10n"
 	"github.com/loa-vn/loa/broadcast"
 	"github.com/loa-vn/loa/locales"
@@ -59,6 +67,17 @@ type Deps struct {
 	// Nil builds one on Store alone (runs change in PostgreSQL only, no test
 	// sends) with the two-person rule on.
 	Workflow *broadcast.Workflow
+	// Key keys phone hashes (member import) and signs invite links.
+	Key []byte
+	// BotUsername names the Telegram bot that invite links open.
+	BotUsername string
+	// Chat sends the one-time sign-in codes, the alternative to TOTP, to a
+	// staff member's linked Telegram chat (the Telegram channel's Sender);
+	// nil offers TOTP only.
+	Chat channel.Sender
+	// Queues reads the job queues for the admins' queue page (an
+	// *asynq.Inspector); nil shows that the queues are not reachable.
+	Queues QueueInspector
 }
 
 // Console serves the console. It is an http.Handler; Close stops the
@@ -66,11 +85,13 @@ type Deps struct {
 type Console struct {
 	d        Deps
 	cat      *l10n.Catalog
+	bot      *l10n.Catalog // the bot's texts, for the FAQ preview
 	pages    map[string]*template.Template
 	sessions *scs.SessionManager
 	pgstore  *postgresstore.PostgresStore
 	handler  http.Handler
 	secure   bool
+	imports  *importJobs
 }
 
 // Lock-out policies: per sign-in name and per client address.
@@ -114,7 +135,14 @@ func New(d Deps) (*Console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
-	c := &Console{d: d, cat: cat, secure: secureCookies(d.BaseURL)}
+	if d.Workflow == nil {
+		d.Workflow = broadcast.New(broadcast.Config{Store: d.Store, Now: d.Now})
+	}
+	botText, err := l10n.Load(locales.FS, d.Log)
+	if err != nil {
+		return nil, fmt.Errorf("console: bot texts: %w", err)
+	}
+	c := &Console{d: d, cat: cat, bot: botText, secure: secureCookies(d.BaseURL), imports: newImportJobs()}
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -203,6 +231,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"sign-in", c.signIn)
 	mux.HandleFunc("GET "+Prefix+"sign-in/code", c.codePage)
 	mux.HandleFunc("POST "+Prefix+"sign-in/code", c.code)
+	mux.HandleFunc("POST "+Prefix+"sign-in/code/chat", c.sendChatCode)
 	mux.HandleFunc("GET "+Prefix+"sign-in/enrol", c.enrolPage)
 	mux.HandleFunc("POST "+Prefix+"sign-in/enrol", c.enrol)
 	mux.HandleFunc("GET "+Prefix+"sign-in/enrol/qr.png", c.enrolQR)
@@ -223,6 +252,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST "+Prefix+"staff/{id}/enable", c.staffOnly(admins, c.staffDisable(false)))
 	mux.Handle("POST "+Prefix+"staff/{id}/password-link", c.staffOnly(admins, c.staffPasswordLink))
 	c.broadcastRoutes(mux)
+	c.memberFAQAuditRoutes(mux)
 	for _, sec := range sections {
 		if sec.soon {
 			mux.Handle("GET "+Prefix+sec.path, c.staffOnly(sec.roles, c.soon(sec)))
@@ -243,10 +273,11 @@ type section struct {
 
 var sections = []section{
 	{path: "broadcasts", label: "nav_broadcasts"},
-	{path: "members", label: "nav_members", roles: []string{store.RoleAdmin, store.RoleAgencyManager, store.RoleViewer}, soon: true},
-	{path: "faq", label: "nav_faq", soon: true},
+	{path: "members", label: "nav_members", roles: memberReaders},
+	{path: "faq", label: "nav_faq", roles: faqCurators},
 	{path: "staff", label: "nav_staff", roles: []string{store.RoleAdmin}},
-	{path: "audit", label: "nav_audit", roles: []string{store.RoleAdmin}, soon: true},
+	{path: "audit", label: "nav_audit", roles: []string{store.RoleAdmin}},
+	{path: "queues", label: "nav_queues", roles: []string{store.RoleAdmin}},
 }
 
 func allowed(roles []string, role string) bool {
@@ -300,6 +331,10 @@ func (c *Console) staffOnly(roles []string, h http.HandlerFunc) http.Handler {
 		ctx := r.Context()
 		id := c.sessions.GetInt64(ctx, keyStaff)
 		if id == 0 || c.sessions.GetString(ctx, keyStage) != stageIn {
+			if r.Method == http.MethodPost {
+				c.saveFormForLater(w, r) // the session expired mid-form: nothing is lost
+				return
+			}
 			if r.Method == http.MethodGet {
 				c.sessions.Put(ctx, keyNext, r.URL.RequestURI())
 			}
@@ -319,7 +354,7 @@ func (c *Console) staffOnly(roles []string, h http.HandlerFunc) http.Handler {
 		// a role that needs a second factor (given since sign-in, say) gets one first
 		if needsSecondFactor(st.Role) && !c.sessions.GetBool(ctx, keyMFA) {
 			c.sessions.Put(ctx, keyStage, stagePassword)
-			if cred.HasTOTP() {
+			if cred.HasTOTP() || c.chatCodes(st) {
 				http.Redirect(w, r, Prefix+"sign-in/code", http.StatusSeeOther)
 			} else {
 				http.Redirect(w, r, Prefix+"sign-in/enrol", http.StatusSeeOther)

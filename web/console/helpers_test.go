@@ -25,7 +25,7 @@ func testConsole(t testing.TB) (*store.Store, *httptest.Server) {
 	var h http.Handler = http.NotFoundHandler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
-	c, err := New(Deps{Store: st, BaseURL: srv.URL, SessionCleanup: -1})
+	c, err := New(Deps{Store: st, BaseURL: srv.URL, SessionCleanup: -1, BotUsername: "loa_hanoi_bot", Key: []byte("console test key")})
 	if err != nil {
 		t.Fatal(err)
 	}

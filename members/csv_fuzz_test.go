@@ -1,4 +1,4 @@
-package api
+package members
 
 import (
 	"errors"
@@ -30,17 +30,17 @@ func FuzzMembersCSV(f *testing.F) {
 		return nil, errors.New("unknown ward/commune")
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := parseMembersCSV(data, resolve)
+		res, err := ParseCSV(data, resolve)
 		if err != nil {
-			var ae *Error
-			if !errors.As(err, &ae) || ae.Status != 422 || ae.Message == "" {
-				t.Fatalf("error is not a 422 with a message: %v", err)
+			var fe *FileError
+			if !errors.As(err, &fe) || fe.Message == "" || fe.Code == "" {
+				t.Fatalf("error is not a FileError with a message and a code: %v", err)
 			}
 			return
 		}
 		lines := map[int]bool{}
 		for _, b := range res.Bad {
-			if b.Line < 2 || b.Reason == "" {
+			if b.Line < 2 || b.Reason == "" || b.Code == "" {
 				t.Fatalf("bad line %+v", b)
 			}
 			lines[b.Line] = true
@@ -52,7 +52,7 @@ func FuzzMembersCSV(f *testing.F) {
 			if _, err := store.NormalizePhone(r.Phone); err != nil || strings.TrimSpace(r.Name) == "" {
 				t.Fatalf("accepted row %+v (%v)", r, err)
 			}
-			if _, bad := invisibleRune(r.Name + r.Position); bad {
+			if _, bad := store.InvisibleRune(r.Name + r.Position); bad {
 				t.Fatalf("accepted invisible characters in %+v", r)
 			}
 		}
