@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"runtime"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -27,7 +28,7 @@ type BenchRow struct {
 }
 
 // DevFiles are the development sets: they tuned the engine.
-var DevFiles = []string{"faq/eval.yaml", "faq/dev.yaml", "faq/dev2.yaml"}
+var DevFiles = []string{"faq/eval.yaml", "faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml"}
 
 // HeldOutFile is the held-out set: nobody tunes against it.
 const HeldOutFile = "faq/heldout.yaml"
@@ -81,7 +82,14 @@ func RunBench(w io.Writer, fsys fs.FS, o BenchOptions) error {
 	if !o.DevOnly {
 		acc = append(acc, AccuracyRow{Name: fmt.Sprintf("held-out (%d, never tuned on)", len(heldout)), Report: Evaluate(e, heldout)})
 	}
-	acc = append(acc, AccuracyRow{Name: fmt.Sprintf("development (%d, eval+dev+dev2)", len(dev)), Report: Evaluate(e, dev)})
+	acc = append(acc, AccuracyRow{Name: fmt.Sprintf("development (%d, all dev sets)", len(dev)), Report: Evaluate(e, dev)})
+	for _, name := range DevFiles {
+		cs, err := LoadEvalFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		acc = append(acc, AccuracyRow{Name: fmt.Sprintf("  %s (%d)", strings.TrimPrefix(name, "faq/"), len(cs)), Report: Evaluate(e, cs)})
+	}
 	if err := WriteAccuracyTable(w, acc); err != nil {
 		return err
 	}

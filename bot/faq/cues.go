@@ -25,6 +25,7 @@ const (
 	cuePlural
 	cueHanoi
 	cueConnector // a folded connector between two questions
+	cueService   // another authority's procedure (passport, visa, driving test)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -66,6 +67,7 @@ var cues = func() cueTable {
 	t.add(cuePlural, pluralWords)
 	t.add(cueHanoi, hanoiWords)
 	t.add(cueConnector, foldedConnectors)
+	t.add(cueService, servicePhrases)
 	return t
 }()
 

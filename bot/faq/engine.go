@@ -101,6 +101,7 @@ func NewEngine(kbs map[string]*KB) *Engine {
 func (e *Engine) Answer(lang, question string) Result {
 	folded := Fold(question)
 	lang = e.detect(lang, question, folded)
+	folded = e.normalize(lang, folded)
 	res := Result{Lang: lang, Fallback: true, Action: ActionDecline, Decline: DeclineNoMatch}
 	if folded == "" {
 		return res
@@ -148,7 +149,7 @@ func (e *Engine) Answer(lang, question string) Result {
 		if whole.Action == ActionAnswer {
 			return whole
 		}
-		if r := e.ask(ix, res, Fold(segs[0].text)); r.Action == ActionAnswer {
+		if r := e.ask(ix, res, e.normalize(lang, Fold(segs[0].text))); r.Action == ActionAnswer {
 			return r
 		}
 		return whole
@@ -156,7 +157,7 @@ func (e *Engine) Answer(lang, question string) Result {
 	var first, best *Result
 	var answered []*Entry
 	for i, sg := range segs {
-		r := e.ask(ix, res, Fold(sg.text))
+		r := e.ask(ix, res, e.normalize(lang, Fold(sg.text)))
 		if r.Action != ActionAnswer {
 			continue
 		}

@@ -24,6 +24,9 @@ const (
 	DeclineLegal    = "legal"     // a personal legal dispute
 	DeclinePolitics = "politics"  // opinions and politics
 	DeclineRoleplay = "injection" // role-play, "ignore your instructions"
+	// DeclineService: a procedure of another authority that Loa has no
+	// entry for (passports, visas, driving tests, foreigners' papers).
+	DeclineService = "other-service"
 )
 
 // Smalltalk kinds.
@@ -100,6 +103,22 @@ var weatherPhrases = padded(
 	"thoi tiet", "nhiet do", "du bao", "co mua khong", "troi mua", "con bao", "bao lu", "ret dam",
 	"nang nong", "do am", "khong khi lanh", "weather", "forecast", "temperature", "raining", "rain today",
 	"will it rain", "typhoon", "aqi", "o nhiem khong khi",
+	// "bao nhiêu độ" is a temperature; "độ tuổi" (age) is not, so the
+	// phrase is anchored on what comes around it.
+	"nay bao nhieu do", "noi bao nhieu do", "hn bao nhieu do", "troi bao nhieu do", "bao nhieu do c", "bao nhieu do vay", "bao nhieu do the", "bao nhieu do a",
+	"may do c", "mua khong", "nong khong", "lanh khong", "gonna rain", "going to rain", "rain tomorrow",
+	"is it raining", "how hot", "how cold",
+)
+
+// Procedures of other authorities that residents ask a city bot about.
+// Driving licences in VNeID are an entry: only tests, conversions and
+// foreigners' papers are out of remit.
+var servicePhrases = padded(
+	"ho chieu", "passport", "visa", "thi thuc", "thi bang lai", "hoc bang lai", "thi sat hach", "sat hach",
+	"doi bang lai", "cap doi bang lai", "driving test", "convert my driving", "convert their driving",
+	"convert a driving", "foreign driving", "international driving", "register a motorbike",
+	"register my motorbike", "motorbike registration", "work permit", "giay phep lao dong",
+	"temporary residence card", "residence card", "the tam tru",
 )
 
 var sportsPhrases = padded(
@@ -148,6 +167,8 @@ func remitDecline(c cue) string {
 		return DeclineLegal
 	case c.has(cuePolitics):
 		return DeclinePolitics
+	case c.has(cueService):
+		return DeclineService
 	}
 	return ""
 }
@@ -166,7 +187,7 @@ var (
 	fillerWords = set("ban", "loa", "bot", "a", "ad", "admin", "oi", "nhe", "nha", "em", "anh", "chi",
 		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
 		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
-		"dear", "sir", "madam", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
+		"dear", "sir", "madam", "bro", "sis", "man", "mate", "buddy", "dude", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
 	aboutPhrases = padded(
 		"ban la ai", "ban la gi", "loa la ai", "loa la gi", "ban la bot", "ban la nguoi", "ban co phai la nguoi",
 		"ban co phai nguoi", "ban co phai may", "ban co phai robot", "ban ten gi", "ten ban la gi",
@@ -178,6 +199,8 @@ var (
 		"are you human", "are you a robot", "are you a real", "real person", "nguoi that", "nguoi hay may", "are you real", "are you ai", "who made you", "who built you",
 		"your name", "what is this bot", "who runs this bot", "is this a bot", "ban hoi duoc gi",
 		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask",
+		"loa giup duoc toi nhung", "ban giup duoc toi nhung", "loa giup duoc nhung", "ban giup duoc nhung",
+		"loa lam duoc nhung", "ban lam duoc nhung", "loa ho tro duoc nhung", "ban ho tro duoc nhung",
 	)
 	greetPrefixes = set("xin", "chao", "hi", "hello", "hey", "alo", "helo", "hii", "ad", "admin", "oi", "a", "ban", "loa", "bot", "da", "good", "morning")
 )

@@ -197,6 +197,7 @@ var enAbbrev = map[string][]string{
 	"legit": {"scam"}, "legitimate": {"scam"}, "lv": {"level"}, "lvl": {"level"},
 	"lv2": {"level2"}, "lv1": {"level1"}, "pwd": {"password"}, "pw": {"password"},
 	"acct": {"account"},
+	"now":  {"_now"}, "currently": {"_now"}, "current": {"current", "_now"}, "latest": {"latest", "_now"},
 }
 
 // enJoins and viJoins merge word pairs the KB spells as one word, and turn
@@ -252,10 +253,16 @@ var viJoins = map[string]map[string]string{
 // is a stop word, so that "ngày nào", "tháng mấy" (a date) and "chỗ nào",
 // "qua đâu" (a place) weigh like "khi nào" and "ở đâu".
 var viMarks = map[string]map[string]string{
-	"ngay":  {"nao": "_when", "may": "_when"},
+	"ngay": {"nao": "_when", "may": "_when"},
+	// "năm nay", "hiện nay", "bây giờ", "mới nhất": the current entry of a
+	// topic (DTI 2024, this year's theme), not its history.
+	"nam":   {"nao": "_when", "may": "_when", "nay": "_now"},
+	"hien":  {"nay": "_now", "tai": "_now", "gio": "_now"},
+	"bay":   {"gio": "_now"},
+	"moi":   {"nhat": "_now"},
+	"gan":   {"nhat": "_now"},
 	"hom":   {"nao": "_when"},
 	"thang": {"nao": "_when", "may": "_when"},
-	"nam":   {"nao": "_when", "may": "_when"},
 	"cho":   {"nao": "_where"},
 	"noi":   {"nao": "_where"},
 	"qua":   {"dau": "_where"},
@@ -272,6 +279,8 @@ var enMarks = map[string]map[string]string{
 	"what":  {"date": "when", "day": "when", "year": "when"},
 	"which": {"date": "when", "day": "when", "year": "when"},
 	"how":   {"long": "_long"},
+	"this":  {"year": "_now"},
+	"right": {"now": "_now"},
 }
 
 // intentWords are the question-word terms that weightIntent boosts.

@@ -1,0 +1,174 @@
+package faq
+
+import "strings"
+
+// Normalisation of how residents type, applied to the folded question once,
+// before the pre-checks (cues, smalltalk, locality) and the KB search, so
+// that every one of them sees "khong" for "ko", "vneid" for "vnied" and
+// "what is" for "wat is". It works word by word from the tables below (the
+// one place for chat shorthand that the pre-checks must understand; the
+// analyzers' abbrev tables still expand the KB's own acronyms on both
+// sides). Words it cannot place in the KB vocabulary are also folded from
+// telex leftovers ("chuyeenr ddooir" → "chuyen doi").
+
+// viChat maps Vietnamese chat shorthand to folded words. Ambiguous
+// shorthand ("mk": mình or mật khẩu) is resolved in normalizeVI.
+var viChat = map[string]string{
+	"k": "khong", "ko": "khong", "kh": "khong", "khg": "khong", "kg": "khong", "hok": "khong", "hk": "khong",
+	"hong": "khong", "hem": "khong", "khum": "khong", "hum": "khong", "kô": "khong",
+	"dc": "duoc", "dk": "dang ky", "dki": "dang ky", "dky": "dang ky", "j": "gi", "z": "vay", "v": "vay",
+	"zay": "vay", "dzay": "vay", "ntn": "nhu nao",
+	"bn": "bao nhieu", "bnhiu": "bao nhieu", "nhiu": "nhieu", "lm": "lam", "ae": "anh em",
+	"mn": "moi nguoi", "mng": "moi nguoi", "bik": "biet", "bit": "biet", "bt": "biet", "mun": "muon",
+	"mik": "minh", "mh": "minh", "t": "toi", "tui": "toi", "r": "roi", "rùi": "roi",
+	"rui": "roi", "ms": "moi", "cx": "cung", "cg": "cung", "lun": "luon", "trc": "truoc", "ns": "noi",
+	"ng": "nguoi", "nc": "nuoc", "sdt": "so dien thoai", "tk": "tai khoan", "stk": "so tai khoan",
+	"vnid": "vneid", "vnied": "vneid", "vneidd": "vneid", "vneld": "vneid", "vneit": "vneid",
+	"vnei": "vneid", "vnieid": "vneid", "veneid": "vneid", "vnedi": "vneid",
+	"ihn": "ihanoi", "ihanoii": "ihanoi", "ihaloi": "ihanoi", "hanoii": "ha noi",
+	"wa": "qua", "ik": "di", "oy": "roi", "ak": "a", "dt": "dien thoai", "dthoai": "dien thoai",
+	"bh": "bao gio", "bjo": "bao gio", "bgio": "bao gio", "h": "gio", "hnay": "hom nay", "hqua": "hom qua",
+	"nhìu": "nhieu", "vs": "voi", "thui": "thoi", "tr": "trieu",
+	"ck": "chuyen khoan", "sv": "sinh vien", "dv": "dich vu", "cb": "can bo",
+}
+
+// enChat maps English chat speech to plain words.
+var enChat = map[string]string{
+	"u": "you", "ya": "you", "ur": "your", "r": "are", "wat": "what", "wht": "what", "wut": "what",
+	"whats": "what is", "wats": "what is", "hows": "how is", "wheres": "where is", "whos": "who is",
+	"whens": "when is", "im": "i am", "pls": "please", "plz": "please", "pleas": "please",
+	"gonna": "going to", "wanna": "want to", "gotta": "have to", "thru": "through", "rn": "now",
+	"bc": "because", "cuz": "because", "coz": "because", "ppl": "people", "smth": "something",
+	"dunno": "do not know", "idk": "do not know", "dont": "do not", "doesnt": "does not",
+	"cant": "cannot", "wont": "will not", "isnt": "is not", "tho": "though", "b4": "before",
+	"2day": "today", "tmr": "tomorrow", "tmrw": "tomorrow", "diff": "difference", "yr": "year",
+	"yrs": "years", "hw": "how", "abt": "about", "thx": "thanks", "ty": "thanks",
+	"tks": "thanks", "vnid": "vneid", "vnied": "vneid", "vneidd": "vneid",
+	"licence": "license", "neighbourhood": "neighborhood",
+}
+
+// lawPrefixes are the document kinds glued to their number ("nd13",
+// "nq57", "qd749"): they are split so each part meets the KB's words.
+var lawPrefixes = set("nd", "nq", "qd", "kh", "cv", "tt", "ct")
+
+// mkPassword are the words around "mk" that make it mật khẩu, not mình.
+var mkPassword = set("quen", "doi", "sai", "nhap", "lay", "dat", "reset", "vneid", "tk", "tai", "khau", "cua")
+
+// normalize rewrites folded text word by word for lang. It returns folded
+// itself when no word changes, so the common case allocates nothing.
+func (e *Engine) normalize(lang, folded string) string {
+	if !needsNormalize(e, lang, folded) {
+		return folded
+	}
+	words := strings.Fields(folded)
+	out := make([]string, 0, len(words)+4)
+	for i, w := range words {
+		if lang == "en" {
+			if x, ok := enChat[w]; ok {
+				w = x
+			}
+			out = append(out, splitLaw(w))
+			continue
+		}
+		switch {
+		case w == "mk":
+			w = "minh"
+			if i > 0 && mkPassword[words[i-1]] || i+1 < len(words) && mkPassword[words[i+1]] {
+				w = "mat khau"
+			}
+		case viChat[w] != "":
+			w = viChat[w]
+		default:
+			if ix := e.idx["vi"]; ix != nil && !ix.knows(w) {
+				if t := telexFold(w); t != w && ix.knows(t) {
+					w = t
+				}
+			}
+		}
+		out = append(out, splitLaw(w))
+	}
+	return strings.Join(out, " ")
+}
+
+// needsNormalize tells, without allocating, whether normalize would change
+// any word of folded.
+func needsNormalize(e *Engine, lang, folded string) bool {
+	var vi *index
+	if lang != "en" {
+		vi = e.idx["vi"]
+	}
+	for rest := folded; rest != ""; {
+		var w string
+		w, rest = nextWord(rest)
+		if lawSplit(w) > 0 {
+			return true
+		}
+		if lang == "en" {
+			if _, ok := enChat[w]; ok {
+				return true
+			}
+			continue
+		}
+		if x, ok := viChat[w]; ok && x != w || w == "mk" {
+			return true
+		}
+		if vi != nil && !vi.knows(w) && telexFold(w) != w {
+			return true
+		}
+	}
+	return false
+}
+
+// lawSplit returns where a law prefix ends in w ("nd13" → 2), or 0.
+func lawSplit(w string) int {
+	for n := 2; n <= 3 && n < len(w); n++ {
+		if lawPrefixes[w[:n]] && isNumber(w[n:]) {
+			return n
+		}
+	}
+	return 0
+}
+
+func splitLaw(w string) string {
+	if n := lawSplit(w); n > 0 {
+		return w[:n] + " " + w[n:]
+	}
+	return w
+}
+
+// telexFold undoes what telex typing leaves when the keyboard did not
+// compose the letters: doubled vowels and "dd" (â ê ô đ), "w" after a
+// vowel (ă ơ ư) and a tone key at the end of the syllable (s f r x j). A
+// Vietnamese syllable never ends in those letters, which is what marks a
+// leftover; the caller keeps the result only if the KB knows it.
+func telexFold(w string) string {
+	if len(w) < 3 || len(w) > 12 {
+		return w
+	}
+	b := []byte(w)
+	n := len(b)
+	if strings.IndexByte("sfrxj", b[n-1]) >= 0 && hasVowel(b[:n-1]) {
+		b = b[:n-1]
+	}
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if i > 0 && c == b[i-1] && strings.IndexByte("aeod", c) >= 0 {
+			continue // aa ee oo dd
+		}
+		if c == 'w' && i > 0 && strings.IndexByte("aou", b[i-1]) >= 0 {
+			continue // aw ow uw
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+func hasVowel(b []byte) bool {
+	for _, c := range b {
+		if strings.IndexByte("aeiouy", c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
