@@ -35,6 +35,9 @@ import (
 type Options struct {
 	Recipients, Send, RateSecs, RSSSecs, Concurrency int
 	Quick                                            bool
+	// Only: a comma-separated list of rows to measure (uncapped, naive,
+	// capped, strict, crash, freeze, zalo); empty = all.
+	Only string
 	// Child, ChildDSN, ChildRedis, ChildTG: internal, set when this process
 	// is the RSS worker subprocess of another benchmark run.
 	Child                         int64
