@@ -200,6 +200,13 @@ func (c *claimRun) send(ctx context.Context) {
 		// crash no row is unknown for having waited on the limiter.
 		held := false
 		if lim.perSec > 0 {
+			// journal and status poll before the slot, not between the
+			// slot and the send: a round trip there put sends of
+			// different workers closer than 1/rate (429 from a strict
+			// platform)
+			if !c.prepare(ctx) {
+				return
+			}
 			if lim.Wait(ctx) != nil {
 				return
 			}
@@ -212,6 +219,37 @@ func (c *claimRun) send(ctx context.Context) {
 		r, err := c.b.deliverHeld(ctx, c.k.Rows[i], held)
 		c.done(ctx, r, err)
 	}
+}
+
+// prepare journals the next row if the journal does not cover it yet and
+// refreshes the run status; false if no row is left to send.
+func (c *claimRun) prepare(ctx context.Context) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped || c.next >= len(c.k.Rows) {
+		return false
+	}
+	c.b.halt(ctx)
+	if c.next >= c.journaled {
+		return c.journalLocked(ctx)
+	}
+	return true
+}
+
+// journalLocked journals the JournalStep rows from c.next; c.mu is held.
+func (c *claimRun) journalLocked(ctx context.Context) bool {
+	j := min(len(c.k.Rows), c.next+c.b.e.Cfg.JournalStep)
+	if err := c.b.journal(ctx, c.k.ID, c.k.Rows[j-1].SubscriberID); err != nil {
+		c.stopped = true
+		if errors.Is(err, store.ErrLeaseLost) {
+			c.lost = true
+		} else if c.sendErr == nil {
+			c.sendErr = err
+		}
+		return false
+	}
+	c.journaled = j
+	return true
 }
 
 // take hands out the next row, journaling the next JournalStep rows first
@@ -227,18 +265,8 @@ func (c *claimRun) take(ctx context.Context) (int, bool) {
 		c.halted, c.stopped = h, true
 		return 0, false
 	}
-	if c.next >= c.journaled {
-		j := min(len(c.k.Rows), c.next+c.b.e.Cfg.JournalStep)
-		if err := c.b.journal(ctx, c.k.ID, c.k.Rows[j-1].SubscriberID); err != nil {
-			c.stopped = true
-			if errors.Is(err, store.ErrLeaseLost) {
-				c.lost = true
-			} else if c.sendErr == nil {
-				c.sendErr = err
-			}
-			return 0, false
-		}
-		c.journaled = j
+	if c.next >= c.journaled && !c.journalLocked(ctx) {
+		return 0, false
 	}
 	i := c.next
 	c.next++
