@@ -89,6 +89,12 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// PoolSize is how many PostgreSQL connections a worker of that Asynq
+// concurrency wants: each batch claims or journals on one and a record
+// from another sender of its claim may overlap it, plus a few for lease
+// renewals, run status and finishing; never fewer than the store's 20.
+func PoolSize(concurrency int) int { return max(20, 2*concurrency+4) }
+
 // Engine holds what the handlers, the scheduler and the control commands
 // share, and the channels this process sends on: one per name, each with
 // its own rate limit shared in Redis by every worker.

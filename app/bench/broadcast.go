@@ -356,7 +356,9 @@ func benchChild(ctx context.Context, a Env, o Options) error {
 		return err
 	}
 	defer st.Close()
-	st.DB().SetMaxIdleConns(20) // as a worker does (app/engine.go): no connection churn
+	// as a worker does (app/engine.go): no connection churn
+	st.DB().SetMaxOpenConns(jobs.PoolSize(o.Concurrency))
+	st.DB().SetMaxIdleConns(jobs.PoolSize(o.Concurrency))
 	ropt := &redis.Options{Addr: redisAddr, PoolSize: 64}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()
