@@ -50,8 +50,8 @@ type Config struct {
 
 // EngineSettings are the broadcast engine's tunables from the environment.
 type EngineSettings struct {
-	BatchSize, ClaimSize, JournalStep, RecordSize int
-	LeaseTTL                                      time.Duration
+	BatchSize, ClaimSize, JournalStep, RecordSize, Senders int
+	LeaseTTL                                               time.Duration
 }
 
 var engineDefaults = jobs.DefaultConfig()
@@ -59,7 +59,7 @@ var engineDefaults = jobs.DefaultConfig()
 // EngineConfig is the broadcast engine's configuration.
 func (c Config) EngineConfig() jobs.Config {
 	return jobs.Config{BatchSize: c.Engine.BatchSize, ClaimSize: c.Engine.ClaimSize, JournalStep: c.Engine.JournalStep,
-		RecordSize: c.Engine.RecordSize, LeaseTTL: c.Engine.LeaseTTL}
+		RecordSize: c.Engine.RecordSize, LeaseTTL: c.Engine.LeaseTTL, Senders: c.Engine.Senders}
 }
 
 // Sandbox reports whether Loa runs against the built-in fakes: neither
@@ -188,6 +188,8 @@ var variables = []variable{
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.JournalStep) }},
 	{name: "LOA_RECORD_SIZE", def: strconv.Itoa(engineDefaults.RecordSize), doc: "outcomes written at once (also at least every second)",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.RecordSize) }},
+	{name: "LOA_SENDERS", def: strconv.Itoa(engineDefaults.Senders), doc: "messages of one batch in flight at once above 100 msg/s (one at the free rates)",
+		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.Senders) }},
 	{name: "LOA_LEASE_TTL", def: engineDefaults.LeaseTTL.String(), doc: "a claim not renewed for this long is a dead worker's: its unsent rows go back to pending",
 		apply: func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)

@@ -50,3 +50,24 @@ func BenchmarkSendRun(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msg/s")
 
 }
+
+// BenchmarkSendRunCapped is BenchmarkSendRun at the paid cap (1000/s, real
+// time): run it with -cpuprofile to see what a capped worker spends.
+func BenchmarkSendRunCapped(b *testing.B) {
+	n := 5000
+	if v := os.Getenv("LOA_BENCH_SEND"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	cfg := DefaultConfig()
+	cfg.Backoff = fastCfg().Backoff
+	v := newEnv(b, envOpts{cfg: cfg, rate: 1000, tg: []tgfake.Option{tgfake.WithoutRecording()}})
+	v.subscribers(n)
+	v.worker(v.e, 16)
+	bid := v.broadcast(messages.Audience{})
+	b.ResetTimer()
+	for i := range b.N {
+		run := v.startRunOf(bid, time.Unix(int64(i), 0))
+		v.waitStatus(run, store.RunDone, time.Minute)
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msg/s")
+}

@@ -99,8 +99,10 @@ func TestWorkerKilledTwiceMidRun(t *testing.T) {
 	t.Logf("killed at %d sends", v.tg.Count())
 	v.startChild(dsn, rate)
 	// in flight per kill: 8 tasks, each with at most RecordSize sent and
-	// JournalStep journaled rows unrecorded (claims are ClaimSize = 50).
-	v.checkCompleteOnce(run, n, 2*8*(cfg.RecordSize+cfg.JournalStep), 2*8*cfg.JournalStep)
+	// JournalStep journaled rows unrecorded (claims are ClaimSize = 50),
+	// plus its Senders' requests on the wire.
+	perTask := cfg.withDefaults().Senders
+	v.checkCompleteOnce(run, n, 2*8*(cfg.RecordSize+cfg.JournalStep+perTask), 2*8*(cfg.JournalStep+perTask))
 }
 
 func TestPostgresConnectionsDroppedMidRun(t *testing.T) {

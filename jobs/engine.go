@@ -30,6 +30,9 @@ type Config struct {
 	// (200) or RecordEvery (1 s), whichever comes first.
 	RecordSize  int
 	RecordEvery time.Duration
+	// Senders: rows of one claim in flight at once (8), above 100 msg/s;
+	// at the free rates one, since the limiter spaces every send anyway.
+	Senders int
 	// LeaseTTL: a claim not renewed for this long belongs to a dead worker
 	// (15 s); live workers renew every LeaseTTL/3. With the sweeper every
 	// 5 s, a crash is noticed within 20 s.
@@ -69,6 +72,7 @@ func (c Config) withDefaults() Config {
 	def(&c.ClaimSize, 500)
 	def(&c.JournalStep, 16)
 	def(&c.RecordSize, 200)
+	def(&c.Senders, 8)
 	defD(&c.RecordEvery, time.Second)
 	defD(&c.LeaseTTL, 15*time.Second)
 	def(&c.MaxAttempts, 5)
@@ -84,6 +88,12 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
+
+// PoolSize is how many PostgreSQL connections a worker of that Asynq
+// concurrency wants: each batch claims or journals on one and a record
+// from another sender of its claim may overlap it, plus a few for lease
+// renewals, run status and finishing; never fewer than the store's 20.
+func PoolSize(concurrency int) int { return max(20, 2*concurrency+4) }
 
 // Engine holds what the handlers, the scheduler and the control commands
 // share, and the channels this process sends on: one per name, each with

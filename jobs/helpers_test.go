@@ -2,8 +2,10 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"testing"
 	"time"
@@ -186,11 +188,54 @@ func (v *env) waitStatus(runID int64, status string, within time.Duration) store
 
 func (v *env) progress(runID int64) map[string]int {
 	v.t.Helper()
+	v.checkCounters(runID)
 	p, err := v.st.RunProgress(v.ctx, runID)
 	if err != nil {
 		v.t.Fatal(err)
 	}
 	return p.ByStatus
+}
+
+// checkCounters compares the run's counters (run_counts, run_minutes, kept
+// by the deliveries triggers) with a count of its delivery rows, in one
+// snapshot: they must agree exactly whatever the test did (crash, cancel,
+// pause and resume, sweeps, late records).
+func (v *env) checkCounters(runID int64) {
+	v.t.Helper()
+	tx, err := v.st.DB().BeginTxx(v.ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	defer tx.Rollback()
+	read := func(q string) map[string]int {
+		rows, err := tx.QueryContext(v.ctx, q, runID)
+		if err != nil {
+			v.t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				v.t.Fatal(err)
+			}
+			out[k] = n
+		}
+		return out
+	}
+	pairs := [][2]string{
+		{`SELECT channel || '/' || status || '/' || reason, sum(n) FROM run_counts WHERE run_id = $1 GROUP BY 1 HAVING sum(n) <> 0`,
+			`SELECT channel || '/' || status || '/' || reason, count(*) FROM deliveries WHERE run_id = $1 GROUP BY 1`},
+		{`SELECT minute::text, sum(n) FROM run_minutes WHERE run_id = $1 GROUP BY 1 HAVING sum(n) <> 0`,
+			`SELECT date_trunc('minute', updated_at)::text, count(*) FROM deliveries
+				WHERE run_id = $1 AND status NOT IN ('pending', 'sending') AND updated_at IS NOT NULL GROUP BY 1`},
+	}
+	for _, p := range pairs {
+		if got, want := read(p[0]), read(p[1]); !maps.Equal(got, want) {
+			v.t.Errorf("run %d counters %v, deliveries say %v", runID, got, want)
+		}
+	}
 }
 
 // sweeper runs a scheduler loop (due runs + sweeps) in the background.

@@ -55,7 +55,7 @@ func TestThreeWorkersShareOneChannelsSlots(t *testing.T) {
 	// comes k intervals from now.
 	var slots []time.Duration
 	for k := range 150 {
-		w, err := workers[k%3].reserve(ctx, 1)
+		w, err := workers[k%3].reserveWait(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,10 +72,10 @@ func TestThreeWorkersShareOneChannelsSlots(t *testing.T) {
 	// Time passes beyond the last slot: the next sender goes at once, and
 	// the one after waits a full interval (an idle channel earns no burst).
 	clk.add(time.Minute)
-	if w, _ := workers[1].reserve(ctx, 1); w != 0 {
+	if w, _ := workers[1].reserveWait(ctx, 1); w != 0 {
 		t.Errorf("after idling, first slot waits %v", w)
 	}
-	if w, _ := workers[2].reserve(ctx, 1); absDur(w-interval) > time.Microsecond {
+	if w, _ := workers[2].reserveWait(ctx, 1); absDur(w-interval) > time.Microsecond {
 		t.Errorf("after idling, second slot waits %v, want %v", w, interval)
 	}
 }
@@ -104,9 +104,9 @@ func TestPauseAndSlotsArePerChannel(t *testing.T) {
 		t.Errorf("pause left %v, want 35s", d)
 	}
 	for range 5 {
-		tgA.reserve(ctx, 1)
+		tgA.reserveWait(ctx, 1)
 	}
-	if w, _ := other.reserve(ctx, 1); w != 0 {
+	if w, _ := other.reserveWait(ctx, 1); w != 0 {
 		t.Errorf("testchan's first slot waits %v behind telegram's", w)
 	}
 	clk.add(36 * time.Second)
@@ -121,4 +121,10 @@ func absDur(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// reserveWait is reserve as a wait from now (Redis's clock) for the first slot.
+func (l *Limiter) reserveWait(ctx context.Context, n int) (time.Duration, error) {
+	first, now, err := l.reserve(ctx, n)
+	return time.Duration(first-now) * time.Microsecond, err
 }

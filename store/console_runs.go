@@ -46,13 +46,14 @@ type MinuteCount struct {
 // RunMinutes counts a run's deliveries that reached a final state (sent,
 // failed, blocked, skipped, unknown) per minute in [from, to), in time order;
 // minutes with none are absent. The window keeps it cheap on a
-// million-recipient run: the console charts the last hour.
+// million-recipient run: the console charts the last hour. It reads the
+// per-minute counters the deliveries triggers keep (migration 00010), so
+// whole minutes: the minute holding from counts whole.
 func (s *Store) RunMinutes(ctx context.Context, runID int64, from, to time.Time) ([]MinuteCount, error) {
 	out := []MinuteCount{}
-	err := s.db.SelectContext(ctx, &out, `SELECT date_trunc('minute', updated_at) AS minute, count(*) AS n
-		FROM deliveries
-		WHERE run_id = $1 AND status NOT IN ('pending', 'sending') AND updated_at >= $2 AND updated_at < $3
-		GROUP BY 1 ORDER BY 1`, runID, from, to)
+	err := s.db.SelectContext(ctx, &out, `SELECT minute, sum(n) AS n FROM run_minutes
+		WHERE run_id = $1 AND minute >= date_trunc('minute', $2::timestamptz) AND minute < $3
+		GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1`, runID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("run %d per minute: %w", runID, translate(err))
 	}

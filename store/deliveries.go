@@ -174,10 +174,12 @@ type Result struct {
 }
 
 // Recorded counts the rows a record changed, by the status written; Returned
-// counts rows handed back untried (Unclaim).
+// counts rows handed back untried (Unclaim); Late counts rows the sweeper
+// had already called unknown (counted then), now known.
 type Recorded struct {
 	ByStatus map[string]int
 	Returned int
+	Late     int
 }
 
 // RecordResults writes outcomes of claim claimID (0: rows claimed without
@@ -204,32 +206,43 @@ func (s *Store) RecordResults(ctx context.Context, runID, claimID int64, rs []Re
 			blocked, blockedWhy = append(blocked, r.SubscriberID), append(blockedWhy, r.Reason)
 		}
 	}
+	// o locks the rows first and reads what they were: a row the sweeper
+	// already called 'unknown' (and counted so) is a late record, not a
+	// second outcome. Reading the old status from a plain join could see a
+	// version from before the sweeper's.
 	const q = `
-		WITH u AS (
+		WITH o AS (
+			SELECT subscriber_id, status FROM deliveries
+			WHERE run_id = $1 AND subscriber_id = ANY($2) AND status IN ('sending', 'unknown')
+			  AND (claim = $6 OR ($6 = 0 AND claim IS NULL))
+			FOR UPDATE
+		), u AS (
 			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
 				attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
 				claim = CASE WHEN u.status = 'pending' THEN NULL ELSE d.claim END
-			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
-			WHERE d.run_id = $1 AND d.subscriber_id = u.id AND d.status IN ('sending', 'unknown')
-			  AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL))
-			RETURNING u.status, u.undo
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo), o
+			WHERE d.run_id = $1 AND d.subscriber_id = u.id AND o.subscriber_id = u.id
+			RETURNING u.status, u.undo, o.status = 'unknown' AS late
 		), rel AS (
 			DELETE FROM claims WHERE $7 AND id = $6
 		)
-		SELECT status, undo, count(*) FROM u GROUP BY status, undo`
+		SELECT status, undo, late, count(*) FROM u GROUP BY status, undo, late`
 	args := []any{runID, pq.Array(ids), pq.Array(statuses), pq.Array(reasons), pq.Array(undo), claimID, release}
 	scan := func(rows *sql.Rows) error {
 		defer rows.Close()
 		for rows.Next() {
 			var st string
-			var undone bool
+			var undone, late bool
 			var k int
-			if err := rows.Scan(&st, &undone, &k); err != nil {
+			if err := rows.Scan(&st, &undone, &late, &k); err != nil {
 				return err
 			}
-			if undone {
+			switch {
+			case late:
+				rec.Late += k
+			case undone:
 				rec.Returned += k
-			} else {
+			default:
 				rec.ByStatus[st] += k
 			}
 		}
@@ -340,7 +353,8 @@ func (p Progress) Done() int {
 	return p.Run.Total - p.ByStatus[DeliveryPending] - p.ByStatus[DeliverySending]
 }
 
-// RunProgress counts a run's deliveries by status and reason.
+// RunProgress counts a run's deliveries by status and reason, from the
+// run's counters (exact: kept in the same statement as every change).
 func (s *Store) RunProgress(ctx context.Context, runID int64) (Progress, error) {
 	r, err := s.RunByID(ctx, runID)
 	if err != nil {
@@ -351,8 +365,10 @@ func (s *Store) RunProgress(ctx context.Context, runID int64) (Progress, error) 
 		Channel string `db:"channel"`
 		ReasonCount
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT channel, status, reason, count(*) AS n FROM deliveries
-		WHERE run_id = $1 GROUP BY channel, status, reason`, runID); err != nil {
+	// the counters the deliveries triggers keep (migration 00010): a few
+	// rows, where counting the deliveries took 170 ms at 1,000,000
+	if err := s.db.SelectContext(ctx, &rows, `SELECT channel, status, reason, sum(n) AS n FROM run_counts
+		WHERE run_id = $1 GROUP BY channel, status, reason HAVING sum(n) <> 0`, runID); err != nil {
 		return p, fmt.Errorf("progress of run %d: %w", runID, translate(err))
 	}
 	reasons := map[[2]string]int{}

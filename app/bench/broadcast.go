@@ -35,6 +35,9 @@ import (
 type Options struct {
 	Recipients, Send, RateSecs, RSSSecs, Concurrency int
 	Quick                                            bool
+	// Only: a comma-separated list of rows to measure (uncapped, naive,
+	// capped, strict, crash, freeze, zalo); empty = all.
+	Only string
 	// Child, ChildDSN, ChildRedis, ChildTG: internal, set when this process
 	// is the RSS worker subprocess of another benchmark run.
 	Child                         int64
@@ -353,7 +356,9 @@ func benchChild(ctx context.Context, a Env, o Options) error {
 		return err
 	}
 	defer st.Close()
-	st.DB().SetMaxIdleConns(20) // as a worker does (app/engine.go): no connection churn
+	// as a worker does (app/engine.go): no connection churn
+	st.DB().SetMaxOpenConns(jobs.PoolSize(o.Concurrency))
+	st.DB().SetMaxIdleConns(jobs.PoolSize(o.Concurrency))
 	ropt := &redis.Options{Addr: redisAddr, PoolSize: 64}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()

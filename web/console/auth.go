@@ -82,7 +82,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	usable := err == nil && cred.PasswordHash != nil && st.DisabledAt == nil
 	if usable {
 		hash = *cred.PasswordHash

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -68,5 +69,8 @@ func CheckPassword(phc, password string) (bool, error) {
 }
 
 // dummyHash is checked when the sign-in name is unknown, so an unknown name
-// costs the same time as a wrong password and names cannot be probed.
-var dummyHash = HashPassword("loa console: no such account")
+// costs the same time as a wrong password and names cannot be probed. It
+// is made at the first sign-in, not at init: an argon2id hash takes 19 MB
+// and ~47 ms, which every process linking the console (the worker too)
+// paid at start-up (GODEBUG=inittrace=1, issue 13).
+var dummyHash = sync.OnceValue(func() string { return HashPassword("loa console: no such account") })
