@@ -2,72 +2,28 @@ package jobs
 
 import (
 	"bufio"
-	"context"
-	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
-
+	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/bot/zalo"
 	"github.com/loa-vn/loa/bot/zalofake"
 	"github.com/loa-vn/loa/store"
 	"github.com/loa-vn/loa/store/storetest"
 )
 
-// The Zalo crash test re-executes this test binary as a worker that sends
-// on Zalo only. TestMain (main_test.go) knows the Telegram child; this one
-// is picked up before it runs, so adding it touched no other file.
-func init() {
-	if os.Getenv("LOA_JOBS_CHILD") != "zalo-worker" {
-		return
-	}
-	if err := zaloChildWorker(); err != nil {
-		fmt.Fprintln(os.Stderr, "zalo child worker:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
-
-func zaloChildWorker() error {
-	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer cancel()
-	st, err := store.Open(ctx, os.Getenv("LOA_CHILD_DSN"))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	db, _ := strconv.Atoi(os.Getenv("LOA_CHILD_REDIS_DB"))
-	ropt := &redis.Options{Addr: os.Getenv("LOA_CHILD_REDIS_ADDR"), DB: db}
-	rdb := redis.NewClient(ropt)
-	defer rdb.Close()
+// zaloChildChannel is the Zalo channel of the crash test's child worker
+// (TestMain in main_test.go runs it with LOA_JOBS_CHILD=zalo-worker).
+func zaloChildChannel() (channel.Channel, error) {
 	c, err := zalo.NewClient(os.Getenv("LOA_CHILD_ZALO_TOKEN"), os.Getenv("LOA_CHILD_ZALO_URL"), zalo.WithLogger(testLog()))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rate, _ := strconv.Atoi(os.Getenv("LOA_CHILD_RATE"))
-	cfg := fastCfg()
-	cfg.TaskTimeout, cfg.StaleAfter = 5*time.Second, 6*time.Second
-	e := NewEngine(st, rdb, asynqOpt(ropt), nil, testLog(), cfg).AddChannel(zalo.NewChannel(c), rate)
-	defer e.Close()
-	srv := asynq.NewServer(asynqOpt(ropt), ServerConfig(8, testLog()))
-	mux := asynq.NewServeMux()
-	e.Register(mux)
-	if err := srv.Start(mux); err != nil {
-		return err
-	}
-	fmt.Println("ready")
-	<-ctx.Done()
-	e.Stop()
-	srv.Shutdown()
-	return nil
+	return zalo.NewChannel(c), nil
 }
 
 // startZaloChild runs a Zalo-only worker process against fake.
