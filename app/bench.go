@@ -15,7 +15,7 @@ func newBenchCmd(a *App) *cobra.Command {
 	var devOnly bool
 	faqCmd := &cobra.Command{Use: "faq [--dev-only]", Short: "the FAQ engine's accuracy on its evaluation sets and its latency", Args: noArgs,
 		RunE: a.action(true, func(context.Context, []string) error { return benchFAQ(a, devOnly) })}
-	faqCmd.Flags().BoolVar(&devOnly, "dev-only", false, "leave the held-out set out (for whoever tunes the engine)")
+	faqCmd.Flags().BoolVar(&devOnly, "dev-only", false, "leave both held-out sets out (for whoever tunes the engine)")
 	var o bench.Options
 	bc := &cobra.Command{Use: "broadcast", Short: "freeze, send throughput, memory and rate figures of the broadcast engine",
 		Args: noArgs}
