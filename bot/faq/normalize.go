@@ -87,6 +87,9 @@ func (e *Engine) normalize(lang, folded string) string {
 		}
 		out = append(out, splitLaw(w))
 	}
+	if cs, ok := conceptsFor(lang).rewrite(make([]string, 0, len(out)+4), strings.Fields(strings.Join(out, " "))); ok {
+		out = cs
+	}
 	return strings.Join(out, " ")
 }
 
@@ -97,9 +100,13 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 	if lang != "en" {
 		vi = e.idx["vi"]
 	}
+	concepts := conceptsFor(lang)
 	for rest := folded; rest != ""; {
 		var w string
 		w, rest = nextWord(rest)
+		if concepts.matchAt(w, rest) {
+			return true
+		}
 		if lawSplit(w) > 0 {
 			return true
 		}
