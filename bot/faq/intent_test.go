@@ -24,6 +24,10 @@ func TestIntents(t *testing.T) {
 		{"vi", "Sau sáp nhập có phải cập nhật lại địa chỉ trên VNeID không?", "vneid-dia-chi-sap-nhap"},
 		{"vi", "Đà Nẵng sau sáp nhập có bao nhiêu phường?", "decline:other-province"},
 		{"vi", "Tỉnh Quảng Nam giờ thuộc đâu?", "decline:other-province"},
+		// A weak name (also a street or a word) after "ở"/"tại" or opening
+		// the question still names the province.
+		{"vi", "ở Thanh Hóa có tổ công nghệ số cộng đồng không", "decline:other-province"},
+		{"vi", "Huế giờ có bao nhiêu phường", "decline:other-province"},
 		{"en", "How many wards does Ho Chi Minh City have?", "decline:other-province"},
 		{"vi", "Thời tiết Hà Nội mai thế nào", "decline:weather"},
 		{"vi", "tối nay đội tuyển đá mấy giờ", "decline:sports"},
