@@ -187,6 +187,9 @@ var (
 	fillerWords = set("ban", "loa", "bot", "a", "ad", "admin", "oi", "nhe", "nha", "em", "anh", "chi",
 		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
 		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
+		// "có ai không", "anyone there", "that helped a lot"
+		"co", "ai", "khong", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
+		"appreciated", "useful", "clear", "info",
 		"dear", "sir", "madam", "bro", "sis", "man", "mate", "buddy", "dude", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
 	aboutPhrases = padded(
 		"ban la ai", "ban la gi", "loa la ai", "loa la gi", "ban la bot", "ban la nguoi", "ban co phai la nguoi",

@@ -43,6 +43,11 @@ func TestIntents(t *testing.T) {
 		{"vi", "tích hợp bằng lái xe vào vneid", "vneid-giay-to"},
 		{"vi", "ko bik vnid la j", "vneid-la-gi"},
 		{"en", "thanks bro", "smalltalk:thanks"},
+		{"vi", "alo, có ai không", "smalltalk:greeting"},
+		{"en", "ok thanks, that really helped", "smalltalk:thanks"},
+		{"vi", "Loa nghĩ gì về chính trị", "decline:politics"},
+		// a legal word beside Loa's own subject does not decline it
+		{"en", "my landlord says I need VNeID level 2, where do I register it", "vneid-dk-muc-2"},
 	} {
 		res := e.Answer(c.lang, c.q)
 		got := Got(res)
