@@ -83,6 +83,13 @@ func hasWordsAt(words []string, at int, want []string) bool {
 
 // enConcepts: English paraphrases → the English KB's words.
 var enConcepts = newConcepts(
+	// Contractions whose apostrophe folding left apart ("what's" → "what s").
+	[]string{
+		"what s => what is", "where s => where is", "who s => who is", "how s => how is",
+		"it s => it is", "that s => that is", "there s => there is", "he s => he is", "she s => she is",
+		"they re => they are", "i m => i am", "don t => do not", "can t => cannot", "won t => will not",
+		"doesn t => does not", "isn t => is not",
+	},
 	// VNeID, the national e-ID app run by the police.
 	[]string{
 		"id app => vneid app", "identity app => vneid app", "identification app => vneid app",

@@ -278,7 +278,9 @@ func locality(folded string, c cue, pl *places) *LocalityQuery {
 	if !ask && !split && !c.has(cueLocOld) {
 		return nil // no cue: skip the name search
 	}
-	if c.has(cueLocNot) {
+	// "mấy phường" is the city-wide count (an entry) unless a district is
+	// named and said to be split: "quận Hoàn Kiếm chia thành mấy phường".
+	if c.has(cueLocNot) && !(split && c.has(cueDistrict)) {
 		return nil
 	}
 	change := c.has(cueLocChange)

@@ -43,6 +43,8 @@ func TestIntents(t *testing.T) {
 		{"vi", "tích hợp bằng lái xe vào vneid", "vneid-giay-to"},
 		{"vi", "ko bik vnid la j", "vneid-la-gi"},
 		{"en", "thanks bro", "smalltalk:thanks"},
+		{"vi", "quận Đống Đa giờ chia thành mấy phường", "locality:dong da"},
+		{"en", "my street was in old Kim Lien ward, what's it called now?", "locality:kim lien"},
 		{"vi", "alo, có ai không", "smalltalk:greeting"},
 		{"en", "ok thanks, that really helped", "smalltalk:thanks"},
 		{"vi", "Loa nghĩ gì về chính trị", "decline:politics"},
