@@ -30,6 +30,12 @@ var viChat = map[string]string{
 	"bh": "bao gio", "bjo": "bao gio", "bgio": "bao gio", "h": "gio", "hnay": "hom nay", "hqua": "hom qua",
 	"nhìu": "nhieu", "vs": "voi", "thui": "thoi", "tr": "trieu",
 	"ck": "chuyen khoan", "sv": "sinh vien", "dv": "dich vu", "cb": "can bo",
+	// common shorthand for the subjects residents ask about
+	"dth": "dien thoai", "nv": "nhan vien", "tgian": "thoi gian", "tg": "thoi gian",
+	"tphn": "thanh pho ha noi", "gks": "giay khai sinh", "bhxh": "bao hiem xa hoi", "tkhoan": "tai khoan",
+	"chx": "chua", "ctrinh": "chuong trinh", "cntt": "cong nghe thong tin", "hdan": "huong dan",
+	"cq": "co quan", "dvcqg": "dich vu cong quoc gia", "bnh": "bao nhieu", "bnhieu": "bao nhieu",
+	"ntnao": "nhu nao", "lamsao": "lam sao", "ungdung": "ung dung", "dinhdanh": "dinh danh",
 }
 
 // enChat maps English chat speech to plain words.
