@@ -13,6 +13,12 @@ import "strings"
 // people name one thing, so a new paraphrase of a known concept matches
 // without a new line. The KB text is left as written.
 //
+// Why tables and no library: the Go module lists reachable here hold no
+// kept Vietnamese text library (tokeniser, teencode or synonym tables);
+// the nearest, bleve, is a whole search engine whose analysers stem
+// English (Porter) but know no Vietnamese, and the engine already folds
+// with store/fold and scores with its own BM25. Checked December 2026.
+//
 // A rule replaces its phrase (the longest rule starting at a word wins);
 // a replacement may repeat the phrase's own words to keep them.
 
