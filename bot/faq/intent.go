@@ -119,12 +119,18 @@ var servicePhrases = padded(
 	"convert a driving", "foreign driving", "international driving", "register a motorbike",
 	"register my motorbike", "motorbike registration", "work permit", "giay phep lao dong",
 	"temporary residence card", "residence card", "the tam tru",
+	// civil-status and other procedures the KB has no entry for
+	"khai sinh", "giay khai sinh", "dang ky ket hon", "giay dang ky ket hon", "khai tu", "ly lich tu phap",
+	"giay phep xay dung", "giay phep lai xe quoc te", "bang lai quoc te", "doi giay phep lai xe", "birth certificate", "birth registration", "register a birth", "marriage certificate",
+	"register our marriage", "marriage registration", "criminal record", "building permit",
 )
 
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
 	"doi tuyen", "cau thu", "ngoai hang anh", "champions league", "football", "soccer", "match tonight",
 	"who won", "score of", "premier league", "olympic", "ket qua tran", "bong chuyen", "tennis",
+	// "Việt Nam đá với Indonesia": a match, whoever plays
+	"da voi", "da may gio", "da luc may gio", "vong loai", "chung ket", "ban ket",
 )
 
 var pricePhrases = padded(
