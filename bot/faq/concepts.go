@@ -129,6 +129,8 @@ var enConcepts = newConcepts(
 		"delivered => sent home", "delivery => sent home", "shipped => sent home",
 		"courier => sent home", "picking them up => receive result", "pick them up => receive result",
 		"pick up => receive result", "picking up => receive result", "my documents => result", "the documents => result",
+		"mail me => sent home", "mail it => sent home", "send it home => sent home", "pick it up => receive result",
+		"collect it => receive result",
 	},
 	// Filing in person, at the one-stop service centre.
 	[]string{
@@ -179,6 +181,8 @@ var enConcepts = newConcepts(
 		"said they were police => claim police", "claiming to be police => claim police", "fake police => claim police",
 		"from the police => claim police", "police officer => claim police", "said he was police => claim police",
 		"said she was police => claim police", "pretending to be police => claim police",
+		"is police => claim police", "are police => claim police", "was police => claim police",
+		"were police => claim police", "is from the police => claim police", "from police => claim police",
 		"video call => video call deepfake", "video called => video call deepfake", "face looked => deepfake",
 		"looked weird => deepfake", "voice clone => deepfake", "face swap => deepfake",
 		"liking videos => paid online task commission", "like videos => paid online task commission",

@@ -42,7 +42,8 @@ var viChat = map[string]string{
 var enChat = map[string]string{
 	"u": "you", "ya": "you", "ur": "your", "r": "are", "wat": "what", "wht": "what", "wut": "what",
 	"whats": "what is", "wats": "what is", "hows": "how is", "wheres": "where is", "whos": "who is",
-	"whens": "when is", "im": "i am", "pls": "please", "plz": "please", "pleas": "please",
+	"whens": "when is", "im": "i am", "hes": "he is", "shes": "she is", "theyre": "they are",
+	"youre": "you are", "ive": "i have", "pls": "please", "plz": "please", "pleas": "please",
 	"gonna": "going to", "wanna": "want to", "gotta": "have to", "thru": "through", "rn": "now",
 	"bc": "because", "cuz": "because", "coz": "because", "ppl": "people", "smth": "something",
 	"dunno": "do not know", "idk": "do not know", "dont": "do not", "doesnt": "does not",
