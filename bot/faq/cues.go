@@ -26,6 +26,7 @@ const (
 	cueHanoi
 	cueConnector // a folded connector between two questions
 	cueService   // another authority's procedure (passport, visa, driving test)
+	cueDomain    // a subject only Loa's KB covers (VNeID, Đề án 06, scams…)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -55,8 +56,8 @@ var cues = func() cueTable {
 	t.add(cuePrice, pricePhrases, "quoc", "danh", "tham")
 	t.add(cueLegal, legalPhrases)
 	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
-	t.add(cuePolitics, politicsPhrases, "bo")
-	t.add(cueAbout, aboutPhrases)
+	t.add(cuePolitics, botNamed(politicsPhrases), "bo")
+	t.add(cueAbout, botNamed(aboutPhrases))
 	t.add(cueLocAsk, localityAsk)
 	t.add(cueLocChange, localityChange)
 	t.add(cueLocSplit, localitySplit)
@@ -68,8 +69,41 @@ var cues = func() cueTable {
 	t.add(cueHanoi, hanoiWords)
 	t.add(cueConnector, foldedConnectors)
 	t.add(cueService, servicePhrases)
+	t.add(cueDomain, domainPhrases)
 	return t
 }()
+
+// botNamed adds, for every phrase addressing the bot as "bạn", the same
+// phrase with its name ("Loa nghĩ gì về…", "Loa có ủng hộ…"), and the
+// "có" question form ("bạn có ủng hộ…"), which residents use as often.
+func botNamed(ps phrases) phrases {
+	out := append(phrases{}, ps...)
+	have := map[string]bool{}
+	for _, p := range ps {
+		have[p] = true
+	}
+	for _, p := range ps {
+		rest, ok := strings.CutPrefix(p, " ban ")
+		if !ok {
+			continue
+		}
+		for _, v := range []string{" loa " + rest, " ban co " + rest, " loa co " + rest} {
+			if !have[v] && !strings.HasPrefix(rest, "co ") {
+				have[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// domainPhrases name subjects that are Loa's own: a question about them
+// is answered from the KB even when a word of another remit comes along
+// ("my landlord says I need VNeID level 2", "giá làm VNeID bao nhiêu").
+// Role-play, politics, weather, sports and other provinces still decline.
+var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ihanoi", "otp", "lua dao",
+	"scam", "level2", "muc2", "level1", "muc1", "eid", "public service", "chuyen doi so",
+	"digital transformation", "can cuoc")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

@@ -5,10 +5,15 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml and dev3.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev5.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
+// blindDev is the newest dev set, whose misses are not logged so that it
+// stays a fresh check for the next round of changes (only its aggregate
+// is read while tuning).
+const blindDev = "faq/dev5.yaml"
+
 func TestDevSet(t *testing.T) {
 	e, _ := testEngine(t)
 	floors := map[string]map[string]float64{
@@ -26,8 +31,20 @@ func TestDevSet(t *testing.T) {
 		// 85.2/90.2/71.1/97.6/100/100% after.
 		"faq/dev3.yaml": {KindAccented: 0.81, KindPlain: 0.87, KindEnglish: 0.68, KindOOS: 0.93,
 			KindSmalltalk: 0.88, KindLocality: 0.87},
+		// dev4.yaml, written before the session-3 changes, measured
+		// 58.3/65.9/46.3/90.6/66.7/66.7% before them and
+		// 79.2/78.0/82.9/100/100/100% after (the concept lexicon was
+		// written from its misses, so it is no longer blind).
+		"faq/dev4.yaml": {KindAccented: 0.75, KindPlain: 0.74, KindEnglish: 0.78, KindOOS: 0.95,
+			KindSmalltalk: 0.90, KindLocality: 0.90},
+		// dev5.yaml, written after the lexicon and kept blind (only its
+		// aggregate was read), measured 50.0/83.3/40.9/100/66.7/100% on
+		// the engine before session 3 and 50.0/83.3/54.5/100/66.7/100%
+		// after.
+		"faq/dev5.yaml": {KindAccented: 0.45, KindPlain: 0.78, KindEnglish: 0.50, KindOOS: 0.95,
+			KindSmalltalk: 0.60, KindLocality: 0.95},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -39,6 +56,9 @@ func TestDevSet(t *testing.T) {
 			if r.Accuracy(k) < floor[k] {
 				t.Errorf("%s %s accuracy %.1f%% is under its floor %.0f%%", name, k, 100*r.Accuracy(k), 100*floor[k])
 			}
+		}
+		if name == blindDev {
+			continue // its misses are not shown: see blindDev
 		}
 		for _, m := range r.Misses {
 			t.Logf("miss %-8s want %-24s got %-24s %.2f %q", m.Case.Kind, m.Case.Expect, m.Got, m.Score, m.Case.Q)
@@ -52,7 +72,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml"} {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)

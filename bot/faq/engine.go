@@ -130,7 +130,7 @@ func (e *Engine) Answer(lang, question string) Result {
 		res.Decline, res.Province = DeclineProvince, prov
 		return res
 	}
-	if r := remitDecline(c); r != "" {
+	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && (r == DeclineLegal || r == DeclinePrices)) {
 		res.Decline = r
 		return res
 	}

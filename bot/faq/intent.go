@@ -119,12 +119,18 @@ var servicePhrases = padded(
 	"convert a driving", "foreign driving", "international driving", "register a motorbike",
 	"register my motorbike", "motorbike registration", "work permit", "giay phep lao dong",
 	"temporary residence card", "residence card", "the tam tru",
+	// civil-status and other procedures the KB has no entry for
+	"khai sinh", "giay khai sinh", "dang ky ket hon", "giay dang ky ket hon", "khai tu", "ly lich tu phap",
+	"giay phep xay dung", "giay phep lai xe quoc te", "bang lai quoc te", "doi giay phep lai xe", "birth certificate", "birth registration", "register a birth", "marriage certificate",
+	"register our marriage", "marriage registration", "criminal record", "building permit",
 )
 
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
 	"doi tuyen", "cau thu", "ngoai hang anh", "champions league", "football", "soccer", "match tonight",
 	"who won", "score of", "premier league", "olympic", "ket qua tran", "bong chuyen", "tennis",
+	// "Việt Nam đá với Indonesia": a match, whoever plays
+	"da voi", "da may gio", "da luc may gio", "vong loai", "chung ket", "ban ket",
 )
 
 var pricePhrases = padded(
@@ -187,6 +193,9 @@ var (
 	fillerWords = set("ban", "loa", "bot", "a", "ad", "admin", "oi", "nhe", "nha", "em", "anh", "chi",
 		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
 		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
+		// "có ai không", "anyone there", "that helped a lot"
+		"co", "ai", "khong", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
+		"appreciated", "useful", "clear", "info",
 		"dear", "sir", "madam", "bro", "sis", "man", "mate", "buddy", "dude", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
 	aboutPhrases = padded(
 		"ban la ai", "ban la gi", "loa la ai", "loa la gi", "ban la bot", "ban la nguoi", "ban co phai la nguoi",
@@ -275,7 +284,9 @@ func locality(folded string, c cue, pl *places) *LocalityQuery {
 	if !ask && !split && !c.has(cueLocOld) {
 		return nil // no cue: skip the name search
 	}
-	if c.has(cueLocNot) {
+	// "mấy phường" is the city-wide count (an entry) unless a district is
+	// named and said to be split: "quận Hoàn Kiếm chia thành mấy phường".
+	if c.has(cueLocNot) && !(split && c.has(cueDistrict)) {
 		return nil
 	}
 	change := c.has(cueLocChange)

@@ -24,6 +24,10 @@ func TestIntents(t *testing.T) {
 		{"vi", "Sau sáp nhập có phải cập nhật lại địa chỉ trên VNeID không?", "vneid-dia-chi-sap-nhap"},
 		{"vi", "Đà Nẵng sau sáp nhập có bao nhiêu phường?", "decline:other-province"},
 		{"vi", "Tỉnh Quảng Nam giờ thuộc đâu?", "decline:other-province"},
+		// A weak name (also a street or a word) after "ở"/"tại" or opening
+		// the question still names the province.
+		{"vi", "ở Thanh Hóa có tổ công nghệ số cộng đồng không", "decline:other-province"},
+		{"vi", "Huế giờ có bao nhiêu phường", "decline:other-province"},
 		{"en", "How many wards does Ho Chi Minh City have?", "decline:other-province"},
 		{"vi", "Thời tiết Hà Nội mai thế nào", "decline:weather"},
 		{"vi", "tối nay đội tuyển đá mấy giờ", "decline:sports"},
@@ -39,6 +43,13 @@ func TestIntents(t *testing.T) {
 		{"vi", "tích hợp bằng lái xe vào vneid", "vneid-giay-to"},
 		{"vi", "ko bik vnid la j", "vneid-la-gi"},
 		{"en", "thanks bro", "smalltalk:thanks"},
+		{"vi", "quận Đống Đa giờ chia thành mấy phường", "locality:dong da"},
+		{"en", "my street was in old Kim Lien ward, what's it called now?", "locality:kim lien"},
+		{"vi", "alo, có ai không", "smalltalk:greeting"},
+		{"en", "ok thanks, that really helped", "smalltalk:thanks"},
+		{"vi", "Loa nghĩ gì về chính trị", "decline:politics"},
+		// a legal word beside Loa's own subject does not decline it
+		{"en", "my landlord says I need VNeID level 2, where do I register it", "vneid-dk-muc-2"},
 	} {
 		res := e.Answer(c.lang, c.q)
 		got := Got(res)

@@ -30,13 +30,20 @@ var viChat = map[string]string{
 	"bh": "bao gio", "bjo": "bao gio", "bgio": "bao gio", "h": "gio", "hnay": "hom nay", "hqua": "hom qua",
 	"nhìu": "nhieu", "vs": "voi", "thui": "thoi", "tr": "trieu",
 	"ck": "chuyen khoan", "sv": "sinh vien", "dv": "dich vu", "cb": "can bo",
+	// common shorthand for the subjects residents ask about
+	"dth": "dien thoai", "nv": "nhan vien", "tgian": "thoi gian", "tg": "thoi gian",
+	"tphn": "thanh pho ha noi", "gks": "giay khai sinh", "bhxh": "bao hiem xa hoi", "tkhoan": "tai khoan",
+	"chx": "chua", "ctrinh": "chuong trinh", "cntt": "cong nghe thong tin", "hdan": "huong dan",
+	"cq": "co quan", "dvcqg": "dich vu cong quoc gia", "bnh": "bao nhieu", "bnhieu": "bao nhieu",
+	"ntnao": "nhu nao", "lamsao": "lam sao", "ungdung": "ung dung", "dinhdanh": "dinh danh",
 }
 
 // enChat maps English chat speech to plain words.
 var enChat = map[string]string{
 	"u": "you", "ya": "you", "ur": "your", "r": "are", "wat": "what", "wht": "what", "wut": "what",
 	"whats": "what is", "wats": "what is", "hows": "how is", "wheres": "where is", "whos": "who is",
-	"whens": "when is", "im": "i am", "pls": "please", "plz": "please", "pleas": "please",
+	"whens": "when is", "im": "i am", "hes": "he is", "shes": "she is", "theyre": "they are",
+	"youre": "you are", "ive": "i have", "pls": "please", "plz": "please", "pleas": "please",
 	"gonna": "going to", "wanna": "want to", "gotta": "have to", "thru": "through", "rn": "now",
 	"bc": "because", "cuz": "because", "coz": "because", "ppl": "people", "smth": "something",
 	"dunno": "do not know", "idk": "do not know", "dont": "do not", "doesnt": "does not",
@@ -87,6 +94,9 @@ func (e *Engine) normalize(lang, folded string) string {
 		}
 		out = append(out, splitLaw(w))
 	}
+	if cs, ok := conceptsFor(lang).rewrite(make([]string, 0, len(out)+4), strings.Fields(strings.Join(out, " "))); ok {
+		out = cs
+	}
 	return strings.Join(out, " ")
 }
 
@@ -97,9 +107,13 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 	if lang != "en" {
 		vi = e.idx["vi"]
 	}
+	concepts := conceptsFor(lang)
 	for rest := folded; rest != ""; {
 		var w string
 		w, rest = nextWord(rest)
+		if concepts.matchAt(w, rest) {
+			return true
+		}
 		if lawSplit(w) > 0 {
 			return true
 		}

@@ -39,3 +39,18 @@ func BenchmarkNormalizeUnchanged(b *testing.B) {
 		e.normalize("vi", "dang ky dinh danh dien tu muc 2 o dau")
 	}
 }
+
+func TestStemEN(t *testing.T) {
+	for _, g := range [][]string{
+		{"approve", "approved", "approving", "approves"},
+		{"apply", "applies", "applied"},
+		{"scam", "scams", "scammed", "scamming"},
+		{"service", "services"},
+	} {
+		for _, w := range g[1:] {
+			if stemEN(w) != stemEN(g[0]) {
+				t.Errorf("stemEN(%q) = %q, stemEN(%q) = %q: want equal", w, stemEN(w), g[0], stemEN(g[0]))
+			}
+		}
+	}
+}

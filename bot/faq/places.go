@@ -229,7 +229,7 @@ func (p *places) otherProvince(padded string) string {
 				continue // a Hanoi-style unit of that name
 			}
 			if p.weak[c] && prev != "tinh" && prev != "tp" && prev != "province" && prev != "city" &&
-				!(prev == "pho" && word(i-2) == "thanh") {
+				!(prev == "pho" && word(i-2) == "thanh") && !p.weakPlaced(c, i, prev, word(i+size)) {
 				continue
 			}
 			return name
@@ -284,4 +284,24 @@ func preferKind(cands []Place, unit string) []Place {
 		return cands
 	}
 	return out
+}
+
+// ordinaryNames are province names that are also everyday words or
+// phrases ("hòa bình" is peace, "an giang" and "long an" read as words):
+// they count only after "tỉnh"/"thành phố".
+var ordinaryNames = set("hoa binh", "thai binh", "long an", "an giang", "vinh")
+
+// placeWords before a name make it a place: "ở Thanh Hóa", "tại Huế",
+// "in Hue".
+var placeWords = set("o", "tai", "in", "at", "cua", "from", "den", "ra", "vao")
+
+// weakPlaced reports whether a weak province name c, at word i between
+// prev and next, still reads as that province: it is no Hanoi unit's name
+// and no ordinary word, and a place word comes before it, a "province"
+// or "city" after it, or it opens the question ("Huế bây giờ có…").
+func (p *places) weakPlaced(c string, i int, prev, next string) bool {
+	if len(p.hanoi[c]) > 0 || ordinaryNames[c] {
+		return false
+	}
+	return placeWords[prev] || i == 0 || next == "province" || next == "city"
 }

@@ -78,6 +78,7 @@ func (ix *index) query(sc *scratch, folded string) queryStats {
 	sc.toks = ix.an.tokens(sc.toks[:0], folded)
 	sc.q = sc.q[:0]
 	var st queryStats
+	var unexplained float32 // mass of unknown words and unseen pairs
 	prev := int32(-1)
 	for _, t := range sc.toks {
 		id, w := ix.lookup(t, sc)
@@ -89,7 +90,7 @@ func (ix *index) query(sc *scratch, folded string) queryStats {
 			if ix.lang == "en" {
 				u = ix.maxIDF * weightUnknownEN
 			}
-			st.mass += u
+			unexplained += u
 			st.norm2 += u * u
 			prev = -1
 			continue
@@ -109,13 +110,24 @@ func (ix *index) query(sc *scratch, folded string) queryStats {
 				// Two known syllables the KB never writes together are
 				// usually a compound it does not know ("kết hôn" from
 				// "kết quả" and "hơn"): count part of it as unexplained.
-				st.mass += weightUnseenPair * min(ix.idf[prev], ix.idf[id])
+				unexplained += weightUnseenPair * min(ix.idf[prev], ix.idf[id])
 			}
 		}
 		prev = id
 	}
+	// A long message carries context the KB has no words for ("bố tôi
+	// năm nay 70 tuổi, ở một mình…"): past contextWords terms, what
+	// stays unexplained weighs as if the message were that long.
+	if n := len(sc.toks); n > contextWords {
+		unexplained *= float32(contextWords / float64(n))
+	}
+	st.mass += unexplained
 	return st
 }
+
+// contextWords is the message length (in terms) past which unexplained
+// words are discounted; see query.
+const contextWords = 10
 
 // lookup finds a word in the vocabulary, correcting a typo if it must.
 func (ix *index) lookup(t string, sc *scratch) (int32, float32) {

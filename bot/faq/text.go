@@ -60,7 +60,7 @@ func (a *analyzer) tokens(dst []string, folded string) []string {
 }
 
 func (a *analyzer) keep(dst []string, w string) []string {
-	if a.stem {
+	if a.stem && !a.stop[w] && !intentWords[w] {
 		w = stemEN(w)
 	}
 	if w == "" || a.stop[w] {
@@ -71,14 +71,24 @@ func (a *analyzer) keep(dst []string, w string) []string {
 
 // stemEN strips the common English plural and -ing/-ed endings just enough
 // to make "scams", "scammed" and "scam" meet; it returns substrings only.
+//
+// Then a final "e" or "y" goes too, so that "approve", "approved" and
+// "approving" meet on "approv", and "apply", "applies" and "applied" on
+// "appl" (before, "approved" became "approv" and never met "approve").
 func stemEN(w string) string {
 	n := len(w)
 	switch {
 	case n > 6 && strings.HasSuffix(w, "ing"):
 		return undouble(w[:n-3])
+	case n > 5 && (strings.HasSuffix(w, "ied") || strings.HasSuffix(w, "ies")):
+		return w[:n-3]
 	case n > 5 && strings.HasSuffix(w, "ed"):
 		return undouble(w[:n-2])
 	case n > 3 && w[n-1] == 's' && w[n-2] != 's' && w[n-2] != 'u' && w[n-2] != 'i':
+		w = w[:n-1]
+		n--
+	}
+	if n > 4 && (w[n-1] == 'e' || w[n-1] == 'y') && !strings.ContainsRune("aeiouy", rune(w[n-2])) {
 		return w[:n-1]
 	}
 	return w

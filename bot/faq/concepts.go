@@ -1,0 +1,297 @@
+package faq
+
+import "strings"
+
+// Concept lexicon: residents name the KB's concepts in their own words
+// ("the ID app", "upgrade my account", "someone called saying they're
+// police", "nâng cấp", "kq", "bị lừa"). The entries are written in the
+// KB's words, so a paraphrase shares few terms with any phrasing and the
+// search either declines it or follows an incidental word. The tables
+// below rewrite such phrases, on the question side only and after the
+// chat normalisation, into the words the KB uses for the concept. They
+// are organised by concept, not by test case: each line lists the ways
+// people name one thing, so a new paraphrase of a known concept matches
+// without a new line. The KB text is left as written.
+//
+// Why tables and no library: the Go module lists reachable here hold no
+// kept Vietnamese text library (tokeniser, teencode or synonym tables);
+// the nearest, bleve, is a whole search engine whose analysers stem
+// English (Porter) but know no Vietnamese, and the engine already folds
+// with store/fold and scores with its own BM25. Checked December 2026.
+//
+// A rule replaces its phrase (the longest rule starting at a word wins);
+// a replacement may repeat the phrase's own words to keep them.
+
+type conceptRule struct {
+	rest []string // the phrase's words after the first
+	repl string   // folded words put in its place ("" drops the phrase)
+}
+
+type conceptTable map[string][]conceptRule
+
+// newConcepts builds a table from "phrase => replacement" pairs; rules
+// starting with the same word are kept longest first.
+func newConcepts(groups ...[]string) conceptTable {
+	t := conceptTable{}
+	for _, g := range groups {
+		for _, line := range g {
+			from, to, ok := strings.Cut(line, "=>")
+			if !ok {
+				panic("faq: concept line without =>: " + line)
+			}
+			words := strings.Fields(from)
+			r := conceptRule{rest: words[1:], repl: strings.TrimSpace(to)}
+			rules := append(t[words[0]], r)
+			for i := len(rules) - 1; i > 0 && len(rules[i].rest) > len(rules[i-1].rest); i-- {
+				rules[i], rules[i-1] = rules[i-1], rules[i]
+			}
+			t[words[0]] = rules
+		}
+	}
+	return t
+}
+
+// rewrite appends to out the words of words with every concept phrase
+// replaced, and returns whether anything changed.
+func (t conceptTable) rewrite(out, words []string) ([]string, bool) {
+	changed := false
+	for i := 0; i < len(words); i++ {
+		matched := false
+		for _, r := range t[words[i]] {
+			if !hasWordsAt(words, i+1, r.rest) {
+				continue
+			}
+			if r.repl != "" {
+				out = append(out, strings.Fields(r.repl)...)
+			}
+			i += len(r.rest)
+			matched, changed = true, true
+			break
+		}
+		if !matched {
+			out = append(out, words[i])
+		}
+	}
+	return out, changed
+}
+
+func hasWordsAt(words []string, at int, want []string) bool {
+	if at+len(want) > len(words) {
+		return false
+	}
+	for j, w := range want {
+		if words[at+j] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// enConcepts: English paraphrases → the English KB's words.
+var enConcepts = newConcepts(
+	// Contractions whose apostrophe folding left apart ("what's" → "what s").
+	[]string{
+		"what s => what is", "where s => where is", "who s => who is", "how s => how is",
+		"it s => it is", "that s => that is", "there s => there is", "he s => he is", "she s => she is",
+		"they re => they are", "i m => i am", "don t => do not", "can t => cannot", "won t => will not",
+		"doesn t => does not", "isn t => is not",
+	},
+	// VNeID, the national e-ID app run by the police.
+	[]string{
+		"id app => vneid app", "identity app => vneid app", "identification app => vneid app",
+		"government app => vneid app", "gov app => vneid app", "citizen app => vneid app",
+		"police app => vneid app", "national id app => vneid app", "eid app => vneid app",
+		"digital id app => vneid app", "electronic id app => vneid app", "e id app => vneid app",
+		"the deal with => _def", "what is it for => _def", "what s it for => _def",
+	},
+	// e-ID levels: level 2 is the full, verified account made at the police.
+	[]string{
+		"upgrade => upgrade level2", "upgrading => upgrade level2", "full account => level2 account",
+		"verified account => level2 account", "higher level => level2", "basic account => level1 account",
+		"basic level => level1", "basic e id => level1 eid", "basic eid => level1 eid", "full eid => level2 eid",
+		"full e id => level2 eid",
+	},
+	// Passwords and being locked out.
+	[]string{
+		"locked out => forgot password", "lock out => forgot password", "cant log in => forgot password",
+		"cannot log in => forgot password", "reset my password => forgot password", "reset password => forgot password",
+		"log into => log in", "login => log in", "sign in => log in", "sign into => log in", "log on => log in",
+	},
+	// Help line.
+	[]string{
+		"phone number => hotline number", "help line => hotline", "helpline => hotline", "hot line => hotline",
+		"call center => hotline", "call centre => hotline", "support line => hotline", "support number => hotline",
+		"if i get stuck => help", "get stuck => help", "stuck => help",
+	},
+	// Getting the result of a procedure: posted home or collected.
+	[]string{
+		"mailed => sent home", "mailed home => sent home", "by mail => sent home", "by post => sent home",
+		"delivered => sent home", "delivery => sent home", "shipped => sent home",
+		"courier => sent home", "picking them up => receive result", "pick them up => receive result",
+		"pick up => receive result", "picking up => receive result", "my documents => result", "the documents => result",
+		"mail me => sent home", "mail it => sent home", "send it home => sent home", "pick it up => receive result",
+		"collect it => receive result",
+	},
+	// Filing in person, at the one-stop service centre.
+	[]string{
+		"one stop => public administrative service center", "one stop shop => public administrative service center",
+		"in person => in person", "hand in => file", "handing in => file", "queuing => in person",
+		"queueing => in person", "queue => in person", "paperwork => application", "papers => application",
+		"forms => application", "file paperwork => submit application",
+	},
+	// Fees and discounts.
+	[]string{
+		"cheaper => fee", "cheap => fee", "discount => fee", "discounted => fee", "pay less => fee",
+		"costs => fee", "cost => fee", "fees => fee",
+	},
+	// Reporting a problem in the street to the city (iHanoi).
+	[]string{
+		"complain about => report", "complain => report", "complaint => report", "potholes => pothole",
+		"garbage => rubbish", "trash => rubbish", "litter => rubbish", "broken street light => report",
+		"streetlight => report", "flooded => flooding",
+	},
+	// Community digital technology teams.
+	[]string{
+		"volunteers => community digital technology team", "volunteer => community digital technology team",
+		"helpers => community digital technology team", "youth union => community digital technology team",
+	},
+	// Digital skills courses.
+	[]string{
+		"phone skills => digital skills", "internet skills => digital skills", "computer skills => digital skills",
+		"tech skills => digital skills", "basic phone => digital skills", "course => teaching", "courses => teaching",
+		"class => teaching", "classes => teaching", "lessons => teaching", "training => teaching",
+	},
+	// What digital transformation is.
+	[]string{
+		"going digital => digital transformation", "digitalization => digital transformation",
+		"digitalisation => digital transformation", "digitization => digital transformation",
+		"digitisation => digital transformation", "in plain words =>", "in simple words =>", "in simple terms =>",
+		"plain english =>", "simply put =>", "even =>",
+	},
+	// DTI ranking, Digital Transformation Day themes.
+	[]string{
+		"ranked => rank", "ranking => rank", "rankings => rank", "slogan => theme", "motto => theme",
+	},
+	// Scams: codes, fake police, fake relatives, easy jobs, fake sites.
+	[]string{
+		"6 digit code => otp code", "six digit code => otp code", "verification code => otp code",
+		"one time password => otp", "one time code => otp", "sms code => otp code", "pin code => otp code",
+		"code => otp code", "codes => otp code",
+		"saying they re police => claim police", "saying they are police => claim police",
+		"said they were police => claim police", "claiming to be police => claim police", "fake police => claim police",
+		"from the police => claim police", "police officer => claim police", "said he was police => claim police",
+		"said she was police => claim police", "pretending to be police => claim police",
+		"is police => claim police", "are police => claim police", "was police => claim police",
+		"were police => claim police", "is from the police => claim police", "from police => claim police",
+		"video call => video call deepfake", "video called => video call deepfake", "face looked => deepfake",
+		"looked weird => deepfake", "voice clone => deepfake", "face swap => deepfake",
+		"liking videos => paid online task commission", "like videos => paid online task commission",
+		"likes => paid online task commission", "a day for => high pay", "per day => high pay",
+		"work from home => light work high pay job", "easy money => light work high pay", "side job => light work high pay job",
+		"part time job => light work high pay job", "tasks => task", "commissions => commission",
+		"fake website => scam website", "fake site => scam website", "dodgy => scam", "shady => scam",
+		"phishing => scam", "scammer => scam", "scammers => scam", "fraudster => scam", "conned => scam",
+		"ripped off => scam", "tricked => scam", "swindled => scam", "cheated => scam",
+		"sent money => sent money", "lost money => losing money",
+	},
+	// Posting ID papers on social media.
+	[]string{
+		"facebook => social network", "fb => social network", "zalo => social network", "tiktok => social network",
+		"instagram => social network", "social media => social network", "picture => photo", "pic => photo",
+		"image => photo", "selfie => photo",
+	},
+	// Spam calls and messages.
+	[]string{
+		"spam calls => spam call", "junk calls => spam call", "junk call => spam call", "robocalls => spam call",
+		"robocall => spam call", "spam texts => spam message", "spam text => spam message", "spam sms => spam message",
+		"junk messages => spam message", "junk texts => spam message",
+	},
+	// Biometric checks on bank transfers.
+	[]string{
+		"face scan => biometric", "facial scan => biometric", "face verification => biometric", "face id => biometric",
+		"facial recognition => biometric", "big transfers => transfer", "large transfers => transfer",
+		"big transfer => transfer", "large transfer => transfer",
+	},
+	// Personal data law.
+	[]string{
+		"privacy law => personal data protection law", "data law => personal data protection law",
+		"data privacy => personal data protection",
+	},
+)
+
+// viConcepts: Vietnamese (folded) paraphrases and shorthand → the
+// Vietnamese KB's words.
+var viConcepts = newConcepts(
+	// Shorthand the chat table leaves.
+	[]string{
+		"kq => ket qua", "hs => ho so", "hso => ho so", "bdhvs => binh dan hoc vu so", "ctv => cong tac vien",
+		"da 06 => de an 06", "da06 => de an 06", "da 6 => de an 06", "d a 06 => de an 06",
+		"mk1 => muc1", "mk2 => muc2",
+		"be => tre em", "chau nho => tre em", "dthoai => dien thoai",
+	},
+	// VNeID named by what it is.
+	[]string{
+		"app dinh danh => vneid", "ung dung dinh danh => vneid", "app cong an => vneid",
+		"ung dung cong an => vneid", "app can cuoc => vneid",
+	},
+	// Upgrading to level 2.
+	[]string{
+		"nang cap => len muc2", "nang len => len", "nang muc => len muc2",
+	},
+	// Getting results sent home.
+	[]string{
+		"buu dien => gui ve nha", "buu chinh => gui ve nha", "ship ve => gui ve nha", "giao tan nha => gui ve nha",
+		"gui ve tan nha => gui ve nha", "khong phai len phuong => gui ve nha", "khong phai di lai => gui ve nha",
+	},
+	// Help line.
+	[]string{
+		"duong day nong => tong dai", "so hotline => tong dai", "goi so nao => tong dai",
+	},
+	// Scams described, not named.
+	[]string{
+		"tu xung cong an => xung cong an", "xung la cong an => xung cong an", "gia danh cong an => xung cong an",
+		"gia cong an => xung cong an", "tu xung la can bo => xung cong an", "xung la can bo => xung cong an",
+		"tu xung => xung",
+		"ma so => ma otp", "ma xac nhan => ma otp", "ma xac thuc => ma otp", "doc ma => doc ma otp",
+		"xin ma => xin ma otp",
+		"bi lua => bi lua dao", "lua mat => lua dao mat", "bi bip => bi lua dao", "lo chuyen => lua dao chuyen tien",
+		"lam nhiem vu => lam nhiem vu hoa hong", "nap tien truoc => nhiem vu hoa hong", "hoan gap doi => hoa hong",
+		"like tiktok => nhiem vu hoa hong", "like video => nhiem vu hoa hong", "tha tim => nhiem vu hoa hong",
+		"tra tien ngay => viec nhe luong cao", "viec nhe => viec nhe",
+		"goi video => goi video", "video call => goi video", "ghep mat => deepfake", "gia giong => deepfake",
+		"web la => website lua dao", "trang web la => website lua dao", "trang la => website lua dao",
+		"uy tin => an toan",
+	},
+	// Social networks.
+	[]string{
+		"zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
+	},
+)
+
+// conceptsFor returns the concept table of lang.
+func conceptsFor(lang string) conceptTable {
+	if lang == "en" {
+		return enConcepts
+	}
+	return viConcepts
+}
+
+// matchAt reports, without allocating, whether a rule of t starts with w
+// and its other words begin rest (the text after w).
+func (t conceptTable) matchAt(w, rest string) bool {
+	for _, r := range t[w] {
+		s, ok := rest, true
+		for _, x := range r.rest {
+			var y string
+			y, s = nextWord(s)
+			if y != x {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
