@@ -305,10 +305,13 @@ type BatchRef struct {
 }
 
 // PendingBatches lists the batches of a run that still have pending rows.
+// It reads the run's rows only when its counters say some are pending (a
+// scan of the run: no index finds pending rows, so that claims and records
+// can update rows in place).
 func (s *Store) PendingBatches(ctx context.Context, runID int64) ([]BatchRef, error) {
 	var out []BatchRef
 	err := s.db.SelectContext(ctx, &out, `SELECT DISTINCT batch, channel FROM deliveries
-		WHERE run_id = $1 AND status = 'pending' ORDER BY batch`, runID)
+		WHERE run_id = $1 AND status = 'pending' AND `+anyCounted("pending")+` ORDER BY batch`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("pending batches of run %d: %w", runID, translate(err))
 	}
@@ -323,13 +326,22 @@ func (s *Store) PendingBatches(ctx context.Context, runID int64) ([]BatchRef, er
 func (s *Store) ReconcileStale(ctx context.Context, runID int64, olderThan time.Duration) (int, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET status = 'unknown',
 			reason = 'outcome not recorded (sender stopped)', updated_at = now()
-		WHERE run_id = $1 AND status = 'sending' AND claim IS NULL AND updated_at < now() - make_interval(secs => $2)`,
+		WHERE run_id = $1 AND status = 'sending' AND claim IS NULL AND updated_at < now() - make_interval(secs => $2)
+		  AND `+anyCounted("sending"),
 		runID, olderThan.Seconds())
 	if err != nil {
 		return 0, fmt.Errorf("reconcile run %d: %w", runID, translate(err))
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// anyCounted is a test, for a query on run $1, that the run's counters
+// hold rows in that status (a constant status: it is part of the SQL).
+// PostgreSQL evaluates it once, before reading any delivery row, so a run
+// with none reads nothing.
+func anyCounted(status string) string {
+	return `EXISTS (SELECT 1 FROM run_counts WHERE run_id = $1 AND status = '` + status + `' HAVING sum(n) > 0)`
 }
 
 // ReasonCount is how many deliveries ended in a status for a reason.
