@@ -57,14 +57,13 @@ type Claim struct {
 
 // ClaimDeliveries moves up to limit pending rows of a batch to 'sending'
 // under a new claim leased until leaseUntil, in one statement, and returns
-// them joined with their subscriber. The UPDATE re-checks that each row is
-// still pending once it holds the row (PostgreSQL re-reads a row another
-// claimer changed meanwhile), so two claimers never get the same row; the
-// loser of such a race gets fewer rows, or none under a claim of its own.
-// No FOR UPDATE before the UPDATE: locking each row first wrote a WAL
-// record per row besides the update's (one task claims a batch, so a race
-// is the rare case). An empty claim (no pending rows) has ID 0 and leaves
-// nothing behind.
+// them joined with their subscriber. Row locks are re-checked by
+// PostgreSQL, so two claimers never get the same row. The rows are locked
+// first with SKIP LOCKED, so a claimer never waits: an UPDATE alone would
+// wait for (and keep a lock on) rows claimed and being recorded meanwhile,
+// and a recorder waiting in turn on such a lock is a deadlock (measured:
+// 12 claimers on one batch). An empty claim (no pending rows) has ID 0 and
+// leaves nothing behind.
 // Planner care (measured: a claim took 560 ms at 20,000 rows before):
 // the inner SELECT has no ORDER BY, which made the planner walk
 // deliveries_subscriber_idx across every run.
@@ -91,7 +90,7 @@ const claimSQL = `
 		WITH c AS (
 			SELECT subscriber_id FROM deliveries
 			WHERE run_id = $1 AND batch = $2 AND status = 'pending'
-			LIMIT $3
+			LIMIT $3 FOR UPDATE SKIP LOCKED
 		), k AS (
 			INSERT INTO claims (run_id, batch, lease_until)
 			SELECT $1, $2, $4 WHERE EXISTS (SELECT 1 FROM c) RETURNING id
