@@ -14,7 +14,8 @@
 --    The foreign key to runs ran one lookup (and row lock) per inserted row:
 --    a third of a million-row freeze. A statement trigger checks (and
 --    key-share locks) the distinct runs of the new rows instead, raising
---    the same foreign_key_violation; deleting a run still deletes its
+--    the same foreign_key_violation; an UPDATE that sets run_id is refused
+--    (a delivery never changes run); deleting a run still deletes its
 --    deliveries.
 --
 -- 3. The freeze counts its own rows. The counters' INSERT branch grouped
@@ -38,27 +39,27 @@ DECLARE
     ids bigint[];
     found int;
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(DISTINCT run_id) INTO ids FROM new_rows;
-    ELSE
-        ids := ARRAY[NEW.run_id];
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'a delivery stays in its run: run_id does not change'
+            USING ERRCODE = 'foreign_key_violation', TABLE = 'deliveries';
     END IF;
+    SELECT array_agg(DISTINCT run_id) INTO ids FROM new_rows;
     -- FOR KEY SHARE, as a foreign key locks: the run cannot go meanwhile
     SELECT count(*) INTO found FROM (SELECT 1 FROM runs WHERE id = ANY(ids) FOR KEY SHARE) r;
     IF found < coalesce(cardinality(ids), 0) THEN
         RAISE EXCEPTION 'a delivery names a run that does not exist'
             USING ERRCODE = 'foreign_key_violation', TABLE = 'deliveries';
     END IF;
-    IF TG_OP = 'INSERT' THEN
-        RETURN NULL;
-    END IF;
-    RETURN NEW;
+    RETURN NULL;
 END $$;
 -- +goose StatementEnd
 CREATE TRIGGER deliveries_run_ins AFTER INSERT ON deliveries
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION deliveries_run_check();
+-- A statement trigger: a row trigger BEFORE UPDATE, even one for another
+-- column, makes PostgreSQL lock every row before updating it (a WAL record
+-- per row of every claim and record).
 CREATE TRIGGER deliveries_run_upd BEFORE UPDATE OF run_id ON deliveries
-    FOR EACH ROW WHEN (NEW.run_id IS DISTINCT FROM OLD.run_id) EXECUTE FUNCTION deliveries_run_check();
+    FOR EACH STATEMENT EXECUTE FUNCTION deliveries_run_check();
 
 -- +goose StatementBegin
 CREATE FUNCTION runs_delete_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
