@@ -161,7 +161,9 @@ func (s *Store) FreezeAudience(ctx context.Context, runID int64, batchSize int) 
 	if err == nil && p.Fresh {
 		// Fresh statistics right away: without them the planner guesses at
 		// the new rows and claims and records can pick whole-run scans.
-		if _, aerr := s.db.ExecContext(ctx, `ANALYZE deliveries`); aerr != nil {
+		// Only the columns those statements filter on: the others' figures
+		// cost a third of the ANALYZE and steer no plan of the send path.
+		if _, aerr := s.db.ExecContext(ctx, `ANALYZE deliveries (run_id, subscriber_id, batch, status, claim)`); aerr != nil {
 			return p, fmt.Errorf("analyze deliveries: %w", aerr)
 		}
 	}
