@@ -193,7 +193,9 @@ func (s *Store) changeRun(ctx context.Context, id int64, actor Actor, action str
 
 // FinishRunIfComplete marks a sending run done once no row is pending or in
 // flight. The conditional update makes it happen exactly once; it returns
-// how long the run took when this call was the one that finished it.
+// how long the run took when this call was the one that finished it. It
+// reads the run's counters (kept in the statements that change the rows),
+// not the rows: no index finds open rows any more (migration 00012).
 func (s *Store) FinishRunIfComplete(ctx context.Context, id int64) (time.Duration, bool, error) {
 	var secs float64
 	// A one-off broadcast whose run is done has nothing left to do: it is
@@ -201,7 +203,8 @@ func (s *Store) FinishRunIfComplete(ctx context.Context, id int64) (time.Duratio
 	err := s.db.GetContext(ctx, &secs, `WITH done AS (
 			UPDATE runs SET status = 'done', finished_at = now()
 			WHERE id = $1 AND status = 'sending'
-			  AND NOT EXISTS (SELECT 1 FROM deliveries WHERE run_id = $1 AND status IN ('pending', 'sending'))
+			  AND NOT EXISTS (SELECT 1 FROM run_counts WHERE run_id = $1 AND status IN ('pending', 'sending')
+			                  GROUP BY status HAVING sum(n) <> 0)
 			RETURNING broadcast_id, extract(epoch FROM finished_at - coalesce(started_at, created_at))::float8 AS secs),
 		fin AS (
 			UPDATE broadcasts b SET status = 'finished', updated_at = now() FROM done

@@ -24,6 +24,7 @@ type Store struct {
 
 	prepMu     sync.Mutex
 	searchPrep *sqlx.Stmt
+	hot        map[string]*sqlx.Stmt // prepared statements of the send path, by their SQL
 }
 
 // Open connects and checks the connection, so a wrong DATABASE_URL fails here
@@ -84,11 +85,38 @@ func (s *Store) Close() error {
 	if s.searchPrep != nil {
 		s.searchPrep.Close()
 	}
+	s.prepMu.Lock()
+	for _, st := range s.hot {
+		st.Close()
+	}
+	s.hot = nil
+	s.prepMu.Unlock()
 	return s.db.Close()
 }
 
 // Ping checks that PostgreSQL answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// prepared returns q prepared (once per store, and by database/sql once per
+// connection). The send path runs a few statements many thousand times: a
+// prepared one is neither parsed nor planned again by PostgreSQL, and lib/pq
+// sends it in one round trip instead of two.
+func (s *Store) prepared(ctx context.Context, q string) (*sqlx.Stmt, error) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if st, ok := s.hot[q]; ok {
+		return st, nil
+	}
+	st, err := s.db.PreparexContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", translate(err))
+	}
+	if s.hot == nil {
+		s.hot = map[string]*sqlx.Stmt{}
+	}
+	s.hot[q] = st
+	return st, nil
+}
 
 // inTx is the one transaction shape: begin, defer Rollback, Commit.
 // Rollback after Commit is a no-op, so every early return undoes the work.
