@@ -143,7 +143,7 @@ func (e *Engine) AddChannel(ch channel.Channel, perSecond int) *Engine {
 	if !channel.ValidName.MatchString(ch.Name()) {
 		panic(fmt.Sprintf("jobs: channel name %q is not a valid subscribers.channel", ch.Name())) // a wiring mistake
 	}
-	e.lanes[ch.Name()] = &lane{ch: ch, lim: NewLimiter(e.Redis, ch.Name(), perSecond, e.Metrics)}
+	e.lanes[ch.Name()] = &lane{ch: ch, lim: NewPacedLimiter(e.Redis, ch.Name(), perSecond, pacingOf(ch), e.Metrics)}
 	return e
 }
 

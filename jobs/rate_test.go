@@ -125,6 +125,66 @@ func absDur(d time.Duration) time.Duration {
 
 // reserveWait is reserve as a wait from now (Redis's clock) for the first slot.
 func (l *Limiter) reserveWait(ctx context.Context, n int) (time.Duration, error) {
-	first, now, err := l.reserve(ctx, n)
+	first, now, err := l.reserve(ctx, n, 0)
 	return time.Duration(first-now) * time.Microsecond, err
+}
+
+// Where the platform counts a sliding second (Zalo), slots are 1% apart
+// wider than 1/rate, not the 2.7 ms a platform allowing no burst needs.
+func TestWindowedPacingAtTheFreeRates(t *testing.T) {
+	t.Parallel()
+	spaced := NewLimiter(nil, "telegram", 10, nil)
+	windowed := NewPacedLimiter(nil, "zalo", 10, Windowed, nil)
+	if got, want := windowed.interval, 101*time.Millisecond; got != want {
+		t.Errorf("windowed interval %v, want %v", got, want)
+	}
+	if windowed.interval >= spaced.interval {
+		t.Errorf("windowed %v not tighter than spaced %v", windowed.interval, spaced.interval)
+	}
+	// slack left in a second for jitter: a late wake-up may use a third of it
+	if slack := 10*windowed.interval - time.Second; windowed.late <= 0 || windowed.late >= slack {
+		t.Errorf("late %v for %v of slack a second", windowed.late, slack)
+	}
+	if pacingOf(zaloLike{}) != Windowed || pacingOf(struct{}{}) != Spaced {
+		t.Error("pacingOf ignores SlidingWindow")
+	}
+}
+
+type zaloLike struct{}
+
+func (zaloLike) SlidingWindow() bool { return true }
+
+// A send answered after a stall may have reached the platform bunched with
+// the sends queued behind it: the slots of the stall are given up, by this
+// worker at once and by every other from its next lease (fake clock).
+func TestSlotsBehindAStallAreGivenUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ropt := redistest.New(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	var ls []*Limiter
+	for range 2 {
+		rdb := redis.NewClient(ropt)
+		t.Cleanup(func() { rdb.Close() })
+		l := NewPacedLimiter(rdb, "telegram", 1000, Windowed, nil)
+		l.now = clk.now
+		ls = append(ls, l)
+	}
+	a, b := ls[0], ls[1]
+	if _, err := a.take(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.Answered(ctx, a.stallAfter/2) // an ordinary answer: nothing given up
+	if s, _ := a.take(ctx); s.Sub(clk.now()) > 2*a.interval {
+		t.Fatalf("after a quick answer the next slot is %v away", s.Sub(clk.now()))
+	}
+	const stall = 200 * time.Millisecond
+	a.Answered(ctx, stall)
+	gone := stall - a.stallAfter
+	if s, _ := a.take(ctx); s.Sub(clk.now()) < gone {
+		t.Errorf("this worker's next slot %v away, want at least %v", s.Sub(clk.now()), gone)
+	}
+	if s, _ := b.take(ctx); s.Sub(clk.now()) < gone {
+		t.Errorf("another worker's next slot %v away, want at least %v", s.Sub(clk.now()), gone)
+	}
 }
