@@ -174,17 +174,46 @@ func TestSlotsBehindAStallAreGivenUp(t *testing.T) {
 	if _, err := a.take(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a.Answered(ctx, a.stallAfter/2) // an ordinary answer: nothing given up
+	a.Answered(ctx, time.Now().Add(-a.stallAfter/2)) // an ordinary answer: nothing given up
 	if s, _ := a.take(ctx); s.Sub(clk.now()) > 2*a.interval {
 		t.Fatalf("after a quick answer the next slot is %v away", s.Sub(clk.now()))
 	}
 	const stall = 200 * time.Millisecond
-	a.Answered(ctx, stall)
+	a.Answered(ctx, time.Now().Add(-stall))
 	gone := stall - a.stallAfter
 	if s, _ := a.take(ctx); s.Sub(clk.now()) < gone {
 		t.Errorf("this worker's next slot %v away, want at least %v", s.Sub(clk.now()), gone)
 	}
 	if s, _ := b.take(ctx); s.Sub(clk.now()) < gone {
 		t.Errorf("another worker's next slot %v away, want at least %v", s.Sub(clk.now()), gone)
+	}
+}
+
+// At a Spaced free rate a send keeps 1/rate clear of this process's
+// previous send's answer: it waits for that within late, and otherwise its
+// slot is gone, as it is while the previous send is unanswered (fake clock).
+func TestSpacedSendKeepsClearOfThePreviousOne(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	l := NewLimiter(nil, "telegram", 30, nil)
+	l.now = clk.now
+	start := l.Sending()
+	if l.spacedAfter(clk.now().Add(l.interval)) {
+		t.Error("a slot went while the previous send was unanswered")
+	}
+	l.Answered(ctx, start)
+	answer := clk.now()
+	clk.add(l.interval)
+	if !l.spacedAfter(clk.now()) {
+		t.Error("an on-time slot was given up")
+	}
+	clk.t = answer.Add(l.exact - l.late/2) // a little too close: waits, then goes
+	if !l.spacedAfter(clk.now()) {
+		t.Error("a slot within late of clearing the previous send was given up")
+	}
+	clk.t = answer.Add(l.exact - 2*l.late) // too close to wait for
+	if l.spacedAfter(clk.now()) {
+		t.Error("a slot 2×late too close to the previous send went")
 	}
 }

@@ -438,9 +438,9 @@ func (b *batch) sendParts(ctx context.Context, c store.Claimed, r rendered, held
 			}
 			return partial(i, "interrupted"), nil
 		}
-		sentAt := time.Now()
+		sentAt := lim.Sending()
 		out := ch.Send(ctx, to, personalize(r.parts[i], c.FirstName, r.locale, markup))
-		lim.Answered(ctx, time.Since(sentAt))
+		lim.Answered(ctx, sentAt)
 		switch out.Kind {
 		case channel.Sent:
 			i, tries = i+1, 0
