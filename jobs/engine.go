@@ -109,6 +109,8 @@ type Engine struct {
 
 	lanes map[string]*lane
 
+	states runStates // each run's status, shared by this process's batches
+
 	stopOnce sync.Once
 	stopping chan struct{}
 

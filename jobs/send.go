@@ -61,10 +61,8 @@ type batch struct {
 	num     int
 	content messages.Content
 	parts   map[string]rendered
-	state   string
-	stateAt time.Time
 	log     *slog.Logger
-	mu      sync.Mutex // guards state, stateAt, parts: a claim's senders share them
+	mu      sync.Mutex // guards parts: a claim's senders share them
 }
 
 type rendered struct {
@@ -85,7 +83,8 @@ func (e *Engine) newBatch(ctx context.Context, runID int64, num int, ln *lane) (
 	if r.Status != store.RunSending {
 		return nil, nil
 	}
-	b := &batch{e: e, lane: ln, runID: runID, num: num, parts: map[string]rendered{}, state: r.Status, stateAt: time.Now(),
+	e.noteStatus(runID, r.Status)
+	b := &batch{e: e, lane: ln, runID: runID, num: num, parts: map[string]rendered{},
 		log: e.Log.With("run_id", runID, "batch", num, "channel", ln.ch.Name())}
 	if err := json.Unmarshal(r.Content, &b.content); err != nil {
 		return nil, fmt.Errorf("run %d content: %v: %w", runID, err, asynq.SkipRetry)
@@ -361,18 +360,11 @@ func (b *batch) haltHeld(ctx context.Context) string { return b.haltWithin(ctx, 
 const heldStateAge = 750 * time.Millisecond
 
 func (b *batch) haltWithin(ctx context.Context, maxAge time.Duration) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.e.stopped() {
 		return "stop"
 	}
-	if time.Since(b.stateAt) >= maxAge {
-		if st, err := b.e.RunState(ctx, b.runID); err == nil {
-			b.state, b.stateAt = st, time.Now()
-		}
-	}
-	if b.state != store.RunSending {
-		return b.state
+	if st := b.e.status(ctx, b.runID, maxAge); st != "" && st != store.RunSending {
+		return st
 	}
 	return ""
 }
