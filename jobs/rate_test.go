@@ -125,7 +125,7 @@ func absDur(d time.Duration) time.Duration {
 
 // reserveWait is reserve as a wait from now (Redis's clock) for the first slot.
 func (l *Limiter) reserveWait(ctx context.Context, n int) (time.Duration, error) {
-	first, now, err := l.reserve(ctx, n, 0)
+	first, now, err := l.reserve(ctx, n)
 	return time.Duration(first-now) * time.Microsecond, err
 }
 
@@ -155,37 +155,45 @@ type zaloLike struct{}
 func (zaloLike) SlidingWindow() bool { return true }
 
 // A send answered after a stall may have reached the platform bunched with
-// the sends queued behind it: the slots of the stall are given up, by this
-// worker at once and by every other from its next lease (fake clock).
+// the sends queued behind it: this worker gives up as many of its next
+// slots as the stall held, once per bunch (fake clock).
 func TestSlotsBehindAStallAreGivenUp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	ropt := redistest.New(t)
 	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	var ls []*Limiter
-	for range 2 {
-		rdb := redis.NewClient(ropt)
-		t.Cleanup(func() { rdb.Close() })
-		l := NewPacedLimiter(rdb, "telegram", 1000, Windowed, nil)
-		l.now = clk.now
-		ls = append(ls, l)
-	}
-	a, b := ls[0], ls[1]
-	if _, err := a.take(ctx); err != nil {
+	rdb := redis.NewClient(ropt)
+	t.Cleanup(func() { rdb.Close() })
+	l := NewPacedLimiter(rdb, "telegram", 1000, Windowed, nil)
+	l.now = clk.now
+	prev, err := l.take(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	a.Answered(ctx, time.Now().Add(-a.stallAfter/2)) // an ordinary answer: nothing given up
-	if s, _ := a.take(ctx); s.Sub(clk.now()) > 2*a.interval {
-		t.Fatalf("after a quick answer the next slot is %v away", s.Sub(clk.now()))
+	next := func() time.Duration { // slots skipped before the next one
+		t.Helper()
+		s, err := l.take(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gap := s.Sub(prev)/l.interval - 1
+		prev = s
+		return gap
+	}
+	l.Answered(ctx, time.Now().Add(-l.stallAfter/2)) // an ordinary answer
+	if g := next(); g != 0 {
+		t.Fatalf("%d slots given up after a quick answer", g)
 	}
 	const stall = 200 * time.Millisecond
-	a.Answered(ctx, time.Now().Add(-stall))
-	gone := stall - a.stallAfter
-	if s, _ := a.take(ctx); s.Sub(clk.now()) < gone {
-		t.Errorf("this worker's next slot %v away, want at least %v", s.Sub(clk.now()), gone)
+	for range 5 { // one bunch, five answers
+		l.Answered(ctx, time.Now().Add(-stall))
 	}
-	if s, _ := b.take(ctx); s.Sub(clk.now()) < gone {
-		t.Errorf("another worker's next slot %v away, want at least %v", s.Sub(clk.now()), gone)
+	want := time.Duration((stall-l.stallAfter)/l.interval) + 1
+	if g := next(); g < want || g > want+1 {
+		t.Errorf("%d slots given up after a %v stall, want %d", g, stall, want)
+	}
+	if g := next(); g != 0 {
+		t.Errorf("%d more slots given up after the stall's", g)
 	}
 }
 

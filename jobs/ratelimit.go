@@ -65,9 +65,11 @@ type Limiter struct {
 	candRTT time.Duration
 	candAt  time.Time
 
-	// stallAfter, skipUntil: see Answered
+	// see Answered: slots still to give up, and the stall being counted
 	stallAfter time.Duration
-	skipUntil  atomic.Int64 // unix nanos on this process's clock
+	skip       int // guarded by mu
+	stallAt    time.Time
+	stallN     int
 
 	// exact (1/rate) and this process's sends in flight and last answer,
 	// at a Spaced free rate (see spacedAfter)
@@ -183,7 +185,7 @@ func NewPacedLimiter(rdb *redis.Client, channel string, perSecond int, p Pacing,
 		if !l.precise {
 			l.group = budget / 5
 		}
-		l.stallAfter = max(budget, 2*l.interval)
+		l.stallAfter = budget
 	}
 	l.interval = l.interval.Truncate(time.Microsecond) // Redis counts in microseconds
 	l.block = max(1, int(leaseSpan/l.interval))
@@ -245,8 +247,8 @@ func (l *Limiter) Wait(ctx context.Context) error {
 			// of this send whenever it goes (spacedAfter)
 			late = l.interval / 3
 		}
-		if l.clock().Sub(slot) > late || slot.UnixNano() < l.skipUntil.Load() {
-			continue // woke up too late (a stall), or after one: that slot is gone
+		if l.clock().Sub(slot) > late {
+			continue // woke up too late (a stall): that slot is gone
 		}
 		if !l.spacedAfter(slot) {
 			continue // too close behind this process's last send: gone too
@@ -287,19 +289,21 @@ func (l *Limiter) takeSlot(ctx context.Context) (time.Time, bool, error) {
 		if behind := now.Sub(l.next); behind > l.late {
 			l.drop(int((behind-l.late)/l.interval) + 1)
 		}
-		if ahead := l.skipUntil.Load() - l.next.UnixNano(); ahead > 0 {
-			l.drop(int(time.Duration(ahead)/l.interval) + 1) // slots behind a stall
+	}
+	for l.skip > 0 && l.left > 0 { // slots given up after a stall (Answered)
+		n := min(l.skip, l.left)
+		l.drop(n)
+		l.skip -= n
+		if l.left == 0 && l.skip > 0 {
+			if err := l.lease(ctx); err != nil {
+				return time.Time{}, false, err
+			}
 		}
 	}
 	if l.left == 0 {
-		// the other senders of this process wait for this one round trip
-		before := l.clock()
-		first, redisNow, err := l.reserve(ctx, l.block, l.skipUntil.Load())
-		if err != nil {
+		if err := l.lease(ctx); err != nil {
 			return time.Time{}, false, err
 		}
-		l.noteOffset(before, l.clock(), redisNow)
-		l.next, l.left = time.UnixMicro(first).Add(l.offset), l.block
 	}
 	slot := l.next
 	l.next = l.next.Add(l.interval)
@@ -349,13 +353,15 @@ func (l *Limiter) Sending() time.Time {
 
 // Answered tells the limiter that a send started at start (Sending) was
 // answered now (spacedAfter's answer). Where the platform counts a sliding
-// second (Windowed), a send answered after more than stallAfter may have reached it that late, together with every
-// send queued behind it: measured at the paid cap, a 200 ms stall of the
-// fake Bot API's process had it count 110 sends in 17 ms, and the second
-// after that held 1001 (429, and every sender paused for a second). So the
-// slots of the stall's length, less the margin, are given up: this
-// process's at once, the fleet's from its next slot on (one Redis call per
-// stall). A missed slot is gone; so is one that would follow a bunch.
+// second (Windowed), a send answered after more than stallAfter (the
+// second's margin) may have reached it that late, together with every send
+// queued behind it: measured at the paid cap, a 200 ms stall of the fake
+// Bot API's process had it count 110 sends in 17 ms, and the second after
+// that held 1001 (429, and every sender paused for a second). So this
+// process gives up as many of its next slots as the stall, less the
+// margin, held: the second after the bunch then holds no more than rate.
+// The sends of one bunch (in flight when its first answer came) count once. At 10/s a
+// slot 1 s ahead is already leased, so slots are counted, not timed.
 func (l *Limiter) Answered(ctx context.Context, start time.Time) {
 	took := time.Since(start)
 	if l.exact > 0 {
@@ -367,22 +373,30 @@ func (l *Limiter) Answered(ctx context.Context, start time.Time) {
 	if l.stallAfter <= 0 || took <= l.stallAfter || l.perSec <= 0 {
 		return
 	}
-	until := l.clock().Add(took - l.stallAfter).UnixNano()
-	for {
-		cur := l.skipUntil.Load()
-		if until <= cur+int64(l.stallAfter) { // another sender of the bunch did it
-			return
-		}
-		if l.skipUntil.CompareAndSwap(cur, until) {
-			break
-		}
-	}
+	n := int((took-l.stallAfter)/l.interval) + 1
 	l.mu.Lock()
-	_, _, err := l.reserve(ctx, 0, until)
-	l.mu.Unlock()
-	if err != nil {
-		return // best effort: this process skips its slots anyway
+	defer l.mu.Unlock()
+	if !start.Before(l.stallAt) {
+		l.stallN = 0 // a new stall: this send was not in flight in the last
 	}
+	if n > l.stallN {
+		l.skip += n - l.stallN
+		l.stallN = n
+	}
+	l.stallAt = time.Now()
+}
+
+// lease reserves this process's next block of slots; l.mu is held (the
+// other senders of this process wait for this one round trip).
+func (l *Limiter) lease(ctx context.Context) error {
+	before := l.clock()
+	first, redisNow, err := l.reserve(ctx, l.block)
+	if err != nil {
+		return err
+	}
+	l.noteOffset(before, l.clock(), redisNow)
+	l.next, l.left = time.UnixMicro(first).Add(l.offset), l.block
+	return nil
 }
 
 // drop gives up the next n leased slots; l.mu is held.
@@ -418,17 +432,11 @@ func (l *Limiter) noteOffset(before, after time.Time, redisNow int64) {
 	l.candAt = time.Time{} // a new period of samples
 }
 
-// reserve leases the next n send slots of the fleet, none before
-// notBefore (unix nanos on this process's clock; 0 = any): it returns the
-// first slot and Redis's now, both in microseconds on Redis's clock; the
-// others follow one interval apart. With n = 0 it only moves the fleet's
-// next slot to notBefore.
-func (l *Limiter) reserve(ctx context.Context, n int, notBefore int64) (first, now int64, err error) {
-	nb := int64(0)
-	if notBefore > 0 {
-		nb = time.Unix(0, notBefore).Add(-l.offset).UnixMicro()
-	}
-	args := []any{l.interval.Microseconds(), n, nb}
+// reserve leases the next n send slots of the fleet: it returns the first
+// slot and Redis's now, both in microseconds on Redis's clock; the others
+// follow one interval apart.
+func (l *Limiter) reserve(ctx context.Context, n int) (first, now int64, err error) {
+	args := []any{l.interval.Microseconds(), n}
 	if l.now != nil {
 		args = append(args, l.now().UnixMicro())
 	}
@@ -440,21 +448,20 @@ func (l *Limiter) reserve(ctx context.Context, n int, notBefore int64) (first, n
 }
 
 // reserveSlots hands out the next ARGV[2] send slots: the theoretical
-// arrival time (TAT) in microseconds on Redis's clock (or ARGV[4], a
-// test's clock), never before ARGV[3], advanced by one interval (ARGV[1])
-// per slot. It returns the first slot and now; the others follow one
-// interval apart. An idle channel's TAT is now: idle time earns no burst.
+// arrival time (TAT) in microseconds on Redis's clock (or ARGV[3], a
+// test's clock), advanced by one interval (ARGV[1]) per slot. It returns
+// the first slot and now; the others follow one interval apart. An idle
+// channel's TAT is now: idle time earns no burst.
 var reserveSlots = redis.NewScript(`
 local now
-if ARGV[4] then
-  now = tonumber(ARGV[4])
+if ARGV[3] then
+  now = tonumber(ARGV[3])
 else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-if tat < tonumber(ARGV[3]) then tat = tonumber(ARGV[3]) end
 local nxt = tat + tonumber(ARGV[1]) * tonumber(ARGV[2])
 redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', math.floor((nxt - now) / 1000) + 1000)
 return {tat, now}`)
