@@ -185,7 +185,12 @@ func NewPacedLimiter(rdb *redis.Client, channel string, perSecond int, p Pacing,
 		if !l.precise {
 			l.group = budget / 5
 		}
-		l.stallAfter = budget
+		if !l.precise {
+			// (at 10/s, giving up a slot per answer slower than the 10 ms
+			// margin cost Zalo more than the 429s it saved: 8.82 msg/s
+			// and no 429 against 9.42 and one, at load 7-8)
+			l.stallAfter = budget
+		}
 	}
 	l.interval = l.interval.Truncate(time.Microsecond) // Redis counts in microseconds
 	l.block = max(1, int(leaseSpan/l.interval))
