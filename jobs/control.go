@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -40,6 +41,75 @@ func (e *Engine) RunState(ctx context.Context, runID int64) (string, error) {
 	}
 	e.Redis.Set(ctx, keyRunState(runID), st, stateTTL) // best effort
 	return st, nil
+}
+
+// runStates caches each run's status for all of this process's batches:
+// one read of RunState per run per StatePoll, not one per batch (issue 13:
+// at the paid cap 16 batches read it 64 times a second from Redis and,
+// when the key had expired, 23 times from PostgreSQL, each followed by a
+// SET). A sender never waits for another's refresh: it reads the status
+// it has.
+type runStates struct {
+	mu sync.Mutex
+	m  map[int64]*runStatus
+}
+
+type runStatus struct {
+	status  string
+	at      time.Time
+	reading bool
+}
+
+// status is the run's status at most maxAge old, read now if the cache is
+// older and nobody is reading it already; "" if never read.
+func (e *Engine) status(ctx context.Context, runID int64, maxAge time.Duration) string {
+	c := &e.states
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[int64]*runStatus{}
+	}
+	s := c.m[runID]
+	if s == nil {
+		s = &runStatus{}
+		c.m[runID] = s
+	}
+	if s.reading || time.Since(s.at) < maxAge {
+		st := s.status
+		c.mu.Unlock()
+		return st
+	}
+	s.reading = true
+	c.mu.Unlock()
+	began := time.Now()
+	st, err := e.RunState(ctx, runID)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s.reading = false
+	if err == nil && began.After(s.at) { // (not over a fresher noteStatus)
+		s.status, s.at = st, began
+	}
+	for id, o := range c.m { // runs this process no longer sends
+		if id != runID && !o.reading && time.Since(o.at) > time.Minute {
+			delete(c.m, id)
+		}
+	}
+	return s.status
+}
+
+// noteStatus puts a status just read from PostgreSQL in the cache: a
+// batch starting after a resume must not see the pause cached before it.
+func (e *Engine) noteStatus(runID int64, status string) {
+	c := &e.states
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[int64]*runStatus{}
+	}
+	if s := c.m[runID]; s != nil {
+		s.status, s.at = status, time.Now()
+		return
+	}
+	c.m[runID] = &runStatus{status: status, at: time.Now()}
 }
 
 func (e *Engine) publishState(ctx context.Context, r store.Run) {

@@ -109,6 +109,8 @@ type Engine struct {
 
 	lanes map[string]*lane
 
+	states runStates // each run's status, shared by this process's batches
+
 	stopOnce sync.Once
 	stopping chan struct{}
 
@@ -143,7 +145,7 @@ func (e *Engine) AddChannel(ch channel.Channel, perSecond int) *Engine {
 	if !channel.ValidName.MatchString(ch.Name()) {
 		panic(fmt.Sprintf("jobs: channel name %q is not a valid subscribers.channel", ch.Name())) // a wiring mistake
 	}
-	e.lanes[ch.Name()] = &lane{ch: ch, lim: NewLimiter(e.Redis, ch.Name(), perSecond, e.Metrics)}
+	e.lanes[ch.Name()] = &lane{ch: ch, lim: NewPacedLimiter(e.Redis, ch.Name(), perSecond, pacingOf(ch), e.Metrics)}
 	return e
 }
 

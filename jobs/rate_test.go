@@ -128,3 +128,100 @@ func (l *Limiter) reserveWait(ctx context.Context, n int) (time.Duration, error)
 	first, now, err := l.reserve(ctx, n)
 	return time.Duration(first-now) * time.Microsecond, err
 }
+
+// Where the platform counts a sliding second (Zalo), slots are 1% apart
+// wider than 1/rate, not the 2.7 ms a platform allowing no burst needs.
+func TestWindowedPacingAtTheFreeRates(t *testing.T) {
+	t.Parallel()
+	spaced := NewLimiter(nil, "telegram", 10, nil)
+	windowed := NewPacedLimiter(nil, "zalo", 10, Windowed, nil)
+	if got, want := windowed.interval, 101*time.Millisecond; got != want {
+		t.Errorf("windowed interval %v, want %v", got, want)
+	}
+	if windowed.interval >= spaced.interval {
+		t.Errorf("windowed %v not tighter than spaced %v", windowed.interval, spaced.interval)
+	}
+	// slack left in a second for jitter: a late wake-up may use a third of it
+	if slack := 10*windowed.interval - time.Second; windowed.late <= 0 || windowed.late >= slack {
+		t.Errorf("late %v for %v of slack a second", windowed.late, slack)
+	}
+	if pacingOf(zaloLike{}) != Windowed || pacingOf(struct{}{}) != Spaced {
+		t.Error("pacingOf ignores SlidingWindow")
+	}
+}
+
+type zaloLike struct{}
+
+func (zaloLike) SlidingWindow() bool { return true }
+
+// A send answered after a stall may have reached the platform bunched with
+// the sends queued behind it: this worker gives up as many of its next
+// slots as the stall held, once per bunch (fake clock).
+func TestSlotsBehindAStallAreGivenUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ropt := redistest.New(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	rdb := redis.NewClient(ropt)
+	t.Cleanup(func() { rdb.Close() })
+	l := NewPacedLimiter(rdb, "telegram", 1000, Windowed, nil)
+	l.now = clk.now
+	prev, err := l.take(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func() time.Duration { // slots skipped before the next one
+		t.Helper()
+		s, err := l.take(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gap := s.Sub(prev)/l.interval - 1
+		prev = s
+		return gap
+	}
+	l.Answered(ctx, time.Now().Add(-l.stallAfter/2)) // an ordinary answer
+	if g := next(); g != 0 {
+		t.Fatalf("%d slots given up after a quick answer", g)
+	}
+	const stall = 200 * time.Millisecond
+	for range 5 { // one bunch, five answers
+		l.Answered(ctx, time.Now().Add(-stall))
+	}
+	want := time.Duration((stall-l.stallAfter)/l.interval) + 1
+	if g := next(); g < want || g > want+1 {
+		t.Errorf("%d slots given up after a %v stall, want %d", g, stall, want)
+	}
+	if g := next(); g != 0 {
+		t.Errorf("%d more slots given up after the stall's", g)
+	}
+}
+
+// At a Spaced free rate a send keeps 1/rate clear of this process's
+// previous send's answer: it waits for that within late, and otherwise its
+// slot is gone, as it is while the previous send is unanswered (fake clock).
+func TestSpacedSendKeepsClearOfThePreviousOne(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	l := NewLimiter(nil, "telegram", 30, nil)
+	l.now = clk.now
+	start := l.Sending()
+	if l.spacedAfter(clk.now().Add(l.interval)) {
+		t.Error("a slot went while the previous send was unanswered")
+	}
+	l.Answered(ctx, start)
+	answer := clk.now()
+	clk.add(l.interval)
+	if !l.spacedAfter(clk.now()) {
+		t.Error("an on-time slot was given up")
+	}
+	clk.t = answer.Add(l.exact - l.late/2) // a little too close: waits, then goes
+	if !l.spacedAfter(clk.now()) {
+		t.Error("a slot within late of clearing the previous send was given up")
+	}
+	clk.t = answer.Add(l.exact - 2*l.late) // too close to wait for
+	if l.spacedAfter(clk.now()) {
+		t.Error("a slot 2×late too close to the previous send went")
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -380,6 +381,11 @@ func benchChild(ctx context.Context, a Env, o Options) error {
 	if err := srv.Start(mux); err != nil {
 		return err
 	}
+	if stop, err := cpuProfile(os.Getenv("LOA_BENCH_CPUPROFILE")); err != nil {
+		return err
+	} else {
+		defer stop()
+	}
 	if o.ChildServe {
 		fmt.Fprintln(a.Stdout, "ready")
 		<-ctx.Done() // SIGTERM from the parent
@@ -397,6 +403,24 @@ func benchChild(ctx context.Context, a Env, o Options) error {
 	}
 	fmt.Fprintf(a.Stdout, "vmhwm_kb %d\n", kb)
 	return nil
+}
+
+// cpuProfile writes a Go CPU profile of this worker subprocess to path
+// (LOA_BENCH_CPUPROFILE) until stop; an empty path profiles nothing. It is
+// how the capped row's figures are explained (issue 13: profile first).
+func cpuProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // vmHWM is the process's peak resident set size in kB (Linux).

@@ -91,5 +91,12 @@ func (ch *Channel) Send(ctx context.Context, to string, p channel.Part) channel.
 	return o
 }
 
+// SlidingWindow tells the broadcast engine's limiter (jobs.Windowed) how
+// to pace Zalo: its 429 is a quota, and no spacing between two sends is
+// documented, so LOA_ZALO_SEND_RATE is held over each sliding second with
+// 1% of slack (1 ms a slot at 10/s) rather than with the per-slot slack a
+// platform allowing no burst needs (2.7 ms a slot: 9.72 msg/s of 10).
+func (ch *Channel) SlidingWindow() bool { return true }
+
 // Client is the channel's API client (sent counter, webhook calls).
 func (ch *Channel) Client() *Client { return ch.c }
