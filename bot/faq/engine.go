@@ -138,6 +138,23 @@ func (e *Engine) Answer(lang, question string) Result {
 	if ix == nil {
 		return res
 	}
+	r := e.answerParts(ix, res, lang, question, folded, c)
+	if r.Action == ActionAnswer || lang != "vi" {
+		return r
+	}
+	// A long message that found no clear answer: search the clause where
+	// the asking starts, without the greeting and context before it.
+	if q := questionClause(question); q != "" {
+		if qr := e.ask(ix, res, e.normalize(lang, q)); qr.Action == ActionAnswer && e.ranks(ix, folded, qr.Entry) {
+			return qr
+		}
+	}
+	return r
+}
+
+// answerParts answers the whole message, or its main question when it
+// holds several (see Answer).
+func (e *Engine) answerParts(ix *index, res Result, lang, question, folded string, c cue) Result {
 	whole := e.ask(ix, res, folded)
 	segs := segments(question, c)
 	if len(segs) == 0 {
@@ -219,6 +236,25 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 	}
 	return ix.decide(res, top[:n])
 }
+
+// ranks reports whether en is among the whole message's top candidates:
+// a clause's answer must agree with the message it was cut from.
+func (e *Engine) ranks(ix *index, folded string, en *Entry) bool {
+	sc := ix.pool.Get().(*scratch)
+	var top [4]hit
+	n := ix.search(sc, folded, &top)
+	ix.pool.Put(sc)
+	for _, h := range top[:min(n, clauseAgree)] {
+		if ix.entries[h.doc] == en {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseAgree is how high in the whole message's ranking a clause's answer
+// must stand.
+const clauseAgree = 2
 
 func containsEntry(es []*Entry, e *Entry) bool {
 	for _, x := range es {
