@@ -55,6 +55,9 @@ var cues = func() cueTable {
 	t.add(cueSports, sportsPhrases)
 	t.add(cuePrice, pricePhrases, "quoc", "danh", "tham")
 	t.add(cueLegal, legalPhrases)
+	// "kiện" is to sue, unless it is part of sự kiện, điều kiện, bưu kiện…
+	t.add(cueLegal, padded("kien the nao", "muon kien", "kien duoc khong", "kien ai", "di kien", "kien ra"),
+		"su", "dieu", "y", "buu", "linh", "van")
 	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
 	t.add(cuePolitics, botNamed(politicsPhrases), "bo")
 	t.add(cueAbout, botNamed(aboutPhrases))

@@ -142,7 +142,7 @@ var pricePhrases = padded(
 
 var legalPhrases = padded(
 	"tranh chap", "ly hon", "ly di", "thua ke", "chia tai san", "kien hang xom", "hang xom lan chiem",
-	"lan chiem", "luat su", "hop dong thue nha", "doi no", "vay no", "bi no", "quyen nuoi con", "ra toa",
+	"lan chiem", "khoi kien", "luat su", "hop dong thue nha", "doi no", "vay no", "bi no", "quyen nuoi con", "ra toa",
 	"toa an", "divorce", "inheritance", "lawyer", "my landlord", "sue my", "custody", "neighbour dispute",
 	"neighbor dispute", "tien dat coc", "dat coc", "so do", "so hong", "giay chung nhan quyen su dung dat",
 )
@@ -196,6 +196,9 @@ var (
 		// "có ai không", "anyone there", "that helped a lot"
 		"co", "ai", "khong", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
 		"appreciated", "useful", "clear", "info",
+		// southern and central particles, and the kin words residents name
+		// themselves and the bot with ("cảm ơn em nha, bác hiểu rồi")
+		"nhen", "nghen", "hen", "nhe", "nghe", "bac", "chau", "chu", "ong", "ba", "con", "co", "cac",
 		"dear", "sir", "madam", "bro", "sis", "man", "mate", "buddy", "dude", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
 	aboutPhrases = padded(
 		"ban la ai", "ban la gi", "loa la ai", "loa la gi", "ban la bot", "ban la nguoi", "ban co phai la nguoi",
