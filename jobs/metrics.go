@@ -126,7 +126,9 @@ func (m *Metrics) observeWait(d time.Duration) {
 	m.add("wait_seconds", d.Seconds())
 }
 
-func (m *Metrics) tooManyRequests() { m.add("429", 1) }
+// tooManyRequests counts a 429 (or a platform's "slow down") per channel,
+// so an operator sees which platform is pushing back.
+func (m *Metrics) tooManyRequests(channel string) { m.add("429:"+channel, 1) }
 
 // Collector exposes the fleet's broadcast metrics: counters from Redis,
 // queue depth from Asynq's inspector, run durations from PostgreSQL.
@@ -148,7 +150,7 @@ func NewCollector(rdb *redis.Client, insp *asynq.Inspector, st *store.Store) *Co
 		messages: d("loa_broadcast_messages_total", "Broadcast deliveries by outcome (sent, blocked, failed, skipped, unknown, retry).", "outcome"),
 		waits:    d("loa_broadcast_rate_limit_waits_total", "Sends that waited for the shared rate limit or a global 429 pause."),
 		waitSecs: d("loa_broadcast_rate_limit_wait_seconds_total", "Time senders spent waiting for the rate limit or a 429 pause."),
-		tooMany:  d("loa_broadcast_telegram_429_total", "429 Too Many Requests answers from Telegram."),
+		tooMany:  d("loa_broadcast_429_total", "429 Too Many Requests (or the platform's equivalent) answers, by channel.", "channel"),
 		depth:    d("loa_broadcast_queue_depth", "Broadcast tasks waiting in Asynq (pending + scheduled + retry)."),
 		active:   d("loa_broadcast_queue_active", "Broadcast tasks being processed."),
 		runs:     d("loa_broadcast_run_duration_seconds", "Duration of finished runs (last 90 days)."),
@@ -167,6 +169,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if h, err := c.rdb.HGetAll(ctx, keyMetrics).Result(); err == nil {
+		tooMany := map[string]float64{}
 		for k, v := range h {
 			f, _ := strconv.ParseFloat(v, 64)
 			switch {
@@ -176,9 +179,14 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 				ch <- prometheus.MustNewConstMetric(c.waits, prometheus.CounterValue, f)
 			case k == "wait_seconds":
 				ch <- prometheus.MustNewConstMetric(c.waitSecs, prometheus.CounterValue, f)
-			case k == "429":
-				ch <- prometheus.MustNewConstMetric(c.tooMany, prometheus.CounterValue, f)
+			case strings.HasPrefix(k, "429:"):
+				tooMany[strings.TrimPrefix(k, "429:")] += f
+			case k == "429": // counted before the channel label, when only Telegram sent
+				tooMany["telegram"] += f
 			}
+		}
+		for channel, f := range tooMany {
+			ch <- prometheus.MustNewConstMetric(c.tooMany, prometheus.CounterValue, f, channel)
 		}
 	}
 	if qi, err := c.insp.GetQueueInfo(Queue); err == nil {

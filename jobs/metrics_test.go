@@ -37,7 +37,7 @@ func TestMetricsAreCollectedFromTheFleet(t *testing.T) {
 			t.Errorf("messages %s = %v, want %v", outcome, got, n)
 		}
 	}
-	if got := gather(t, reg, "loa_broadcast_telegram_429_total", ""); got != 1 {
+	if got := gather(t, reg, "loa_broadcast_429_total", "telegram"); got != 1 {
 		t.Errorf("429s = %v, want 1", got)
 	}
 	if got := gather(t, reg, "loa_broadcast_rate_limit_waits_total", ""); got < 1 {

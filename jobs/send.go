@@ -439,7 +439,7 @@ func (b *batch) sendParts(ctx context.Context, c store.Claimed, r rendered, held
 		case channel.RateLimited, channel.Unavailable:
 			// not the recipient's fault: every sender on this channel waits,
 			// then this one is retried; other channels keep going
-			b.e.Metrics.tooManyRequests()
+			b.e.Metrics.tooManyRequests(b.lane.ch.Name())
 			b.log.Warn("429: pausing the channel's senders", "retry_after", out.RetryAfter)
 			_ = lim.Pause(ctx, out.RetryAfter)
 		case channel.Migrated:
