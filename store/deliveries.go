@@ -272,19 +272,24 @@ func (s *Store) RecordResults(ctx context.Context, runID, claimID int64, rs []Re
 	return rec, nil
 }
 
+// recordUpdate is what recordSQL and recordLateSQL share: the outcomes
+// ($2-$5) written onto the run's ($1) rows; each adds the status its rows
+// must still have.
+const recordUpdate = `
+		WITH u AS (
+			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
+				attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
+				claim = CASE WHEN u.status = 'pending' THEN NULL ELSE d.claim END
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
+			WHERE d.run_id = $1 AND d.subscriber_id = u.id`
+
 // recordSQL writes the outcomes of rows still in flight under the claim
 // ($6), and releases the claim with $7. No FOR UPDATE first: a lock per row
 // was a WAL record per row besides the update's. Should the sweeper change
 // a row between this statement's snapshot and its update, PostgreSQL
 // re-checks the row's new version, which is no longer 'sending', and
 // leaves it to recordLateSQL.
-const recordSQL = `
-		WITH u AS (
-			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
-				attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
-				claim = CASE WHEN u.status = 'pending' THEN NULL ELSE d.claim END
-			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
-			WHERE d.run_id = $1 AND d.subscriber_id = u.id AND d.status = 'sending'
+const recordSQL = recordUpdate + ` AND d.status = 'sending'
 			  AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL))
 			RETURNING u.status, u.undo
 		), rel AS (
@@ -295,13 +300,7 @@ const recordSQL = `
 // recordLateSQL is the rare second step: outcomes of rows the sweeper
 // called unknown (and counted so) before they were recorded. Their reason
 // tells them from rows this record itself just called unknown.
-const recordLateSQL = `
-		WITH u AS (
-			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
-				attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
-				claim = CASE WHEN u.status = 'pending' THEN NULL ELSE d.claim END
-			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
-			WHERE d.run_id = $1 AND d.subscriber_id = u.id AND d.status = 'unknown' AND d.reason = '` + reasonStopped + `'
+const recordLateSQL = recordUpdate + ` AND d.status = 'unknown' AND d.reason = '` + reasonStopped + `'
 			  AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL))
 			RETURNING u.status, u.undo
 		)

@@ -9,14 +9,20 @@ import (
 	"github.com/loa-vn/loa/locales"
 )
 
-// TestHeldOut2Labels checks that the second held-out set loads and that
-// every label points at something real: an entry id of both knowledge
-// bases, a gap topic no entry has yet, a smalltalk kind, or a former Hanoi
-// unit of the seed data. It never runs the engine on the set (nobody may
-// see how the engine scores it), and its messages give the case number,
-// never the question.
-func TestHeldOut2Labels(t *testing.T) {
-	cases, err := LoadEvalFile(locales.FS, HeldOut2File)
+// TestBlindHeldOutLabels checks that the blind held-out sets (the second
+// and third) load and that every label points at something real: an entry
+// id of both knowledge bases, a gap topic no entry has yet, a smalltalk
+// kind, or a former Hanoi unit of the seed data. It never runs the engine
+// on them (nobody may see how the engine scores them), and its messages
+// give the case number, never the question.
+func TestBlindHeldOutLabels(t *testing.T) {
+	for _, file := range []string{HeldOut2File, HeldOut3File} {
+		t.Run(file, func(t *testing.T) { checkLabels(t, file) })
+	}
+}
+
+func checkLabels(t *testing.T, file string) {
+	cases, err := LoadEvalFile(locales.FS, file)
 	if err != nil {
 		t.Fatal(err)
 	}
