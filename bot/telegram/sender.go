@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttpproxy"
 
 	"github.com/loa-vn/loa/bot/channel"
 	"github.com/loa-vn/loa/messages"
@@ -25,10 +28,13 @@ import (
 // call and decodes the whole Message answered: measured, that was most of
 // the CPU a send cost (jobs.BenchmarkSendRun, commit a0db1fc).
 type Sender struct {
-	c    *http.Client
+	c    *fasthttp.HostClient
 	base string // <api>/bot<token>/ — never in a reason or a log
 	paid bool
 }
+
+// sendTimeout bounds one Bot API call.
+const sendTimeout = 30 * time.Second
 
 var _ channel.Channel = (*Sender)(nil)
 
@@ -41,21 +47,28 @@ func NewSender(token, apiURL string, paid bool) (*Sender, error) {
 	if apiURL == "" {
 		apiURL = "https://api.telegram.org"
 	}
-	if _, err := url.Parse(apiURL); err != nil {
-		return nil, fmt.Errorf("telegram sender: API URL: %w", err)
+	u, err := url.Parse(apiURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("telegram sender: API URL %q: want http(s)://host", apiURL)
 	}
-	// Many concurrent batches talk to one host: keep enough idle connections
-	// that each send does not open a new one.
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: 5 * time.Second,
+	tls := u.Scheme == "https"
+	addr := u.Host
+	if u.Port() == "" {
+		addr += map[bool]string{true: ":443", false: ":80"}[tls]
 	}
-	return &Sender{c: &http.Client{Transport: tr, Timeout: 30 * time.Second},
-		base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", paid: paid}, nil
+	dial, err := (&fasthttpproxy.Dialer{TCPDialer: fasthttp.TCPDialer{Concurrency: 0}, Timeout: 5 * time.Second,
+		ConnectTimeout: 5 * time.Second}).GetDialFuncForTLS(true, tls)
+	if err != nil {
+		return nil, fmt.Errorf("telegram sender: proxy from the environment: %w", err)
+	}
+	// One connection per send in flight, each send written and answered on
+	// the caller's goroutine: net/http's two goroutines per connection and
+	// the wake-ups between them were half of the worker's CPU per message
+	// (loa bench broadcast, issue 13).
+	c := &fasthttp.HostClient{Addr: addr, IsTLS: tls, Dial: dial, MaxConns: 512,
+		ReadTimeout: sendTimeout, WriteTimeout: sendTimeout, MaxIdleConnDuration: 90 * time.Second,
+		NoDefaultUserAgentHeader: true, MaxResponseBodySize: 64 << 10, MaxConnWaitTimeout: sendTimeout}
+	return &Sender{c: c, base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", paid: paid}, nil
 }
 
 // Name is "telegram", the subscribers.channel value of Telegram residents.
@@ -68,32 +81,6 @@ func (t *Sender) Limits() channel.Limits { return messages.TelegramLimits }
 // Render is messages.Render: the author's Telegram HTML, split if allowed.
 func (t *Sender) Render(v messages.Variant, split bool) ([]channel.Part, error) {
 	return messages.Render(v, split)
-}
-
-// sendRequest is the JSON body of sendMessage and sendPhoto (Telegram
-// ignores the fields a method does not take, and omitempty drops them anyway).
-type sendRequest struct {
-	ChatID             int64           `json:"chat_id"`
-	Text               string          `json:"text,omitempty"`
-	Photo              string          `json:"photo,omitempty"`
-	Caption            string          `json:"caption,omitempty"`
-	ParseMode          string          `json:"parse_mode"`
-	LinkPreview        *linkPreview    `json:"link_preview_options,omitempty"`
-	ReplyMarkup        *inlineKeyboard `json:"reply_markup,omitempty"`
-	AllowPaidBroadcast bool            `json:"allow_paid_broadcast,omitempty"`
-}
-
-type linkPreview struct {
-	IsDisabled bool `json:"is_disabled"`
-}
-
-type inlineKeyboard struct {
-	InlineKeyboard [][]urlButton `json:"inline_keyboard"`
-}
-
-type urlButton struct {
-	Text string `json:"text"`
-	URL  string `json:"url"`
 }
 
 // sendError is what the Bot API answers when ok is false.
@@ -114,44 +101,77 @@ func (t *Sender) Send(ctx context.Context, to string, p channel.Part) channel.Ou
 	if err != nil || chatID == 0 {
 		return channel.Outcome{Kind: channel.Failed, Reason: "not a Telegram chat id"}
 	}
-	method, body, err := t.encode(chatID, p)
+	buf := bodies.Get().(*[]byte)
+	defer bodies.Put(buf)
+	method, body, err := t.appendBody((*buf)[:0], chatID, p)
 	if err != nil {
 		return channel.Outcome{Kind: channel.Failed, Reason: "encode: " + err.Error()}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+method, bytes.NewReader(body))
-	if err != nil {
-		return channel.Outcome{Kind: channel.Failed, Reason: "request: " + redactURL(err)}
+	*buf = body
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(t.base + method)
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/json")
+	req.SetBodyRaw(body)
+	deadline := time.Now().Add(sendTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := t.c.Do(req)
-	if err != nil {
+	if err := t.c.DoDeadline(req, resp, deadline); err != nil {
 		if ctx.Err() != nil { // the request may have been on the wire when the context ended
 			return channel.Outcome{Kind: channel.Unknown, Reason: "interrupted: " + ctx.Err().Error()}
 		}
 		return channel.Outcome{Kind: channel.Transient, Reason: "network: " + redactURL(err)}
 	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return channel.Outcome{Kind: channel.Transient, Reason: "reading the answer: " + redactURL(err)}
-	}
-	return classifySend(resp.StatusCode, answer)
+	return classifySend(resp.StatusCode(), resp.Body())
 }
 
-func (t *Sender) encode(chatID int64, p channel.Part) (string, []byte, error) {
-	r := sendRequest{ChatID: chatID, ParseMode: "HTML", AllowPaidBroadcast: t.paid}
-	if p.ButtonText != "" && p.ButtonURL != "" {
-		r.ReplyMarkup = &inlineKeyboard{InlineKeyboard: [][]urlButton{{{Text: p.ButtonText, URL: p.ButtonURL}}}}
-	}
+// appendBody appends the JSON body of sendMessage (or sendPhoto, for a
+// part with a photo) to b and returns the method. It is written by hand,
+// not marshalled from a struct: reflection was a tenth of the capped
+// worker's CPU per message (issue 13). sender_body_test.go checks it
+// against the struct it replaced.
+func (t *Sender) appendBody(b []byte, chatID int64, p channel.Part) (string, []byte, error) {
+	var err error
 	method := "sendMessage"
+	b = append(b, `{"chat_id":`...)
+	b = strconv.AppendInt(b, chatID, 10)
 	if p.PhotoURL != "" {
-		method, r.Photo, r.Caption = "sendPhoto", p.PhotoURL, p.Text
+		method = "sendPhoto"
+		b = append(b, `,"photo":`...)
+		if b, err = jsontext.AppendQuote(b, p.PhotoURL); err != nil {
+			return "", nil, err
+		}
+		b = append(b, `,"caption":`...)
 	} else {
-		r.Text, r.LinkPreview = p.Text, &linkPreview{IsDisabled: true}
+		b = append(b, `,"link_preview_options":{"is_disabled":true},"text":`...)
 	}
-	body, err := json.Marshal(r)
-	return method, body, err
+	if b, err = jsontext.AppendQuote(b, p.Text); err != nil {
+		return "", nil, err
+	}
+	b = append(b, `,"parse_mode":"HTML"`...)
+	if p.ButtonText != "" && p.ButtonURL != "" {
+		b = append(b, `,"reply_markup":{"inline_keyboard":[[{"text":`...)
+		if b, err = jsontext.AppendQuote(b, p.ButtonText); err != nil {
+			return "", nil, err
+		}
+		b = append(b, `,"url":`...)
+		if b, err = jsontext.AppendQuote(b, p.ButtonURL); err != nil {
+			return "", nil, err
+		}
+		b = append(b, `}]]}`...)
+	}
+	if t.paid {
+		b = append(b, `,"allow_paid_broadcast":true`...)
+	}
+	return method, append(b, '}'), nil
 }
+
+// bodies keeps request bodies for reuse: the text is the same size for
+// most recipients of a run.
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // classifySend maps the Bot API's answer onto an outcome. Telegram says
 // its error codes may change, so the description is read too (telegram.md).
