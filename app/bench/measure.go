@@ -462,7 +462,7 @@ func (b *bencher) strictRate(ctx context.Context) error {
 // is done.
 func (b *bencher) crashDetection(ctx context.Context) error {
 	const n, rate = 6000, 300
-	fake := tgfake.New(tgfake.WithoutRecording())
+	fake := tgfake.New(tgfake.WithRecordLimit(2 * n)) // kept: which unknown rows went out
 	defer fake.Close()
 	run, err := b.newRun(ctx, messages.Audience{})
 	if err != nil {
@@ -534,9 +534,39 @@ func (b *bencher) crashDetection(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sentUnknown, unsentUnknown, err := b.unknownSplit(ctx, run, fake)
+	if err != nil {
+		return err
+	}
 	b.add("crash: SIGKILL of a worker mid-run (300 msg/s, lease 15 s, sweep 5 s)",
-		fmt.Sprintf("claims taken back %s after the kill, run done after %s; %d unknown, %d duplicates",
-			detected.Round(100*time.Millisecond), finished.Round(100*time.Millisecond), p.ByStatus[store.DeliveryUnknown], fake.Duplicates()),
-		"detected ≤ 30 s, no duplicate", detected <= 30*time.Second && fake.Duplicates() == 0)
+		fmt.Sprintf("claims taken back %s after the kill, run done after %s; %d duplicates; %d unknown: %d were sent (in flight), %d never sent (journaled ahead)",
+			detected.Round(100*time.Millisecond), finished.Round(100*time.Millisecond), fake.Duplicates(),
+			p.ByStatus[store.DeliveryUnknown], sentUnknown, unsentUnknown),
+		"detected ≤ 30 s, no duplicate, unknown ≤ in flight", detected <= 30*time.Second && fake.Duplicates() == 0 && unsentUnknown == 0)
 	return nil
+}
+
+// unknownSplit counts the run's unknown rows whose recipient the fake
+// received a message from (sent but never recorded: in flight at the
+// crash) and those it did not (journaled, never sent). Unknown rows are
+// never sent again, so the fake's records tell them apart.
+func (b *bencher) unknownSplit(ctx context.Context, run int64, fake *tgfake.Server) (sent, unsent int, err error) {
+	var chats []int64
+	err = b.st.DB().SelectContext(ctx, &chats, `SELECT s.chat_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+		WHERE d.run_id = $1 AND d.status = 'unknown'`, run)
+	if err != nil {
+		return 0, 0, fmt.Errorf("unknown rows of run %d: %w", run, err)
+	}
+	got := map[int64]bool{}
+	for _, r := range fake.Sent() {
+		got[r.ChatID] = true
+	}
+	for _, c := range chats {
+		if got[c] {
+			sent++
+		} else {
+			unsent++
+		}
+	}
+	return sent, unsent, nil
 }
