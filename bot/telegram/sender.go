@@ -28,9 +28,10 @@ import (
 // call and decodes the whole Message answered: measured, that was most of
 // the CPU a send cost (jobs.BenchmarkSendRun, commit a0db1fc).
 type Sender struct {
-	c    *fasthttp.HostClient
-	base string // <api>/bot<token>/ — never in a reason or a log
-	paid bool
+	c     *fasthttp.HostClient
+	base  string // <api>/bot<token>/ — never in a reason or a log
+	token string
+	paid  bool
 }
 
 // sendTimeout bounds one Bot API call.
@@ -53,11 +54,14 @@ func NewSender(token, apiURL string, paid bool) (*Sender, error) {
 	}
 	tls := u.Scheme == "https"
 	addr := u.Host
-	if u.Port() == "" {
-		addr += map[bool]string{true: ":443", false: ":80"}[tls]
+	switch {
+	case u.Port() != "":
+	case tls:
+		addr += ":443"
+	default:
+		addr += ":80"
 	}
-	dial, err := (&fasthttpproxy.Dialer{TCPDialer: fasthttp.TCPDialer{Concurrency: 0}, Timeout: 5 * time.Second,
-		ConnectTimeout: 5 * time.Second}).GetDialFuncForTLS(true, tls)
+	dial, err := (&fasthttpproxy.Dialer{Timeout: 5 * time.Second, ConnectTimeout: 5 * time.Second}).GetDialFuncForTLS(true, tls)
 	if err != nil {
 		return nil, fmt.Errorf("telegram sender: proxy from the environment: %w", err)
 	}
@@ -68,7 +72,7 @@ func NewSender(token, apiURL string, paid bool) (*Sender, error) {
 	c := &fasthttp.HostClient{Addr: addr, IsTLS: tls, Dial: dial, MaxConns: 512,
 		ReadTimeout: sendTimeout, WriteTimeout: sendTimeout, MaxIdleConnDuration: 90 * time.Second,
 		NoDefaultUserAgentHeader: true, MaxResponseBodySize: 64 << 10, MaxConnWaitTimeout: sendTimeout}
-	return &Sender{c: c, base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", paid: paid}, nil
+	return &Sender{c: c, base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", token: token, paid: paid}, nil
 }
 
 // Name is "telegram", the subscribers.channel value of Telegram residents.
@@ -123,7 +127,7 @@ func (t *Sender) Send(ctx context.Context, to string, p channel.Part) channel.Ou
 		if ctx.Err() != nil { // the request may have been on the wire when the context ended
 			return channel.Outcome{Kind: channel.Unknown, Reason: "interrupted: " + ctx.Err().Error()}
 		}
-		return channel.Outcome{Kind: channel.Transient, Reason: "network: " + redactURL(err)}
+		return channel.Outcome{Kind: channel.Transient, Reason: "network: " + t.netReason(err)}
 	}
 	return classifySend(resp.StatusCode(), resp.Body())
 }
@@ -206,14 +210,11 @@ func classifySend(status int, answer []byte) channel.Outcome {
 	return channel.Outcome{Kind: channel.Transient, Reason: trimReason(fmt.Sprintf("%d %s", e.ErrorCode, e.Description))}
 }
 
-// redactURL drops the request URL from a client error: it holds the bot
-// token, and reasons are stored and exported in reports.
-func redactURL(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return trimReason(ue.Op + ": " + ue.Err.Error())
-	}
-	return trimReason(err.Error())
+// netReason is a client error as a reason, with the bot token cut out
+// should the error quote the request: reasons are stored and exported in
+// reports.
+func (t *Sender) netReason(err error) string {
+	return trimReason(strings.ReplaceAll(err.Error(), t.token, "<token>"))
 }
 
 func forbiddenReason(m string) string {

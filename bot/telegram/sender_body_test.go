@@ -2,8 +2,11 @@ package telegram
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/loa-vn/loa/bot/channel"
 )
@@ -51,7 +54,14 @@ func checkBody(t *testing.T, paid bool, chatID int64, p channel.Part) {
 	t.Helper()
 	s := &Sender{paid: paid}
 	method, body, err := s.appendBody(nil, chatID, p)
-	if err != nil {
+	valid := utf8.ValidString(p.Text) && utf8.ValidString(p.PhotoURL) // the button is written only whole
+	if p.ButtonText != "" && p.ButtonURL != "" {
+		valid = valid && utf8.ValidString(p.ButtonText) && utf8.ValidString(p.ButtonURL)
+	}
+	if err != nil || !valid {
+		if err == nil || valid {
+			t.Fatalf("appendBody(%+v): error %v, but the part's UTF-8 is valid: %v", p, err, valid)
+		}
 		return // invalid UTF-8: Send reports it as a failed part
 	}
 	wantMethod, want := reference(paid, chatID, p)
@@ -86,4 +96,12 @@ func FuzzAppendBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, chatID int64, text, photo, btn, url string, paid bool) {
 		checkBody(t, paid, chatID, channel.Part{Text: text, PhotoURL: photo, ButtonText: btn, ButtonURL: url})
 	})
+}
+
+func TestNetReasonCutsTheToken(t *testing.T) {
+	s := &Sender{token: "123456:SECRETSECRET"}
+	got := s.netReason(errors.New(`POST "http://127.0.0.1:1/bot123456:SECRETSECRET/sendMessage": refused`))
+	if strings.Contains(got, "SECRET") || !strings.Contains(got, "refused") {
+		t.Fatalf("netReason = %q", got)
+	}
 }
