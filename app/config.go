@@ -50,15 +50,15 @@ type Config struct {
 
 // EngineSettings are the broadcast engine's tunables from the environment.
 type EngineSettings struct {
-	BatchSize, ClaimSize, JournalStep, RecordSize, Senders int
-	LeaseTTL                                               time.Duration
+	BatchSize, ClaimSize, RecordSize, Senders int
+	LeaseTTL                                  time.Duration
 }
 
 var engineDefaults = jobs.DefaultConfig()
 
 // EngineConfig is the broadcast engine's configuration.
 func (c Config) EngineConfig() jobs.Config {
-	return jobs.Config{BatchSize: c.Engine.BatchSize, ClaimSize: c.Engine.ClaimSize, JournalStep: c.Engine.JournalStep,
+	return jobs.Config{BatchSize: c.Engine.BatchSize, ClaimSize: c.Engine.ClaimSize,
 		RecordSize: c.Engine.RecordSize, LeaseTTL: c.Engine.LeaseTTL, Senders: c.Engine.Senders}
 }
 
@@ -182,10 +182,8 @@ var variables = []variable{
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Concurrency) }},
 	{name: "LOA_BATCH_SIZE", def: strconv.Itoa(engineDefaults.BatchSize), doc: "recipients per batch task when a run is planned",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.BatchSize) }},
-	{name: "LOA_CLAIM_SIZE", def: strconv.Itoa(engineDefaults.ClaimSize), doc: "rows a batch claims at once (one UPDATE); after a crash only journaled rows are unknown",
+	{name: "LOA_CLAIM_SIZE", def: strconv.Itoa(engineDefaults.ClaimSize), doc: "rows a batch claims at once (one UPDATE); after a crash only the rows being sent are unknown",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.ClaimSize) }},
-	{name: "LOA_JOURNAL_STEP", def: strconv.Itoa(engineDefaults.JournalStep), doc: "rows journaled before they are sent; at most this many per batch are unknown but unsent after a crash",
-		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.JournalStep) }},
 	{name: "LOA_RECORD_SIZE", def: strconv.Itoa(engineDefaults.RecordSize), doc: "outcomes written at once (also at least every second)",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.RecordSize) }},
 	{name: "LOA_SENDERS", def: strconv.Itoa(engineDefaults.Senders), doc: "messages of one batch in flight at once above 100 msg/s (one at the free rates)",

@@ -19,13 +19,10 @@ import (
 // which are the fast ones (issue 13; app/config.go reads them from LOA_*).
 type Config struct {
 	BatchSize int // recipients per batch task (1000)
-	// ClaimSize: rows one task claims at once (500). Only journaled rows
-	// can become 'unknown' in a crash, so a claim can be large.
+	// ClaimSize: rows one task claims at once (500). Each row is
+	// journaled right before it is sent (journal.go) and only those can
+	// become 'unknown' in a crash, so a claim can be large.
 	ClaimSize int
-	// JournalStep: rows journaled at once before they are sent (16): after
-	// a crash at most this many per task become unknown without having been
-	// sent. One small UPDATE per step.
-	JournalStep int
 	// RecordSize, RecordEvery: outcomes are written every RecordSize rows
 	// (200) or RecordEvery (1 s), whichever comes first.
 	RecordSize  int
@@ -70,7 +67,6 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.BatchSize, 1000)
 	def(&c.ClaimSize, 500)
-	def(&c.JournalStep, 16)
 	def(&c.RecordSize, 200)
 	def(&c.Senders, 8)
 	defD(&c.RecordEvery, time.Second)
@@ -114,6 +110,10 @@ type Engine struct {
 	stopOnce sync.Once
 	stopping chan struct{}
 
+	// claim journal writes waiting for journalLoop's next pipeline
+	journalQ    chan *journalReq
+	journalOnce sync.Once
+
 	// claims this process holds; renewLoop extends their leases
 	claimsMu  sync.Mutex
 	claims    map[int64]struct{}
@@ -134,7 +134,8 @@ type lane struct {
 func NewEngine(st *store.Store, rdb *redis.Client, redisOpt asynq.RedisConnOpt, m *Metrics, log *slog.Logger, cfg Config) *Engine {
 	return &Engine{Store: st, Redis: rdb, Client: asynq.NewClient(redisOpt), Insp: asynq.NewInspector(redisOpt),
 		Metrics: m, Log: log, Cfg: cfg.withDefaults(), lanes: map[string]*lane{}, stopping: make(chan struct{}),
-		claims: map[int64]struct{}{}, closed: make(chan struct{}), renewDone: make(chan struct{})}
+		claims: map[int64]struct{}{}, closed: make(chan struct{}), renewDone: make(chan struct{}),
+		journalQ: make(chan *journalReq, journalBatch)}
 }
 
 // AddChannel lets this engine send on ch, at most perSecond messages a

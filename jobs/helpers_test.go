@@ -60,7 +60,7 @@ func testLog() *slog.Logger {
 
 // fastCfg keeps tests quick: small batches, short timeouts, tiny backoff.
 func fastCfg() Config {
-	return Config{BatchSize: 100, ClaimSize: 50, JournalStep: 4, RecordSize: 10, RecordEvery: 200 * time.Millisecond,
+	return Config{BatchSize: 100, ClaimSize: 50, RecordSize: 10, RecordEvery: 200 * time.Millisecond,
 		LeaseTTL: 5 * time.Second, Backoff: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond},
 		TaskTimeout: 20 * time.Second, StaleAfter: 3 * time.Second, IdleAfter: time.Second, StatePoll: 50 * time.Millisecond}
 }

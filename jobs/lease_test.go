@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -32,11 +33,12 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	// the worker that dies: claims 50 rows, journals 8, sends 5, records 3
-	k, err := v.st.ClaimDeliveries(v.ctx, run, 0, 50, v.e.leaseUntil())
+	b := &batch{e: v.e, runID: run}
+	k, err := b.claim(v.ctx)
 	if err != nil || len(k.Rows) != 50 {
 		t.Fatalf("claim %d rows: %v", len(k.Rows), err)
 	}
-	if err := v.st.JournalClaim(v.ctx, k.ID, k.Rows[7].SubscriberID, v.e.leaseUntil()); err != nil {
+	if err := v.e.noteJournal(v.ctx, k.token, k.Rows[7].SubscriberID); err != nil {
 		t.Fatal(err)
 	}
 	var rs []store.Result
@@ -65,9 +67,9 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 	if err := v.st.DB().Get(&attempts, `SELECT max(attempts) FROM deliveries WHERE run_id = $1 AND status = 'pending'`, run); err != nil || attempts != 0 {
 		t.Errorf("rows never attempted count %d attempts (%v)", attempts, err)
 	}
-	// the dead worker's late journal finds its claim gone
-	if err := v.st.JournalClaim(v.ctx, k.ID, k.Rows[20].SubscriberID, v.e.leaseUntil()); err == nil {
-		t.Error("a dead claim's journal was accepted")
+	// the dead worker's late journal finds its claim fenced
+	if err := v.e.noteJournal(v.ctx, k.token, k.Rows[20].SubscriberID); !errors.Is(err, store.ErrLeaseLost) {
+		t.Errorf("a dead claim's journal: %v, want ErrLeaseLost", err)
 	}
 	v.worker(v.e, 4)
 	v.waitStatus(run, store.RunDone, 60*time.Second)
@@ -90,7 +92,7 @@ func TestLiveWorkerRenewsItsLeases(t *testing.T) {
 	if _, err := v.st.FreezeAudience(v.ctx, run, 100); err != nil {
 		t.Fatal(err)
 	}
-	k, err := v.st.ClaimDeliveries(v.ctx, run, 0, 10, v.e.leaseUntil())
+	k, err := (&batch{e: v.e, runID: run}).claim(v.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ func TestLiveWorkerRenewsItsLeases(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if xs, err := v.st.ExpireClaims(v.ctx, clk.now()); err != nil || len(xs) != 0 {
+	if xs, err := v.st.ExpireClaims(v.ctx, clk.now(), v.e.fenceJournals); err != nil || len(xs) != 0 {
 		t.Errorf("a renewed claim expired: %v %v", xs, err)
 	}
 	v.e.release(k.ID)

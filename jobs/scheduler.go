@@ -107,7 +107,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 // for LeaseTTL): journaled rows become unknown, the rest pending, and
 // those get a live worker at once rather than after IdleAfter.
 func (e *Engine) expireClaims(ctx context.Context) error {
-	xs, err := e.Store.ExpireClaims(ctx, e.Cfg.Now())
+	xs, err := e.Store.ExpireClaims(ctx, e.Cfg.Now(), e.fenceJournals)
 	if err != nil {
 		return err
 	}

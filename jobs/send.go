@@ -97,7 +97,7 @@ func (b *batch) run(ctx context.Context) error {
 		if h := b.halt(ctx); h != "" {
 			return haltErr(h)
 		}
-		k, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize, b.e.leaseUntil())
+		k, err := b.claim(ctx)
 		if err != nil {
 			return err
 		}
@@ -114,21 +114,42 @@ func (b *batch) run(ctx context.Context) error {
 	return nil
 }
 
+// claim claims the next rows of the batch under a journal opened first
+// (see journal.go); an empty claim's journal is deleted.
+func (b *batch) claim(ctx context.Context) (journaled, error) {
+	token, err := b.e.openJournal(ctx)
+	if err != nil {
+		return journaled{}, err
+	}
+	k, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize, b.e.leaseUntil(), token)
+	if err != nil || k.ID == 0 {
+		b.e.closeJournal(ctx, token)
+	}
+	return journaled{Claim: k, token: token}, err
+}
+
+// journaled is a claim with the token of its journal.
+type journaled struct {
+	store.Claim
+	token int64
+}
+
 // sendClaim sends a claim's rows with Cfg.Senders senders at once (the
 // uncapped profile: one send in flight per task left the worker waiting on
 // the fake, 35% of a core busy at 5,200 msg/s). Rows are handed out in
-// order; before a row is handed out it is in the claim's journal
-// (JournalStep rows at a time), so that if this worker dies only journaled
-// rows become unknown and the others go back to pending. Outcomes are
+// order; before a row is sent it is in the claim's journal, so that if
+// this worker dies only rows being sent become unknown and the others go
+// back to pending. Outcomes are
 // recorded in bulk every RecordSize rows or RecordEvery by whichever sender
 // completes that many, and the claim is released with the last of them.
 // After a halt or a transient failure the rows not yet handed out are
 // given back (pending) or, on cancel, skipped.
-func (b *batch) sendClaim(ctx context.Context, k store.Claim) error {
+func (b *batch) sendClaim(ctx context.Context, k journaled) error {
 	e := b.e
 	e.hold(k.ID)
 	defer e.release(k.ID)
 	c := &claimRun{b: b, k: k, ready: make([]store.Result, 0, min(len(k.Rows), e.Cfg.RecordSize)), since: time.Now()}
+	c.cond = sync.NewCond(&c.mu)
 	senders := min(b.senders(), len(k.Rows))
 	var wg sync.WaitGroup
 	for range senders - 1 {
@@ -142,8 +163,12 @@ func (b *batch) sendClaim(ctx context.Context, k store.Claim) error {
 	wg.Wait()
 	if c.lost {
 		b.log.Warn("claim lease lost: stopping", "claim", k.ID)
-		// the sweeper took the rest back (pending): not ours to send or give back
-		if err := b.record(ctx, k.ID, c.ready, true); err != nil {
+		// The rows not handed out were never sent: given back, they change
+		// only if still this claim's (the journal was lost, the claim not
+		// expired) or called unknown for a lost journal; the sweeper put
+		// the others back to pending already. The fenced journal stays
+		// until it expires, should the sweeper fence it again.
+		if err := b.record(ctx, k.ID, append(c.ready, giveBack(k.Rows[c.next:], "")...), true); err != nil {
 			return err
 		}
 		return store.ErrLeaseLost
@@ -158,6 +183,7 @@ func (b *batch) sendClaim(ctx context.Context, k store.Claim) error {
 	if err := b.record(ctx, k.ID, out, true); err != nil {
 		return err
 	}
+	e.closeJournal(ctx, k.token)
 	e.beat(ctx, b.runID)
 	return c.sendErr
 }
@@ -176,19 +202,21 @@ func (b *batch) senders() int {
 // how far the journal goes, and the outcomes not yet recorded.
 type claimRun struct {
 	b *batch
-	k store.Claim
+	k journaled
 
-	mu        sync.Mutex
-	next      int    // the next row to hand out
-	waiting   int    // senders holding or awaiting a slot for a row not yet taken
-	journaled int    // rows [0, journaled) are in the journal
-	halted    string // why no more rows are handed out ("" = keep going)
-	stopped   bool
-	sendErr   error // a transient failure: the task is retried
-	recErr    error // a record that failed for good
-	lost      bool  // the lease is gone
-	ready     []store.Result
-	since     time.Time
+	mu         sync.Mutex
+	cond       *sync.Cond // on mu: a journal write ended
+	next       int        // the next row to hand out
+	waiting    int        // senders holding or awaiting a slot for a row not yet taken
+	journaled  int        // rows [0, journaled) are in the journal
+	journaling bool       // a sender is writing the journal (the others wait for it)
+	halted     string     // why no more rows are handed out ("" = keep going)
+	stopped    bool
+	sendErr    error // a transient failure: the task is retried
+	recErr     error // a record that failed for good
+	lost       bool  // the lease is gone
+	ready      []store.Result
+	since      time.Time
 }
 
 // send is one sender's loop: take a row, send it, note the outcome.
@@ -222,8 +250,7 @@ func (c *claimRun) send(ctx context.Context) {
 	}
 }
 
-// prepare journals the next row if the journal does not cover it yet and
-// refreshes the run status; false if no row is left to send. It counts the
+// prepare refreshes the run status; false if no row is left to send. It counts the
 // sender as waiting for a slot, and none waits for a row another waiting
 // sender will take: at the end of each claim the claim's other senders
 // took a slot each and found no row, 1.3% of the slots at the paid cap (261
@@ -236,10 +263,6 @@ func (c *claimRun) prepare(ctx context.Context) bool {
 	}
 	c.waiting++
 	c.b.halt(ctx)
-	if c.next >= c.journaled && !c.journalLocked(ctx) {
-		c.waiting--
-		return false
-	}
 	return true
 }
 
@@ -250,25 +273,33 @@ func (c *claimRun) unwait() {
 	c.mu.Unlock()
 }
 
-// journalLocked journals the JournalStep rows from c.next; c.mu is held.
-func (c *claimRun) journalLocked(ctx context.Context) bool {
-	j := min(len(c.k.Rows), c.next+c.b.e.Cfg.JournalStep)
-	if err := c.b.journal(ctx, c.k.ID, c.k.Rows[j-1].SubscriberID); err != nil {
-		c.stopped = true
+// journalLocked journals every row handed out so far, in one write while
+// c.mu is released (senders handed a row meanwhile wait for the next
+// write, which covers them all: one round trip for the senders that woke up
+// together). If the write fails, the rows handed out but not journaled are
+// taken back: their senders see c.stopped and send nothing. c.mu is held.
+func (c *claimRun) journalLocked(ctx context.Context) {
+	upTo := c.next
+	c.journaling = true
+	c.mu.Unlock()
+	err := c.b.journal(ctx, c.k.token, c.k.Rows[upTo-1].SubscriberID)
+	c.mu.Lock()
+	c.journaling = false
+	c.cond.Broadcast()
+	if err != nil {
+		c.stopped, c.next = true, c.journaled
 		if errors.Is(err, store.ErrLeaseLost) {
 			c.lost = true
 		} else if c.sendErr == nil {
 			c.sendErr = err
 		}
-		return false
+		return
 	}
-	c.journaled = j
-	return true
+	c.journaled = max(c.journaled, upTo)
 }
 
-// take hands out the next row, journaling the next JournalStep rows first
-// when the journal does not cover it (the other senders wait for that one
-// round trip). A sender holding a rate slot (held) checks the run status
+// take hands out the next row once the journal covers it (see
+// journalLocked). A sender holding a rate slot (held) checks the run status
 // from the cache prepare refreshed (see haltHeld).
 func (c *claimRun) take(ctx context.Context, held bool) (int, bool) {
 	c.mu.Lock()
@@ -287,11 +318,21 @@ func (c *claimRun) take(ctx context.Context, held bool) (int, bool) {
 		c.halted, c.stopped = h, true
 		return 0, false
 	}
-	if c.next >= c.journaled && !c.journalLocked(ctx) {
-		return 0, false
-	}
 	i := c.next
 	c.next++
+	for c.journaled <= i {
+		switch {
+		case c.journaling:
+			c.cond.Wait()
+		case c.stopped:
+			// every row not journaled is a sender's here, waiting: all go
+			// back untried with the rest
+			c.next = c.journaled
+			return 0, false
+		default:
+			c.journalLocked(ctx)
+		}
+	}
 	return i, true
 }
 
@@ -323,10 +364,10 @@ func (c *claimRun) done(ctx context.Context, r store.Result, err error) {
 
 // journal writes the claim's journal, retrying through a dropped
 // connection; a lost lease is final.
-func (b *batch) journal(ctx context.Context, claimID, upTo int64) error {
+func (b *batch) journal(ctx context.Context, token, upTo int64) error {
 	var err error
 	for i := range 4 {
-		err = b.e.Store.JournalClaim(ctx, claimID, upTo, b.e.leaseUntil())
+		err = b.e.noteJournal(ctx, token, upTo)
 		if err == nil || errors.Is(err, store.ErrLeaseLost) || ctx.Err() != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -137,17 +136,17 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	lease := time.Now().Add(time.Minute)
-	k1, err := st.ClaimDeliveries(ctx, run, 0, 4, lease)
+	k1, err := st.ClaimDeliveries(ctx, run, 0, 4, lease, 1)
 	c1 := k1.Rows
 	if err != nil || len(c1) != 4 || c1[0].SubscriberID != first || c1[0].To == "" || k1.ID == 0 {
 		t.Fatalf("claim %+v %v", k1, err)
 	}
-	k2, _ := st.ClaimDeliveries(ctx, run, 0, 100, lease)
+	k2, _ := st.ClaimDeliveries(ctx, run, 0, 100, lease, 2)
 	c2 := k2.Rows
 	if len(c2) != 6 || k2.ID == k1.ID {
 		t.Fatalf("second claim got %d rows, want the other 6", len(c2))
 	}
-	if k3, err := st.ClaimDeliveries(ctx, run, 0, 100, lease); err != nil || k3.ID != 0 || len(k3.Rows) != 0 {
+	if k3, err := st.ClaimDeliveries(ctx, run, 0, 100, lease, 3); err != nil || k3.ID != 0 || len(k3.Rows) != 0 {
 		t.Fatalf("claim of nothing: %+v %v", k3, err)
 	}
 	rs := []store.Result{{SubscriberID: c1[0].SubscriberID, Status: "sent"},
@@ -174,21 +173,26 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 		t.Error("run finished with rows open")
 	}
 	// the second claim's sender journaled three rows, then died
-	if err := st.JournalClaim(ctx, k2.ID, c2[2].SubscriberID, lease); err != nil {
-		t.Fatal(err)
+	var fenced []int64
+	fence := func(_ context.Context, tokens []int64) ([]int64, error) {
+		fenced = append(fenced, tokens...)
+		return []int64{c2[2].SubscriberID}, nil
 	}
-	if x, err := st.ExpireClaims(ctx, time.Now()); err != nil || len(x) != 0 {
+	if x, err := st.ExpireClaims(ctx, time.Now(), fence); err != nil || len(x) != 0 || len(fenced) != 0 {
 		t.Errorf("expired %+v (%v) while leased", x, err)
 	}
 	if n, err := st.ReconcileStale(ctx, run, 0); err != nil || n != 0 {
 		t.Errorf("reconciled %d (%v) rows under a lease", n, err)
 	}
-	x, err := st.ExpireClaims(ctx, lease.Add(time.Second))
+	x, err := st.ExpireClaims(ctx, lease.Add(time.Second), fence)
 	if err != nil || len(x) != 1 || x[0] != (store.Expired{RunID: run, Unknown: 3, Pending: 3}) {
 		t.Errorf("expired %+v (%v), want 3 unknown and 3 pending", x, err)
 	}
-	if err := st.JournalClaim(ctx, k2.ID, c2[5].SubscriberID, lease); !errors.Is(err, store.ErrLeaseLost) {
-		t.Errorf("journal after expiry: %v", err)
+	if len(fenced) != 1 || fenced[0] != 2 {
+		t.Errorf("fenced journals %v, want the second claim's (2)", fenced)
+	}
+	if x, err := st.ExpireClaims(ctx, lease.Add(time.Second), fence); err != nil || len(x) != 0 || len(fenced) != 1 {
+		t.Errorf("expired again: %+v %v, fenced %v", x, err, fenced)
 	}
 	// a late record of a journaled row knows better; an untried row is
 	// pending for good. The late row is Late, not a second outcome: the

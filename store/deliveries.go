@@ -47,34 +47,35 @@ const claimedCols = `coalesce(s.chat_id::text, s.external_id, '') AS address,
 			coalesce(s.locale, 'vi') AS locale, coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status`
 
 // Claim is a lease on some pending rows of one batch, held by one sender.
-// Its journal (JournalClaim) says how far the sender got; if the lease
-// runs out (ExpireClaims) the rows up to the journal are unknown outcomes
-// and the rest go back to pending, never sent.
+// Its journal (jobs/journal.go, in Redis, under the token the claim row
+// keeps) says how far the sender got; if the lease runs out (ExpireClaims)
+// the rows up to the journal are unknown outcomes and the rest go back to
+// pending, never sent.
 type Claim struct {
 	ID   int64
 	Rows []Claimed // in subscriber id order: the order they are sent in
 }
 
 // ClaimDeliveries moves up to limit pending rows of a batch to 'sending'
-// under a new claim leased until leaseUntil, in one statement, and returns
-// them joined with their subscriber. Row locks are re-checked by
-// PostgreSQL, so two claimers never get the same row. The rows are locked
-// first with SKIP LOCKED, so a claimer never waits: an UPDATE alone would
-// wait for (and keep a lock on) rows claimed and being recorded meanwhile,
-// and a recorder waiting in turn on such a lock is a deadlock (measured:
-// 12 claimers on one batch). An empty claim (no pending rows) has ID 0 and
-// leaves nothing behind.
+// under a new claim leased until leaseUntil, whose journal is the one
+// opened under token, in one statement, and returns them joined with their
+// subscriber. Row locks are re-checked by PostgreSQL, so two claimers never
+// get the same row. The rows are locked first with SKIP LOCKED, so a
+// claimer never waits: an UPDATE alone would wait for (and keep a lock on)
+// rows claimed and being recorded meanwhile, and a recorder waiting in turn
+// on such a lock is a deadlock (measured: 12 claimers on one batch). An
+// empty claim (no pending rows) has ID 0 and leaves nothing behind.
 // Planner care (measured: a claim took 560 ms at 20,000 rows before):
 // the inner SELECT has no ORDER BY, which made the planner walk
 // deliveries_subscriber_idx across every run.
-func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit int, leaseUntil time.Time) (Claim, error) {
+func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit int, leaseUntil time.Time, token int64) (Claim, error) {
 	var rows []struct {
 		Claimed
 		Claim int64 `db:"claim"`
 	}
 	st, err := s.prepared(ctx, claimSQL)
 	if err == nil {
-		err = st.SelectContext(ctx, &rows, runID, batch, limit, leaseUntil)
+		err = st.SelectContext(ctx, &rows, runID, batch, limit, leaseUntil, token)
 	}
 	if err != nil {
 		return Claim{}, fmt.Errorf("claim run %d batch %d: %w", runID, batch, translate(err))
@@ -92,8 +93,8 @@ const claimSQL = `
 			WHERE run_id = $1 AND batch = $2 AND status = 'pending'
 			LIMIT $3 FOR UPDATE SKIP LOCKED
 		), k AS (
-			INSERT INTO claims (run_id, batch, lease_until)
-			SELECT $1, $2, $4 WHERE EXISTS (SELECT 1 FROM c) RETURNING id
+			INSERT INTO claims (run_id, batch, lease_until, journal)
+			SELECT $1, $2, $4, $5 WHERE EXISTS (SELECT 1 FROM c) RETURNING id
 		), u AS (
 			UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = now(), claim = k.id
 			FROM c, k WHERE d.run_id = $1 AND d.subscriber_id = c.subscriber_id AND d.status = 'pending'
@@ -106,24 +107,6 @@ const claimSQL = `
 // ErrLeaseLost: a claim's lease ran out and the sweeper took its rows back;
 // its sender must send nothing more from it.
 var ErrLeaseLost = errors.New("claim lease lost")
-
-// JournalClaim notes, before they are sent, that the claim's rows up to
-// subscriber id upTo may go out, and extends its lease. ErrLeaseLost if
-// the claim is gone: then nothing beyond the last journal may be sent.
-func (s *Store) JournalClaim(ctx context.Context, claimID, upTo int64, leaseUntil time.Time) error {
-	st, err := s.prepared(ctx, `UPDATE claims SET attempted = greatest(attempted, $2), lease_until = $3 WHERE id = $1`)
-	var res sql.Result
-	if err == nil {
-		res, err = st.ExecContext(ctx, claimID, upTo, leaseUntil)
-	}
-	if err != nil {
-		return fmt.Errorf("journal claim %d: %w", claimID, translate(err))
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("claim %d: %w", claimID, ErrLeaseLost)
-	}
-	return nil
-}
 
 // RenewClaims extends the leases of the claims a live worker holds (its
 // heartbeat); claims already taken back stay gone.
@@ -149,33 +132,65 @@ type Expired struct {
 	Pending int   `db:"pending"`
 }
 
+// Fence closes the journals of expired claims (by token) so their senders
+// send nothing more, and says how far each got: rows up to that subscriber
+// id may have gone out.
+type Fence func(ctx context.Context, tokens []int64) ([]int64, error)
+
 // ExpireClaims takes back every claim whose lease ended before now (its
-// sender is dead): the rows it journaled become 'unknown' (they may have
-// gone out; never re-sent), the others go back to 'pending' with their
-// attempt uncounted. One statement: a sender journaling at the same moment
-// either extended its lease first (the claim stays) or finds it gone.
-func (s *Store) ExpireClaims(ctx context.Context, now time.Time) ([]Expired, error) {
+// sender is dead): fence closes their journals, the rows they journaled
+// become 'unknown' (they may have gone out; never re-sent), the others go
+// back to 'pending' with their attempt uncounted. The claims stay locked
+// from the read to the commit, so a renewal meanwhile waits and then finds
+// them gone; a claim being renewed or released right now is skipped, for
+// the next sweep.
+func (s *Store) ExpireClaims(ctx context.Context, now time.Time, fence Fence) ([]Expired, error) {
 	var out []Expired
-	err := s.db.SelectContext(ctx, &out, `
-		WITH x AS (
-			DELETE FROM claims WHERE lease_until < $1 RETURNING id, run_id, batch, attempted
-		), u AS (
-			UPDATE deliveries d SET updated_at = now(),
-				status = CASE WHEN d.subscriber_id <= x.attempted THEN 'unknown' ELSE 'pending' END,
-				reason = CASE WHEN d.subscriber_id <= x.attempted THEN '`+reasonStopped+`' ELSE d.reason END,
-				attempts = CASE WHEN d.subscriber_id <= x.attempted THEN d.attempts ELSE greatest(d.attempts - 1, 0) END,
-				claim = CASE WHEN d.subscriber_id <= x.attempted THEN d.claim END
-			FROM x WHERE d.run_id = x.run_id AND d.batch = x.batch AND d.claim = x.id AND d.status = 'sending'
-			RETURNING d.run_id, d.status
-		)
-		SELECT x.run_id, count(u.status) FILTER (WHERE u.status = 'unknown') AS unknown,
-			count(u.status) FILTER (WHERE u.status = 'pending') AS pending
-		FROM x LEFT JOIN u ON u.run_id = x.run_id GROUP BY x.run_id`, now)
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var dead []struct {
+			ID      int64 `db:"id"`
+			Journal int64 `db:"journal"`
+		}
+		if err := tx.SelectContext(ctx, &dead, `SELECT id, journal FROM claims WHERE lease_until < $1
+			ORDER BY id FOR UPDATE SKIP LOCKED`, now); err != nil || len(dead) == 0 {
+			return err
+		}
+		ids, tokens := make([]int64, len(dead)), make([]int64, len(dead))
+		for i, d := range dead {
+			ids[i], tokens[i] = d.ID, d.Journal
+		}
+		upTo, err := fence(ctx, tokens)
+		if err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &out, expireSQL, pq.Array(ids), pq.Array(upTo))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("expire claims: %w", translate(err))
 	}
 	return out, nil
 }
+
+// expireSQL deletes the claims $1 whose journals got up to $2 and gives
+// their rows still in flight their outcome.
+const expireSQL = `
+		WITH x AS (
+			DELETE FROM claims k USING unnest($1::bigint[], $2::bigint[]) AS j(id, upto)
+			WHERE k.id = j.id RETURNING k.id, k.run_id, k.batch, j.upto AS attempted
+		), u AS (
+			UPDATE deliveries d SET updated_at = now(),
+				status = CASE WHEN d.subscriber_id <= x.attempted THEN 'unknown' ELSE 'pending' END,
+				reason = CASE WHEN d.subscriber_id <= x.attempted THEN '` + reasonStopped + `' ELSE d.reason END,
+				attempts = CASE WHEN d.subscriber_id <= x.attempted THEN d.attempts ELSE greatest(d.attempts - 1, 0) END,
+				claim = CASE WHEN d.subscriber_id <= x.attempted THEN d.claim END
+			FROM x WHERE d.run_id = x.run_id AND d.batch = x.batch AND d.claim = x.id AND d.status = 'sending'
+			RETURNING d.run_id, d.status
+		), r AS (
+			SELECT DISTINCT run_id FROM x
+		)
+		SELECT r.run_id, count(u.status) FILTER (WHERE u.status = 'unknown') AS unknown,
+			count(u.status) FILTER (WHERE u.status = 'pending') AS pending
+		FROM r LEFT JOIN u ON u.run_id = r.run_id GROUP BY r.run_id`
 
 // Result is the outcome of one claimed delivery. Status 'pending' gives the
 // row back; with Unclaim the claim's attempt is not counted (it never went

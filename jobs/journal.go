@@ -1,0 +1,192 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/loa-vn/loa/store"
+)
+
+// The journal of a claim says, before each send, how far the claim's
+// sender got: rows up to the journal (by subscriber id) may have gone out.
+// It lives in Redis, one key per claim, so that a row is journaled on its
+// own right before it is sent (the senders waiting meanwhile share one
+// round trip) without a PostgreSQL write per step: after a crash only the
+// rows actually being sent are unknown (issue 13), and PostgreSQL writes
+// each row twice, claimed and recorded, as before.
+//
+// The key is opened (value 0) before the claim exists in PostgreSQL, under
+// a token the claim row keeps, so a claim always has its key unless Redis
+// lost it. The sweeper fences a dead claim's key (renames it) in the same
+// script that reads it: a sender that was only slow finds the fence at
+// its next journal write and sends nothing more. A key Redis lost (a
+// restart without persistence) reads as "everything claimed may have gone
+// out": unknown, never sent twice.
+
+// journalTTL outlives any claim; a released claim's key is deleted.
+const journalTTL = 7 * 24 * time.Hour
+
+func keyJournal(token int64) string { return "loa:journal:" + strconv.FormatInt(token, 36) }
+
+// openJournal creates a new claim's journal and returns its token.
+func (e *Engine) openJournal(ctx context.Context) (int64, error) {
+	token := rand.Int64N(math.MaxInt64-1) + 1 // 0 is no journal (claims from before)
+	if err := e.Redis.Set(ctx, keyJournal(token), 0, journalTTL).Err(); err != nil {
+		return 0, fmt.Errorf("open claim journal: %w", err)
+	}
+	return token, nil
+}
+
+// closeJournal deletes a released claim's journal; a leftover expires.
+func (e *Engine) closeJournal(ctx context.Context, token int64) {
+	if err := e.Redis.Del(ctx, keyJournal(token)).Err(); err != nil {
+		e.Log.Warn("delete claim journal", "err", err)
+	}
+}
+
+// noteJournal moves the journal of a claim up to subscriber id upTo before
+// those rows are sent: store.ErrLeaseLost if the sweeper fenced it (or
+// Redis lost it), and then nothing more may be sent from that claim. The
+// writes of every claim of this process that wait at the same moment go to
+// Redis in one pipeline (journalLoop): one round trip, one wake-up of the
+// process and a few microseconds of Redis for many of them.
+func (e *Engine) noteJournal(ctx context.Context, token, upTo int64) error {
+	e.journalOnce.Do(func() { go e.journalLoop() })
+	r := &journalReq{key: keyJournal(token), upTo: upTo, done: make(chan struct{})}
+	select {
+	case e.journalQ <- r:
+	case <-e.closed:
+		return errEngineClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select { // the loop answers every request it took, within its write's timeout
+	case <-r.done:
+		return r.err
+	case <-e.closed:
+		return errEngineClosed
+	}
+}
+
+var errEngineClosed = errors.New("engine closed")
+
+// journalReq is one claim's journal write waiting for the next pipeline.
+type journalReq struct {
+	key  string
+	upTo int64
+	err  error
+	done chan struct{}
+}
+
+// journalBatch caps one pipeline (a worker has Senders × concurrency
+// senders, 128 by default, so it is rarely reached).
+const journalBatch = 512
+
+// journalLoop writes the journal requests in pipelines, as many as are
+// waiting, until the engine closes.
+func (e *Engine) journalLoop() {
+	batch := make([]*journalReq, 0, journalBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case r := <-e.journalQ:
+			batch = append(batch, r)
+		case <-e.closed:
+			return
+		}
+	drain:
+		for len(batch) < journalBatch {
+			select {
+			case r := <-e.journalQ:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		e.writeJournals(batch)
+	}
+}
+
+// journalWriteTimeout bounds one pipeline; its senders retry after it.
+const journalWriteTimeout = 2 * time.Second
+
+// writeJournals sets each key to its row if the key still exists (a fenced
+// key was renamed away by journalFence, a lost one is gone) and answers
+// every request. Only one write per claim is ever in flight (claimRun), so
+// a claim's journal only moves forward.
+func (e *Engine) writeJournals(batch []*journalReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), journalWriteTimeout)
+	defer cancel()
+	cmds := make([]*redis.StatusCmd, len(batch))
+	_, err := e.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, r := range batch {
+			cmds[i] = p.SetArgs(ctx, r.key, r.upTo, redis.SetArgs{Mode: "XX", KeepTTL: true})
+		}
+		return nil
+	})
+	for i, r := range batch {
+		switch cerr := cmds[i].Err(); {
+		case cerr == redis.Nil:
+			r.err = fmt.Errorf("claim journal fenced: %w", store.ErrLeaseLost)
+		case cerr != nil:
+			r.err = fmt.Errorf("claim journal: %w", cerr)
+		case err != nil && err != redis.Nil:
+			r.err = fmt.Errorf("claim journal: %w", err)
+		}
+		close(r.done)
+	}
+}
+
+// fenceJournals fences the journals of expired claims and says how far
+// each got; a lost journal gets math.MaxInt64 (all of its rows unknown).
+func (e *Engine) fenceJournals(ctx context.Context, tokens []int64) ([]int64, error) {
+	if len(tokens) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(tokens))
+	for i, t := range tokens {
+		keys[i] = keyJournal(t)
+	}
+	got, err := journalFence.Run(ctx, e.Redis, keys).Int64Slice()
+	if err == nil && len(got) != len(tokens) {
+		err = errors.New("wrong number of answers")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fence claim journals: %w", err)
+	}
+	for i, v := range got {
+		if v < 0 {
+			got[i] = math.MaxInt64
+		}
+	}
+	return got, nil
+}
+
+// journalFence fences each key, renaming it to its fence (so a sender's
+// SET ... XX finds nothing), and answers how far its journal got, -1 for
+// a key Redis lost; fencing twice answers the same.
+var journalFence = redis.NewScript(`
+local out = {}
+for i, k in ipairs(KEYS) do
+  local f = k .. ':fenced'
+  local v = redis.call('GET', f)
+  if v then
+    out[i] = tonumber(v)
+  else
+    v = redis.call('GET', k)
+    if v then
+      redis.call('RENAME', k, f)
+      out[i] = tonumber(v)
+    else
+      out[i] = -1
+    end
+  end
+end
+return out`)

@@ -1,0 +1,14 @@
+-- Issue 13: a claim's journal moves to Redis (jobs/journal.go), where a
+-- row is journaled on its own right before it is sent; PostgreSQL keeps
+-- the claim's lease and the token of its journal key. After a crash only
+-- the rows being sent are unknown, and no UPDATE of claims runs per step
+-- of sending. A claim from before has token 0: no journal, so every row
+-- it still holds is unknown, never sent twice.
+
+-- +goose Up
+ALTER TABLE claims DROP COLUMN attempted;
+ALTER TABLE claims ADD COLUMN journal bigint NOT NULL DEFAULT 0;
+
+-- +goose Down
+ALTER TABLE claims DROP COLUMN journal;
+ALTER TABLE claims ADD COLUMN attempted bigint NOT NULL DEFAULT 0;
