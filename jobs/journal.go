@@ -90,7 +90,10 @@ type journalReq struct {
 const journalBatch = 512
 
 // journalLoop writes the journal requests in pipelines, as many as are
-// waiting, until the engine closes.
+// waiting, until the engine closes. It never waits for company: at the
+// paid cap a lone write is the rule (1.2 requests per pipeline), and a 2 ms
+// window to gather more (2.5 per pipeline) delayed sends past their slots:
+// 823 msg/s and 8 answers of 429 at 1,000/s.
 func (e *Engine) journalLoop() {
 	batch := make([]*journalReq, 0, journalBatch)
 	for {
