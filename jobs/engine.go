@@ -110,9 +110,7 @@ type Engine struct {
 	stopOnce sync.Once
 	stopping chan struct{}
 
-	// claim journal writes waiting for journalLoop's next pipeline
-	journalQ    chan *journalReq
-	journalOnce sync.Once
+	journals journals // claim journal writes (journal.go)
 
 	// claims this process holds; renewLoop extends their leases
 	claimsMu  sync.Mutex
@@ -135,7 +133,7 @@ func NewEngine(st *store.Store, rdb *redis.Client, redisOpt asynq.RedisConnOpt, 
 	return &Engine{Store: st, Redis: rdb, Client: asynq.NewClient(redisOpt), Insp: asynq.NewInspector(redisOpt),
 		Metrics: m, Log: log, Cfg: cfg.withDefaults(), lanes: map[string]*lane{}, stopping: make(chan struct{}),
 		claims: map[int64]struct{}{}, closed: make(chan struct{}), renewDone: make(chan struct{}),
-		journalQ: make(chan *journalReq, journalBatch)}
+		journals: journals{rdb: rdb}}
 }
 
 // AddChannel lets this engine send on ch, at most perSecond messages a
