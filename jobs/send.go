@@ -139,9 +139,9 @@ type journaled struct {
 // the fake, 35% of a core busy at 5,200 msg/s). Rows are handed out in
 // order; before a row is sent it is in the claim's journal, so that if
 // this worker dies only rows being sent become unknown and the others go
-// back to pending. Outcomes are
-// recorded in bulk every RecordSize rows or RecordEvery by whichever sender
-// completes that many, and the claim is released with the last of them.
+// back to pending. Outcomes are recorded in bulk every RecordSize rows or
+// RecordEvery by whichever sender completes that many, and the claim is
+// released with the last of them.
 // After a halt or a transient failure the rows not yet handed out are
 // given back (pending) or, on cancel, skipped.
 func (b *batch) sendClaim(ctx context.Context, k journaled) error {
@@ -250,9 +250,9 @@ func (c *claimRun) send(ctx context.Context) {
 	}
 }
 
-// prepare refreshes the run status; false if no row is left to send. It counts the
-// sender as waiting for a slot, and none waits for a row another waiting
-// sender will take: at the end of each claim the claim's other senders
+// prepare refreshes the run status; false if no row is left to send. It
+// counts the sender as waiting for a slot, and none waits for a row another
+// waiting sender will take: at the end of each claim the claim's other senders
 // took a slot each and found no row, 1.3% of the slots at the paid cap (261
 // of 20,261), the whole gap between 985 msg/s of slots and 973 sent.
 func (c *claimRun) prepare(ctx context.Context) bool {
