@@ -45,6 +45,10 @@ const HeldOut2File = "faq/heldout2.yaml"
 // same way as the second) before that session's engine changes.
 const HeldOut3File = "faq/heldout3.yaml"
 
+// HeldOut4File is the fourth held-out set, written blind in session 5 (the
+// same way) while that session's engine changes were being made elsewhere.
+const HeldOut4File = "faq/heldout4.yaml"
+
 // HeldOutSet is one held-out set and the name of its accuracy row (a
 // format with one %d for the number of cases). The name says how clean the
 // set still is.
@@ -57,6 +61,7 @@ var HeldOutSets = []HeldOutSet{
 	{HeldOutFile, "held-out 1 (%d, aggregates read 6×)"},
 	{HeldOut2File, "held-out 2 (%d, written blind s3, aggregates read 4×)"},
 	{HeldOut3File, "held-out 3 (%d, written blind s4, never tuned on, read 1×)"},
+	{HeldOut4File, "held-out 4 (%d, written blind s5, never tuned on, not read before)"},
 }
 
 // BenchOptions changes what RunBench measures.
