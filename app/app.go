@@ -94,6 +94,9 @@ func (a *App) Redis(ctx context.Context) (*redis.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	// a context's deadline bounds the socket too (a claim journal's write
+	// waits at most its timeout, not ReadTimeout per attempt)
+	opt.ContextTimeoutEnabled = true
 	c := redis.NewClient(opt)
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()

@@ -54,8 +54,8 @@ func (a *App) engine(ctx context.Context, withSender bool) (*jobs.Engine, error)
 	if withSender {
 		// a worker's senders, journals, records and lease renewals keep many
 		// connections busy: keep them open rather than reconnecting, and
-		// allow what its concurrency needs (each batch claims or journals on
-		// one, a record may overlap it; the pool's default is 20)
+		// allow what its concurrency needs (each batch claims on one, a
+		// record may overlap it; the pool's default is 20)
 		n := jobs.PoolSize(a.Cfg.Concurrency)
 		st.DB().SetMaxOpenConns(n)
 		st.DB().SetMaxIdleConns(n)

@@ -86,7 +86,7 @@ func (c Config) withDefaults() Config {
 }
 
 // PoolSize is how many PostgreSQL connections a worker of that Asynq
-// concurrency wants: each batch claims or journals on one and a record
+// concurrency wants: each batch claims on one and a record
 // from another sender of its claim may overlap it, plus a few for lease
 // renewals, run status and finishing; never fewer than the store's 20.
 func PoolSize(concurrency int) int { return max(20, 2*concurrency+4) }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,25 +30,65 @@ import (
 // script that reads it: a sender that was only slow finds the fence at
 // its next journal write and sends nothing more. A key Redis lost (a
 // restart without persistence) reads as "everything claimed may have gone
-// out": unknown, never sent twice.
+// out": unknown, never sent twice. So does a key on a Redis that restarted
+// since the claim (its run_id, kept in the claim row, changed): one that
+// loaded a snapshot may hold an older value, lower than rows already sent.
+//
+// Not covered: a worker stalled past its lease (not dead), whose claim the
+// sweeper fenced, and a Redis that then restarted from a snapshot taken
+// before the fence; the stalled worker's next write would find its key
+// again. Loa's Redis keeps nothing it cannot lose (PostgreSQL is the
+// record), so run it without persistence, as .ci/services does.
 
 // journalTTL outlives any claim; a released claim's key is deleted.
 const journalTTL = 7 * 24 * time.Hour
 
-func keyJournal(token int64) string { return "loa:journal:" + strconv.FormatInt(token, 36) }
+// keyJournal is a journal's key; its fence is the key + ":fenced", in the
+// same hash slot.
+func keyJournal(token int64) string { return "loa:journal:{" + strconv.FormatInt(token, 36) + "}" }
 
-// openJournal creates a new claim's journal and returns its token.
-func (e *Engine) openJournal(ctx context.Context) (int64, error) {
-	token := rand.Int64N(math.MaxInt64-1) + 1 // 0 is no journal (claims from before)
-	if err := e.Redis.Set(ctx, keyJournal(token), 0, journalTTL).Err(); err != nil {
-		return 0, fmt.Errorf("open claim journal: %w", err)
+// openJournal creates a new claim's journal, and says which Redis server
+// holds it.
+func (e *Engine) openJournal(ctx context.Context) (store.Journal, error) {
+	j := store.Journal{Token: rand.Int64N(math.MaxInt64-1) + 1} // 0 is no journal (claims from before)
+	var info *redis.StringCmd
+	_, err := e.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, keyJournal(j.Token), 0, journalTTL)
+		info = p.Info(ctx, "server")
+		return nil
+	})
+	if err == nil {
+		j.Epoch, err = redisRunID(info.Val())
 	}
-	return token, nil
+	if err != nil {
+		return store.Journal{}, fmt.Errorf("open claim journal: %w", err)
+	}
+	return j, nil
+}
+
+// redisRunID is the run_id of INFO server's answer: it changes with every
+// start of the server.
+func redisRunID(info string) (string, error) {
+	for line := range strings.Lines(info) {
+		if id, ok := strings.CutPrefix(line, "run_id:"); ok {
+			return strings.TrimSpace(id), nil
+		}
+	}
+	return "", errors.New("no run_id in INFO server")
+}
+
+// epoch is the run_id of the Redis server now.
+func (e *Engine) epoch(ctx context.Context) (string, error) {
+	info, err := e.Redis.Info(ctx, "server").Result()
+	if err != nil {
+		return "", err
+	}
+	return redisRunID(info)
 }
 
 // closeJournal deletes a released claim's journal; a leftover expires.
-func (e *Engine) closeJournal(ctx context.Context, token int64) {
-	if err := e.Redis.Del(ctx, keyJournal(token)).Err(); err != nil {
+func (e *Engine) closeJournal(ctx context.Context, j store.Journal) {
+	if err := e.Redis.Del(ctx, keyJournal(j.Token)).Err(); err != nil {
 		e.Log.Warn("delete claim journal", "err", err)
 	}
 }
@@ -125,7 +166,10 @@ func (j *journals) write(r *journalReq) error {
 // senders, 128 by default, so it is rarely reached).
 const journalBatch = 512
 
-// journalWriteTimeout bounds one pipeline; its senders retry after it.
+// journalWriteTimeout bounds one pipeline, where the client lets a
+// context's deadline bound its socket (ContextTimeoutEnabled, as
+// app.Redis sets it; otherwise ReadTimeout does); its senders retry after
+// it.
 const journalWriteTimeout = 2 * time.Second
 
 // writeJournals sets each key to its row if the key still exists (a fenced
@@ -156,28 +200,44 @@ func writeJournals(rdb *redis.Client, batch []*journalReq) {
 }
 
 // fenceJournals fences the journals of expired claims and says how far
-// each got; a lost journal gets math.MaxInt64 (all of its rows unknown).
-func (e *Engine) fenceJournals(ctx context.Context, tokens []int64) ([]int64, error) {
-	if len(tokens) == 0 {
-		return nil, nil
+// each got; a journal Redis lost, or one opened before Redis last
+// restarted, gets math.MaxInt64 (all of its rows unknown).
+func (e *Engine) fenceJournals(ctx context.Context, js []store.Journal) ([]int64, error) {
+	out := make([]int64, len(js))
+	if len(js) == 0 {
+		return out, nil
 	}
-	keys := make([]string, len(tokens))
-	for i, t := range tokens {
-		keys[i] = keyJournal(t)
+	before, err := e.epoch(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("fence claim journals: %w", err)
+	}
+	var keys []string
+	var at []int // index in js of each key
+	for i, j := range js {
+		out[i] = math.MaxInt64
+		if j.Epoch == before && j.Token != 0 {
+			keys, at = append(keys, keyJournal(j.Token)), append(at, i)
+		}
+	}
+	if len(keys) == 0 {
+		return out, nil
 	}
 	got, err := journalFence.Run(ctx, e.Redis, keys).Int64Slice()
-	if err == nil && len(got) != len(tokens) {
+	if err == nil && len(got) != len(keys) {
 		err = errors.New("wrong number of answers")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fence claim journals: %w", err)
 	}
-	for i, v := range got {
-		if v < 0 {
-			got[i] = math.MaxInt64
+	if after, err := e.epoch(ctx); err != nil || after != before {
+		return nil, fmt.Errorf("fence claim journals: Redis restarted meanwhile (%v)", err)
+	}
+	for n, v := range got {
+		if v >= 0 {
+			out[at[n]] = v
 		}
 	}
-	return got, nil
+	return out, nil
 }
 
 // journalFence fences each key, renaming it to its fence (so a sender's

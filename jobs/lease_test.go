@@ -38,7 +38,7 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 	if err != nil || len(k.Rows) != 50 {
 		t.Fatalf("claim %d rows: %v", len(k.Rows), err)
 	}
-	if err := v.e.noteJournal(v.ctx, k.token, k.Rows[7].SubscriberID); err != nil {
+	if err := v.e.noteJournal(v.ctx, k.j.Token, k.Rows[7].SubscriberID); err != nil {
 		t.Fatal(err)
 	}
 	var rs []store.Result
@@ -68,7 +68,7 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 		t.Errorf("rows never attempted count %d attempts (%v)", attempts, err)
 	}
 	// the dead worker's late journal finds its claim fenced
-	if err := v.e.noteJournal(v.ctx, k.token, k.Rows[20].SubscriberID); !errors.Is(err, store.ErrLeaseLost) {
+	if err := v.e.noteJournal(v.ctx, k.j.Token, k.Rows[20].SubscriberID); !errors.Is(err, store.ErrLeaseLost) {
 		t.Errorf("a dead claim's journal: %v, want ErrLeaseLost", err)
 	}
 	v.worker(v.e, 4)

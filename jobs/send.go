@@ -117,21 +117,23 @@ func (b *batch) run(ctx context.Context) error {
 // claim claims the next rows of the batch under a journal opened first
 // (see journal.go); an empty claim's journal is deleted.
 func (b *batch) claim(ctx context.Context) (journaled, error) {
-	token, err := b.e.openJournal(ctx)
+	j, err := b.e.openJournal(ctx)
 	if err != nil {
 		return journaled{}, err
 	}
-	k, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize, b.e.leaseUntil(), token)
-	if err != nil || k.ID == 0 {
-		b.e.closeJournal(ctx, token)
+	k, err := b.e.Store.ClaimDeliveries(ctx, b.runID, b.num, b.e.Cfg.ClaimSize, b.e.leaseUntil(), j)
+	if err == nil && k.ID == 0 {
+		// (after an error the claim may have been made all the same: its
+		// journal stays for the sweeper, or expires)
+		b.e.closeJournal(ctx, j)
 	}
-	return journaled{Claim: k, token: token}, err
+	return journaled{Claim: k, j: j}, err
 }
 
-// journaled is a claim with the token of its journal.
+// journaled is a claim with its journal.
 type journaled struct {
 	store.Claim
-	token int64
+	j store.Journal
 }
 
 // sendClaim sends a claim's rows with Cfg.Senders senders at once (the
@@ -168,7 +170,10 @@ func (b *batch) sendClaim(ctx context.Context, k journaled) error {
 		// expired) or called unknown for a lost journal; the sweeper put
 		// the others back to pending already. The fenced journal stays
 		// until it expires, should the sweeper fence it again.
-		if err := b.record(ctx, k.ID, append(c.ready, giveBack(k.Rows[c.next:], "")...), true); err != nil {
+		// After a failed record some rows are neither recorded nor here:
+		// the claim stays for the sweeper to take them back.
+		release := c.recErr == nil
+		if err := b.record(ctx, k.ID, append(c.ready, giveBack(k.Rows[c.next:], "")...), release); err != nil {
 			return err
 		}
 		return store.ErrLeaseLost
@@ -183,7 +188,7 @@ func (b *batch) sendClaim(ctx context.Context, k journaled) error {
 	if err := b.record(ctx, k.ID, out, true); err != nil {
 		return err
 	}
-	e.closeJournal(ctx, k.token)
+	e.closeJournal(ctx, k.j)
 	e.beat(ctx, b.runID)
 	return c.sendErr
 }
@@ -228,10 +233,13 @@ func (c *claimRun) send(ctx context.Context) {
 		// crash no row is unknown for having waited on the limiter.
 		held := false
 		if lim.perSec > 0 {
-			// journal and status poll before the slot, not between the
-			// slot and the send: a round trip there put sends of
+			// The status poll comes before the slot, not between the slot
+			// and the send: a PostgreSQL round trip there put sends of
 			// different workers closer than 1/rate (429 from a strict
-			// platform)
+			// platform). The journal write (take) is there, since the row
+			// must be journaled only once it goes out at once; a Redis
+			// round trip is a tenth of a millisecond, and the strict and
+			// capped rows of loa bench broadcast did not move with it.
 			if !c.prepare(ctx) {
 				return
 			}
@@ -282,7 +290,7 @@ func (c *claimRun) journalLocked(ctx context.Context) {
 	upTo := c.next
 	c.journaling = true
 	c.mu.Unlock()
-	err := c.b.journal(ctx, c.k.token, c.k.Rows[upTo-1].SubscriberID)
+	err := c.b.journal(ctx, c.k.j.Token, c.k.Rows[upTo-1].SubscriberID)
 	c.mu.Lock()
 	c.journaling = false
 	c.cond.Broadcast()

@@ -136,17 +136,17 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	lease := time.Now().Add(time.Minute)
-	k1, err := st.ClaimDeliveries(ctx, run, 0, 4, lease, 1)
+	k1, err := st.ClaimDeliveries(ctx, run, 0, 4, lease, store.Journal{Token: 1})
 	c1 := k1.Rows
 	if err != nil || len(c1) != 4 || c1[0].SubscriberID != first || c1[0].To == "" || k1.ID == 0 {
 		t.Fatalf("claim %+v %v", k1, err)
 	}
-	k2, _ := st.ClaimDeliveries(ctx, run, 0, 100, lease, 2)
+	k2, _ := st.ClaimDeliveries(ctx, run, 0, 100, lease, store.Journal{Token: 2, Epoch: "e"})
 	c2 := k2.Rows
 	if len(c2) != 6 || k2.ID == k1.ID {
 		t.Fatalf("second claim got %d rows, want the other 6", len(c2))
 	}
-	if k3, err := st.ClaimDeliveries(ctx, run, 0, 100, lease, 3); err != nil || k3.ID != 0 || len(k3.Rows) != 0 {
+	if k3, err := st.ClaimDeliveries(ctx, run, 0, 100, lease, store.Journal{Token: 3}); err != nil || k3.ID != 0 || len(k3.Rows) != 0 {
 		t.Fatalf("claim of nothing: %+v %v", k3, err)
 	}
 	rs := []store.Result{{SubscriberID: c1[0].SubscriberID, Status: "sent"},
@@ -173,9 +173,9 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 		t.Error("run finished with rows open")
 	}
 	// the second claim's sender journaled three rows, then died
-	var fenced []int64
-	fence := func(_ context.Context, tokens []int64) ([]int64, error) {
-		fenced = append(fenced, tokens...)
+	var fenced []store.Journal
+	fence := func(_ context.Context, js []store.Journal) ([]int64, error) {
+		fenced = append(fenced, js...)
 		return []int64{c2[2].SubscriberID}, nil
 	}
 	if x, err := st.ExpireClaims(ctx, time.Now(), fence); err != nil || len(x) != 0 || len(fenced) != 0 {
@@ -188,8 +188,8 @@ func TestClaimRecordProgressAndReport(t *testing.T) {
 	if err != nil || len(x) != 1 || x[0] != (store.Expired{RunID: run, Unknown: 3, Pending: 3}) {
 		t.Errorf("expired %+v (%v), want 3 unknown and 3 pending", x, err)
 	}
-	if len(fenced) != 1 || fenced[0] != 2 {
-		t.Errorf("fenced journals %v, want the second claim's (2)", fenced)
+	if len(fenced) != 1 || fenced[0] != (store.Journal{Token: 2, Epoch: "e"}) {
+		t.Errorf("fenced journals %v, want the second claim's", fenced)
 	}
 	if x, err := st.ExpireClaims(ctx, lease.Add(time.Second), fence); err != nil || len(x) != 0 || len(fenced) != 1 {
 		t.Errorf("expired again: %+v %v, fenced %v", x, err, fenced)

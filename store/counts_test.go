@@ -59,7 +59,7 @@ func TestRunCountersStayExact(t *testing.T) {
 	}
 	countsAgree(t, st, run)
 	lease := time.Now().Add(time.Minute)
-	k, err := st.ClaimDeliveries(ctx, run, 0, 6, lease, 1)
+	k, err := st.ClaimDeliveries(ctx, run, 0, 6, lease, store.Journal{Token: 1})
 	if err != nil || len(k.Rows) != 6 {
 		t.Fatalf("claim %+v %v", k, err)
 	}
@@ -70,7 +70,7 @@ func TestRunCountersStayExact(t *testing.T) {
 	}
 	countsAgree(t, st, run)
 	// the sender dies: rows 2, 3 journaled become unknown, 4, 5 pending
-	journal := func(context.Context, []int64) ([]int64, error) { return []int64{k.Rows[3].SubscriberID}, nil }
+	journal := func(context.Context, []store.Journal) ([]int64, error) { return []int64{k.Rows[3].SubscriberID}, nil }
 	if _, err := st.ExpireClaims(ctx, lease.Add(time.Second), journal); err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestConcurrentClaimsNeverShareARow(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				k, err := st.ClaimDeliveries(ctx, run, 0, 25, time.Now().Add(time.Minute), 1)
+				k, err := st.ClaimDeliveries(ctx, run, 0, 25, time.Now().Add(time.Minute), store.Journal{Token: 1})
 				if err != nil {
 					t.Error(err)
 					return

@@ -360,7 +360,7 @@ func benchChild(ctx context.Context, a Env, o Options) error {
 	// as a worker does (app/engine.go): no connection churn
 	st.DB().SetMaxOpenConns(jobs.PoolSize(o.Concurrency))
 	st.DB().SetMaxIdleConns(jobs.PoolSize(o.Concurrency))
-	ropt := &redis.Options{Addr: redisAddr, PoolSize: 64}
+	ropt := &redis.Options{Addr: redisAddr, PoolSize: 64, ContextTimeoutEnabled: true}
 	rdb := redis.NewClient(ropt)
 	defer rdb.Close()
 	sender, err := telegram.NewSender(tgfake.DefaultToken, tgURL, o.ChildPaid)

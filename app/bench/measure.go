@@ -539,7 +539,7 @@ func (b *bencher) crashDetection(ctx context.Context) error {
 		return err
 	}
 	b.add("crash: SIGKILL of a worker mid-run (300 msg/s, lease 15 s, sweep 5 s)",
-		fmt.Sprintf("claims taken back %s after the kill, run done after %s; %d duplicates; %d unknown: %d were sent (in flight), %d never sent (journaled ahead)",
+		fmt.Sprintf("claims taken back %s after the kill, run done after %s; %d duplicates; %d unknown: %d were sent (in flight), %d never sent (journaled, not yet on the wire)",
 			detected.Round(100*time.Millisecond), finished.Round(100*time.Millisecond), fake.Duplicates(),
 			p.ByStatus[store.DeliveryUnknown], sentUnknown, unsentUnknown),
 		"detected ≤ 30 s, no duplicate, unknown ≤ in flight", detected <= 30*time.Second && fake.Duplicates() == 0 && unsentUnknown == 0)
