@@ -129,6 +129,13 @@ func TestSegments(t *testing.T) {
 	if s := split("VNeID mức 2 làm ở đâu? Với lại quên mật khẩu thì sao?"); len(s) != 2 || !s[0].sentence {
 		t.Errorf("two questions: %+v", s)
 	}
+	// "và" joins two questions only when the part before it asks already
+	if s := split("Đăng ký mức 2 ở đâu và mất bao lâu thì có?"); len(s) != 2 || !s[0].joined {
+		t.Errorf("two questions joined by và: %+v", s)
+	}
+	if s := split("Mức 1 và mức 2 khác nhau thế nào?"); s != nil {
+		t.Errorf("two nouns joined by và split: %+v", s)
+	}
 	// context, then the question: one segment, its last clauses
 	if s := split("Chào bạn, mẹ mình 70 tuổi, ở một mình, đi lại khó khăn, muốn làm VNeID mức 2 thì đi đâu"); len(s) != 1 || s[0].sentence {
 		t.Errorf("context clauses: %+v", s)
