@@ -54,3 +54,16 @@ func TestStemEN(t *testing.T) {
 		}
 	}
 }
+
+func TestIsYear(t *testing.T) {
+	for _, y := range []string{"1990", "2023", "2099"} {
+		if !isYear(y) {
+			t.Errorf("%s not a year", y)
+		}
+	}
+	for _, n := range []string{"1656", "5656", "202", "20245", "muc2", "1989"} {
+		if isYear(n) {
+			t.Errorf("%s taken for a year", n)
+		}
+	}
+}
