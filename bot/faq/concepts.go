@@ -154,6 +154,12 @@ var enConcepts = newConcepts(
 	[]string{
 		"volunteers => community digital technology team", "volunteer => community digital technology team",
 		"helpers => community digital technology team", "youth union => community digital technology team",
+		"tech team => digital technology team", "tech teams => digital technology teams",
+	},
+	// Asking what an app is for: its features, not what it is.
+	[]string{
+		"can i do with => features", "can you do with => features", "can it do => features",
+		"can i use it for => features", "is it good for => features",
 	},
 	// Digital skills courses.
 	[]string{
@@ -261,6 +267,12 @@ var viConcepts = newConcepts(
 		"goi video => goi video", "video call => goi video", "ghep mat => deepfake", "gia giong => deepfake",
 		"web la => website lua dao", "trang web la => website lua dao", "trang la => website lua dao",
 		"uy tin => an toan",
+	},
+	// Community digital technology teams: Hanoi's 2026 plan calls them
+	// "tổ chuyển đổi số cộng đồng" (facts §0), residents "tổ CĐS".
+	[]string{
+		"to cds => to cong nghe so", "to chuyen doi so => to cong nghe so", "to cn => to cong nghe",
+		"cn so => cong nghe so", "to cnso => to cong nghe so",
 	},
 	// Social networks.
 	[]string{
