@@ -123,6 +123,9 @@ var servicePhrases = padded(
 	"khai sinh", "giay khai sinh", "dang ky ket hon", "giay dang ky ket hon", "khai tu", "ly lich tu phap",
 	"giay phep xay dung", "giay phep lai xe quoc te", "bang lai quoc te", "doi giay phep lai xe", "birth certificate", "birth registration", "register a birth", "marriage certificate",
 	"register our marriage", "marriage registration", "criminal record", "building permit",
+	// vehicle registration and plates (the traffic police's)
+	"dang ky xe", "dang ky oto", "dang ky o to", "bien so xe", "bam bien", "boc bien", "sang ten xe",
+	"vehicle registration", "number plate", "license plate", "licence plate",
 )
 
 var sportsPhrases = padded(
@@ -194,7 +197,7 @@ var (
 		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
 		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
 		// "có ai không", "anyone there", "that helped a lot"
-		"co", "ai", "khong", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
+		"co", "ai", "khong", "ko", "k", "hong", "o", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
 		"appreciated", "useful", "clear", "info",
 		// southern and central particles, and the kin words residents name
 		// themselves and the bot with ("cảm ơn em nha, bác hiểu rồi")
