@@ -274,6 +274,13 @@ var viConcepts = newConcepts(
 		"to cds => to cong nghe so", "to chuyen doi so => to cong nghe so", "to cn => to cong nghe",
 		"cn so => cong nghe so", "to cnso => to cong nghe so",
 	},
+	// Asking what something is, with words around "là gì" that say only
+	// "plainly" or "after all" ("nói nôm na là gì", "rốt cuộc là cái gì").
+	[]string{
+		"noi nom na =>", "noi don gian =>", "hieu don gian =>", "noi de hieu =>", "giai thich don gian =>",
+		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
+		"la cai chi => la gi",
+	},
 	// Social networks.
 	[]string{
 		"zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",

@@ -106,7 +106,11 @@ func botNamed(ps phrases) phrases {
 // Role-play, politics, weather, sports and other provinces still decline.
 var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ihanoi", "otp", "lua dao",
 	"scam", "level2", "muc2", "level1", "muc1", "eid", "public service", "chuyen doi so",
-	"digital transformation", "can cuoc")
+	"digital transformation", "can cuoc",
+	// the city's DT index, the spam hotlines and the community teams are
+	// Loa's too (another province's DTI is declined before this counts)
+	"dti", "tin nhan rac", "cuoc goi rac", "goi rac", "5656", "156", "chong thu rac", "spam",
+	"to cong nghe so", "binh dan hoc vu so", "cds")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that
