@@ -206,11 +206,12 @@ var enConcepts = newConcepts(
 		"instagram => social network", "social media => social network", "picture => photo", "pic => photo",
 		"image => photo", "selfie => photo",
 	},
-	// Spam calls and messages.
+	// Spam calls and messages. Texts are SMS, which the KB names (5656 is
+	// the SMS number): keep the word.
 	[]string{
 		"spam calls => spam call", "junk calls => spam call", "junk call => spam call", "robocalls => spam call",
-		"robocall => spam call", "spam texts => spam message", "spam text => spam message", "spam sms => spam message",
-		"junk messages => spam message", "junk texts => spam message",
+		"robocall => spam call", "spam texts => spam sms message", "spam text => spam sms message", "spam sms => spam sms message",
+		"junk messages => spam message", "junk texts => spam sms message", "text messages => sms message",
 	},
 	// Biometric checks on bank transfers.
 	[]string{
