@@ -58,6 +58,9 @@ var cues = func() cueTable {
 	// "kiện" is to sue, unless it is part of sự kiện, điều kiện, bưu kiện…
 	t.add(cueLegal, padded("kien the nao", "muon kien", "kien duoc khong", "kien ai", "di kien", "kien ra"),
 		"su", "dieu", "y", "buu", "linh", "van")
+	// "sổ đỏ" (land title) folds like "số đó" (that number): "báo cáo số
+	// đó", "chặn số đó" are about a phone number.
+	t.add(cueLegal, padded("so do"), "cao", "bao", "chan", "lai", "goi", "nhan", "cho", "voi", "ve", "sdt", "so")
 	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
 	t.add(cuePolitics, botNamed(politicsPhrases), "bo")
 	t.add(cueAbout, botNamed(aboutPhrases))

@@ -147,7 +147,7 @@ var legalPhrases = padded(
 	"tranh chap", "ly hon", "ly di", "thua ke", "chia tai san", "kien hang xom", "hang xom lan chiem",
 	"lan chiem", "khoi kien", "luat su", "hop dong thue nha", "doi no", "vay no", "bi no", "quyen nuoi con", "ra toa",
 	"toa an", "divorce", "inheritance", "lawyer", "my landlord", "sue my", "custody", "neighbour dispute",
-	"neighbor dispute", "tien dat coc", "dat coc", "so do", "so hong", "giay chung nhan quyen su dung dat",
+	"neighbor dispute", "tien dat coc", "dat coc", "so hong", "giay chung nhan quyen su dung dat",
 )
 
 var politicsPhrases = padded(
