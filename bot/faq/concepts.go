@@ -285,6 +285,11 @@ var viConcepts = newConcepts(
 		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
 		"la cai chi => la gi",
 	},
+	// How long something takes, in days: "mấy ngày" is the KB's phrase.
+	[]string{
+		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
+		"bao nhieu lau => bao lau", "bn lau => bao lau", "may hom => may ngay",
+	},
 	// Social networks.
 	[]string{
 		"zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
