@@ -199,6 +199,11 @@ var enConcepts = newConcepts(
 		"phishing => scam", "scammer => scam", "scammers => scam", "fraudster => scam", "conned => scam",
 		"ripped off => scam", "tricked => scam", "swindled => scam", "cheated => scam",
 		"sent money => sent money", "lost money => losing money",
+		"pretending to be the police => claim police", "claiming to be the police => claim police",
+		"posing as police => claim police", "posing as the police => claim police",
+		"said they were the police => claim police", "rang me => called me", "phoned me => called me",
+		"got scammed => scammed losing money", "been scammed => scammed losing money",
+		"was scammed => was scammed", "lost my money => losing money",
 	},
 	// Posting ID papers on social media.
 	[]string{
