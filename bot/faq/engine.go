@@ -197,6 +197,12 @@ func (e *Engine) answerParts(ix *index, res Result, lang, question, folded strin
 		if r.Action != ActionAnswer {
 			continue
 		}
+		// When the whole message found no answer, a part's answer must
+		// agree with it: "What is it?" alone, cut from "There is this
+		// iHanoi app… What is it?", finds whatever entry asks "is it".
+		if whole.Action != ActionAnswer && !e.ranks(ix, folded, r.Entry) {
+			continue
+		}
 		if !containsEntry(answered, r.Entry) {
 			answered = append(answered, r.Entry)
 		}
