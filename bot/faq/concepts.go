@@ -290,6 +290,19 @@ var viConcepts = newConcepts(
 		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
 		"la cai chi => la gi",
 	},
+	// Fees: what a procedure costs and how to pay it.
+	[]string{
+		"re hon => giam le phi", "giam phi => giam le phi", "mat phi => le phi", "ton phi => le phi",
+		"dong phi => nop le phi", "dong le phi => nop le phi",
+	},
+	// A ranking: the KB writes "xếp thứ" (the DTI entries). "Xếp hàng"
+	// alone is also a queue, so only the ranking's contexts count.
+	[]string{
+		"xep hang dti => xep thu dti", "xep hang thu => xep thu", "xep hang bao nhieu => xep thu bao nhieu",
+		"xep hang may => xep thu may", "xep hang the nao => xep thu the nao", "xep hang ra sao => xep thu ra sao",
+		"xep hang chuyen doi so => xep thu chuyen doi so", "xep hang cds => xep thu chuyen doi so",
+		"dung hang => dung thu",
+	},
 	// How long something takes, in days: "mấy ngày" is the KB's phrase.
 	[]string{
 		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
