@@ -290,6 +290,16 @@ var viConcepts = newConcepts(
 		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
 		"la cai chi => la gi",
 	},
+	// A problem in the street, reported to the city (iHanoi's "phản ánh
+	// hiện trường"): residents name the problem, not the feature.
+	[]string{
+		"den duong => den duong phan anh hien truong", "cot dien => cot dien phan anh hien truong",
+		"cai o ga => oga phan anh hien truong", "o ga to => oga phan anh hien truong",
+		"via he => via he phan anh hien truong", "nap cong => phan anh hien truong",
+		"cay do => phan anh hien truong", "do rac => rac phan anh hien truong",
+		"vut rac => rac phan anh hien truong", "bao len thanh pho => phan anh", "bao chinh quyen => phan anh",
+		"bao cho phuong => phan anh",
+	},
 	// Fees: what a procedure costs and how to pay it.
 	[]string{
 		"re hon => giam le phi", "giam phi => giam le phi", "mat phi => le phi", "ton phi => le phi",
