@@ -117,6 +117,15 @@ var enConcepts = newConcepts(
 		"cannot log in => forgot password", "reset my password => forgot password", "reset password => forgot password",
 		"log into => log in", "login => log in", "sign in => log in", "sign into => log in", "log on => log in",
 	},
+	// Administrative procedures, shortened.
+	[]string{
+		"admin procedures => administrative procedures", "admin procedure => administrative procedure",
+		"admin paperwork => administrative procedures",
+	},
+	// Past years of a ranking.
+	[]string{
+		"previous years => over the years", "past years => over the years", "years ago => over the years",
+	},
 	// Help line.
 	[]string{
 		"phone number => hotline number", "help line => hotline", "helpline => hotline", "hot line => hotline",
@@ -312,6 +321,13 @@ var viConcepts = newConcepts(
 		"xep hang may => xep thu may", "xep hang the nao => xep thu the nao", "xep hang ra sao => xep thu ra sao",
 		"xep hang chuyen doi so => xep thu chuyen doi so", "xep hang cds => xep thu chuyen doi so",
 		"dung hang => dung thu",
+	},
+	// A date asked as a number ("ngày bao nhiêu") is asked like the KB's
+	// "ngày mấy"; past years are the KB's "qua các năm".
+	[]string{
+		"ngay bao nhieu => ngay may", "thang bao nhieu => thang may",
+		"may nam truoc => qua cac nam", "nhung nam truoc => qua cac nam", "cac nam truoc => qua cac nam",
+		"nhung nam qua => qua cac nam",
 	},
 	// How long something takes, in days: "mấy ngày" is the KB's phrase.
 	[]string{
