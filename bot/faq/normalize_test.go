@@ -67,3 +67,11 @@ func TestIsYear(t *testing.T) {
 		}
 	}
 }
+
+func TestMoneySplit(t *testing.T) {
+	for w, want := range map[string]int{"5tr": 1, "500k": 3, "20trieu": 2, "tr": 0, "5": 0, "nd13": 0, "5g": 0} {
+		if got := moneySplit(w); got != want {
+			t.Errorf("moneySplit(%q) = %d, want %d", w, got, want)
+		}
+	}
+}
