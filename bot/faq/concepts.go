@@ -283,6 +283,7 @@ var viConcepts = newConcepts(
 		"goi quang cao => cuoc goi rac", "goi rac quang cao => goi rac",
 		"tra tien ngay => viec nhe luong cao", "viec nhe => viec nhe",
 		"goi video => goi video", "video call => goi video", "ghep mat => deepfake", "gia giong => deepfake",
+		"web la gi => website la gi", "web la j => website la gi", "trang web la gi => trang web la gi",
 		"web la => website lua dao", "trang web la => website lua dao", "trang la => website lua dao",
 		"uy tin => an toan",
 	},
@@ -297,7 +298,8 @@ var viConcepts = newConcepts(
 	[]string{
 		"noi nom na =>", "noi don gian =>", "hieu don gian =>", "noi de hieu =>", "giai thich don gian =>",
 		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
-		"la cai chi => la gi",
+		"la cai chi => la gi", "nghia la sao => la gi", "nghia la gi => la gi", "nghia la j => la gi",
+		"co nghia la gi => la gi",
 	},
 	// A problem in the street, reported to the city (iHanoi's "phản ánh
 	// hiện trường"): residents name the problem, not the feature.
@@ -336,7 +338,7 @@ var viConcepts = newConcepts(
 	},
 	// Social networks.
 	[]string{
-		"zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
+		"mxh => mang xa hoi", "zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
 	},
 )
 
