@@ -168,7 +168,8 @@ var enConcepts = newConcepts(
 	// Asking what an app is for: its features, not what it is.
 	[]string{
 		"can i do with => features", "can you do with => features", "can it do => features",
-		"can i use it for => features", "is it good for => features",
+		"can i use it for => features", "is it good for => features", "what else can => what features",
+		"what kind of stuff can => what features", "what stuff can => what features",
 	},
 	// Digital skills courses.
 	[]string{

@@ -213,7 +213,8 @@ var (
 		"what can you do", "what can you help", "what do you do", "how can you help", "are you a bot",
 		"are you human", "are you a robot", "are you a real", "real person", "nguoi that", "nguoi hay may", "are you real", "are you ai", "who made you", "who built you",
 		"your name", "what is this bot", "who runs this bot", "is this a bot", "ban hoi duoc gi",
-		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask",
+		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask", "what questions can i ask",
+		"what kind of questions", "what sort of questions", "which questions can i ask",
 		"loa giup duoc toi nhung", "ban giup duoc toi nhung", "loa giup duoc nhung", "ban giup duoc nhung",
 		"loa lam duoc nhung", "ban lam duoc nhung", "loa ho tro duoc nhung", "ban ho tro duoc nhung",
 	)
