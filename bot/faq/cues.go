@@ -51,6 +51,8 @@ func (t cueTable) add(c cue, ps phrases, notAfter ...string) {
 var cues = func() cueTable {
 	t := cueTable{}
 	t.add(cueInjection, injectionPhrases)
+	// "nói bậy" (talk dirty) folds like "Hà Nội bây giờ…".
+	t.add(cueInjection, padded("noi bay"), "ha")
 	t.add(cueWeather, weatherPhrases)
 	t.add(cueSports, sportsPhrases)
 	t.add(cuePrice, pricePhrases, "quoc", "danh", "tham")

@@ -94,9 +94,9 @@ var injectionPhrases = padded(
 	"disregard", "system prompt", "jailbreak", "pretend you", "pretend to be a", "act as a", "act as an",
 	"you are now", "roleplay", "role play", "from now on you", "developer mode", "dan mode",
 	"bo qua moi", "bo qua cac", "bo qua tat ca", "bo qua huong dan", "bo qua chi dan", "quen het",
-	"quen di cac", "dong vai", "hay dong", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
+	"quen di cac", "dong vai", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
 	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "poem", "song lyrics", "joke",
-	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "noi bay", "chui",
+	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "chui",
 )
 
 var weatherPhrases = padded(

@@ -162,6 +162,9 @@ func TestScanCuesAgreesWithContains(t *testing.T) {
 	if scanCues(" danh gia dich vu cong ").has(cuePrice) || !scanCues(" gia vang hom nay ").has(cuePrice) {
 		t.Error("price after danh counted, or gia vang missed")
 	}
+	if scanCues(" ha noi bay gio co bao nhieu phuong ").has(cueInjection) || !scanCues(" noi bay di ").has(cueInjection) {
+		t.Error("Hà Nội bây giờ taken for nói bậy, or nói bậy missed")
+	}
 	if scanCues(" toi muon bao cao so do ").has(cueLegal) || !scanCues(" lam so do cho nha ").has(cueLegal) {
 		t.Error("số đó (that number) taken for sổ đỏ, or sổ đỏ missed")
 	}
