@@ -100,7 +100,9 @@ var injectionPhrases = padded(
 )
 
 var weatherPhrases = padded(
-	"thoi tiet", "nhiet do", "du bao", "co mua khong", "troi mua", "con bao", "bao lu", "ret dam",
+	"thoi tiet", "nhiet do", "du bao", "co mua khong", "troi mua", "bao lu",
+	// "cơn bão" folds like "còn bao (lâu, nhiêu)": only a storm's contexts
+	"con bao so", "con bao nay", "con bao sap", "con bao dang", "con bao lon", "con bao vao", "sieu bao", "ret dam",
 	"nang nong", "do am", "khong khi lanh", "weather", "forecast", "temperature", "raining", "rain today",
 	"will it rain", "typhoon", "aqi", "o nhiem khong khi",
 	// "bao nhiêu độ" is a temperature; "độ tuổi" (age) is not, so the
@@ -145,7 +147,9 @@ var pricePhrases = padded(
 
 var legalPhrases = padded(
 	"tranh chap", "ly hon", "ly di", "thua ke", "chia tai san", "kien hang xom", "hang xom lan chiem",
-	"lan chiem", "khoi kien", "luat su", "hop dong thue nha", "doi no", "vay no", "bi no", "quyen nuoi con", "ra toa",
+	"lan chiem", "khoi kien", "luat su", "hop dong thue nha", "vay no", "quyen nuoi con", "ra toa",
+	// "đòi nợ", "bị nợ" fold like "đổi nó", "bị nó (lừa)": only a debt's contexts
+	"bi doi no", "di doi no", "doi no thue", "doi no tien", "no nan", "no xau", "bi no tien", "mac no",
 	"toa an", "divorce", "inheritance", "lawyer", "my landlord", "sue my", "custody", "neighbour dispute",
 	"neighbor dispute", "tien dat coc", "dat coc", "so hong", "giay chung nhan quyen su dung dat",
 )

@@ -165,6 +165,11 @@ func TestScanCuesAgreesWithContains(t *testing.T) {
 	if scanCues(" ha noi bay gio co bao nhieu phuong ").has(cueInjection) || !scanCues(" noi bay di ").has(cueInjection) {
 		t.Error("Hà Nội bây giờ taken for nói bậy, or nói bậy missed")
 	}
+	for _, q := range []string{" vneid con bao lau thi duoc duyet ", " toi bi no lua mat tien ", " co phai doi no sang the moi khong "} {
+		if c := scanCues(q); c.has(cueWeather) || c.has(cueLegal) {
+			t.Errorf("%q taken for weather or a legal dispute", q)
+		}
+	}
 	if scanCues(" toi muon bao cao so do ").has(cueLegal) || !scanCues(" lam so do cho nha ").has(cueLegal) {
 		t.Error("số đó (that number) taken for sổ đỏ, or sổ đỏ missed")
 	}
