@@ -128,6 +128,9 @@ var servicePhrases = padded(
 	// vehicle registration and plates (the traffic police's)
 	"dang ky xe", "dang ky oto", "dang ky o to", "bien so xe", "bam bien", "boc bien", "sang ten xe",
 	"vehicle registration", "number plate", "license plate", "licence plate",
+	// public holidays: "Lịch nghỉ Tết năm nay là ngày nào?" found this
+	// year's DT Day theme
+	"nghi tet", "lich nghi", "nghi le", "public holiday", "tet holiday", "days off for tet",
 )
 
 var sportsPhrases = padded(
