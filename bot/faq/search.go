@@ -65,10 +65,11 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 	for _, d := range sc.touched {
 		maxBM25 = max(maxBM25, sc.score[d])
 	}
+	years := ix.queryYears(sc)
 	for _, q := range sc.qtouched {
 		d := ix.qdoc[q]
 		cos := sc.dot[q] / (qnorm * ix.qnorm[q])
-		if y := ix.qyear[q]; y >= 0 && !sc.hasTerm(y) {
+		if y := ix.qyear[q]; y >= 0 && y != years[0] && y != years[1] {
 			cos *= weightOtherYear
 		}
 		sc.best[d] = max(sc.best[d], cos)
@@ -154,14 +155,17 @@ func (ix *index) lookup(t string, sc *scratch) (int32, float32) {
 	return id, weightTypo2
 }
 
-// hasTerm reports whether the query holds term id.
-func (sc *scratch) hasTerm(id int32) bool {
-	for i := range sc.q {
-		if sc.q[i].id == id {
-			return true
+// queryYears returns the term ids of the first two years the query names
+// (-1 for none), so that each phrasing's year is checked in constant time.
+func (ix *index) queryYears(sc *scratch) [2]int32 {
+	years, n := [2]int32{-1, -1}, 0
+	for _, q := range sc.q {
+		if q.uni && n < 2 && isYear(ix.terms[q.id]) {
+			years[n] = q.id
+			n++
 		}
 	}
-	return false
+	return years
 }
 
 // addTerm records a query term once; it reports whether the term was new.
