@@ -117,6 +117,15 @@ var enConcepts = newConcepts(
 		"cannot log in => forgot password", "reset my password => forgot password", "reset password => forgot password",
 		"log into => log in", "login => log in", "sign in => log in", "sign into => log in", "log on => log in",
 	},
+	// Administrative procedures, shortened.
+	[]string{
+		"admin procedures => administrative procedures", "admin procedure => administrative procedure",
+		"admin paperwork => administrative procedures",
+	},
+	// Past years of a ranking.
+	[]string{
+		"previous years => over the years", "past years => over the years", "years ago => over the years",
+	},
 	// Help line.
 	[]string{
 		"phone number => hotline number", "help line => hotline", "helpline => hotline", "hot line => hotline",
@@ -154,6 +163,13 @@ var enConcepts = newConcepts(
 	[]string{
 		"volunteers => community digital technology team", "volunteer => community digital technology team",
 		"helpers => community digital technology team", "youth union => community digital technology team",
+		"tech team => digital technology team", "tech teams => digital technology teams",
+	},
+	// Asking what an app is for: its features, not what it is.
+	[]string{
+		"can i do with => features", "can you do with => features", "can it do => features",
+		"can i use it for => features", "is it good for => features", "what else can => what features",
+		"what kind of stuff can => what features", "what stuff can => what features",
 	},
 	// Digital skills courses.
 	[]string{
@@ -193,6 +209,11 @@ var enConcepts = newConcepts(
 		"phishing => scam", "scammer => scam", "scammers => scam", "fraudster => scam", "conned => scam",
 		"ripped off => scam", "tricked => scam", "swindled => scam", "cheated => scam",
 		"sent money => sent money", "lost money => losing money",
+		"pretending to be the police => claim police", "claiming to be the police => claim police",
+		"posing as police => claim police", "posing as the police => claim police",
+		"said they were the police => claim police", "rang me => called me", "phoned me => called me",
+		"got scammed => scammed losing money", "been scammed => scammed losing money",
+		"was scammed => was scammed", "lost my money => losing money",
 	},
 	// Posting ID papers on social media.
 	[]string{
@@ -200,11 +221,12 @@ var enConcepts = newConcepts(
 		"instagram => social network", "social media => social network", "picture => photo", "pic => photo",
 		"image => photo", "selfie => photo",
 	},
-	// Spam calls and messages.
+	// Spam calls and messages. Texts are SMS, which the KB names (5656 is
+	// the SMS number): keep the word.
 	[]string{
 		"spam calls => spam call", "junk calls => spam call", "junk call => spam call", "robocalls => spam call",
-		"robocall => spam call", "spam texts => spam message", "spam text => spam message", "spam sms => spam message",
-		"junk messages => spam message", "junk texts => spam message",
+		"robocall => spam call", "spam texts => spam sms message", "spam text => spam sms message", "spam sms => spam sms message",
+		"junk messages => spam message", "junk texts => spam sms message", "text messages => sms message",
 	},
 	// Biometric checks on bank transfers.
 	[]string{
@@ -257,14 +279,67 @@ var viConcepts = newConcepts(
 		"bi lua => bi lua dao", "lua mat => lua dao mat", "bi bip => bi lua dao", "lo chuyen => lua dao chuyen tien",
 		"lam nhiem vu => lam nhiem vu hoa hong", "nap tien truoc => nhiem vu hoa hong", "hoan gap doi => hoa hong",
 		"like tiktok => nhiem vu hoa hong", "like video => nhiem vu hoa hong", "tha tim => nhiem vu hoa hong",
+		"goi dien rac => cuoc goi rac", "goi dien thoai rac => cuoc goi rac",
+		"goi dien quang cao => cuoc goi rac", "cuoc goi quang cao => cuoc goi rac",
+		"goi quang cao => cuoc goi rac", "goi rac quang cao => goi rac",
 		"tra tien ngay => viec nhe luong cao", "viec nhe => viec nhe",
 		"goi video => goi video", "video call => goi video", "ghep mat => deepfake", "gia giong => deepfake",
+		"web la gi => website la gi", "web la j => website la gi", "trang web la gi => trang web la gi",
 		"web la => website lua dao", "trang web la => website lua dao", "trang la => website lua dao",
 		"uy tin => an toan",
 	},
+	// Community digital technology teams: Hanoi's 2026 plan calls them
+	// "tổ chuyển đổi số cộng đồng" (facts §0), residents "tổ CĐS".
+	[]string{
+		"to cds => to cong nghe so", "to chuyen doi so => to cong nghe so", "to cn => to cong nghe",
+		"cn so => cong nghe so", "to cnso => to cong nghe so",
+	},
+	// Asking what something is, with words around "là gì" that say only
+	// "plainly" or "after all" ("nói nôm na là gì", "rốt cuộc là cái gì").
+	[]string{
+		"noi nom na =>", "noi don gian =>", "hieu don gian =>", "noi de hieu =>", "giai thich don gian =>",
+		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
+		"la cai chi => la gi", "nghia la sao => la gi", "nghia la gi => la gi", "nghia la j => la gi",
+		"co nghia la gi => la gi",
+	},
+	// A problem in the street, reported to the city (iHanoi's "phản ánh
+	// hiện trường"): residents name the problem, not the feature.
+	[]string{
+		"den duong => den duong phan anh hien truong", "cot dien => cot dien phan anh hien truong",
+		"cai o ga => oga phan anh hien truong", "o ga to => oga phan anh hien truong",
+		"via he => via he phan anh hien truong", "nap cong => phan anh hien truong",
+		"cay do => phan anh hien truong", "do rac => rac phan anh hien truong",
+		"vut rac => rac phan anh hien truong", "bao len thanh pho => phan anh", "bao chinh quyen => phan anh",
+		"bao cho phuong => phan anh",
+	},
+	// Fees: what a procedure costs and how to pay it.
+	[]string{
+		"re hon => giam le phi", "giam phi => giam le phi", "mat phi => le phi", "ton phi => le phi",
+		"dong phi => nop le phi", "dong le phi => nop le phi",
+	},
+	// A ranking: the KB writes "xếp thứ" (the DTI entries). "Xếp hàng"
+	// alone is also a queue, so only the ranking's contexts count.
+	[]string{
+		"xep hang dti => xep thu dti", "xep hang thu => xep thu", "xep hang bao nhieu => xep thu bao nhieu",
+		"xep hang may => xep thu may", "xep hang the nao => xep thu the nao", "xep hang ra sao => xep thu ra sao",
+		"xep hang chuyen doi so => xep thu chuyen doi so", "xep hang cds => xep thu chuyen doi so",
+		"dung hang => dung thu",
+	},
+	// A date asked as a number ("ngày bao nhiêu") is asked like the KB's
+	// "ngày mấy"; past years are the KB's "qua các năm".
+	[]string{
+		"ngay bao nhieu => ngay may", "thang bao nhieu => thang may",
+		"may nam truoc => qua cac nam", "nhung nam truoc => qua cac nam", "cac nam truoc => qua cac nam",
+		"nhung nam qua => qua cac nam",
+	},
+	// How long something takes, in days: "mấy ngày" is the KB's phrase.
+	[]string{
+		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
+		"bao nhieu lau => bao lau", "bn lau => bao lau", "may hom => may ngay",
+	},
 	// Social networks.
 	[]string{
-		"zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
+		"mxh => mang xa hoi", "zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
 	},
 )
 

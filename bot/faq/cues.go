@@ -51,6 +51,8 @@ func (t cueTable) add(c cue, ps phrases, notAfter ...string) {
 var cues = func() cueTable {
 	t := cueTable{}
 	t.add(cueInjection, injectionPhrases)
+	// "nói bậy" (talk dirty) folds like "Hà Nội bây giờ…".
+	t.add(cueInjection, padded("noi bay"), "ha")
 	t.add(cueWeather, weatherPhrases)
 	t.add(cueSports, sportsPhrases)
 	t.add(cuePrice, pricePhrases, "quoc", "danh", "tham")
@@ -58,6 +60,9 @@ var cues = func() cueTable {
 	// "kiện" is to sue, unless it is part of sự kiện, điều kiện, bưu kiện…
 	t.add(cueLegal, padded("kien the nao", "muon kien", "kien duoc khong", "kien ai", "di kien", "kien ra"),
 		"su", "dieu", "y", "buu", "linh", "van")
+	// "sổ đỏ" (land title) folds like "số đó" (that number): "báo cáo số
+	// đó", "chặn số đó" are about a phone number.
+	t.add(cueLegal, padded("so do"), "cao", "bao", "chan", "lai", "goi", "nhan", "cho", "voi", "ve", "sdt", "so")
 	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
 	t.add(cuePolitics, botNamed(politicsPhrases), "bo")
 	t.add(cueAbout, botNamed(aboutPhrases))
@@ -106,7 +111,11 @@ func botNamed(ps phrases) phrases {
 // Role-play, politics, weather, sports and other provinces still decline.
 var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ihanoi", "otp", "lua dao",
 	"scam", "level2", "muc2", "level1", "muc1", "eid", "public service", "chuyen doi so",
-	"digital transformation", "can cuoc")
+	"digital transformation", "can cuoc",
+	// the city's DT index, the spam hotlines and the community teams are
+	// Loa's too (another province's DTI is declined before this counts)
+	"dti", "tin nhan rac", "cuoc goi rac", "goi rac", "5656", "156", "chong thu rac", "spam",
+	"to cong nghe so", "binh dan hoc vu so", "cds")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

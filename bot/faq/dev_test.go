@@ -5,7 +5,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev6.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev7.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -47,10 +47,17 @@ func TestDevSet(t *testing.T) {
 		// changes, measured 79.4/81.1/66.7/96.0/33.3/100% before them and
 		// 80.9/86.5/83.3/96.0/100/100% after (the changes were kept only
 		// where they raised it, so it is now a tuning set like the others).
+		// Session 5 measured 83.8/97.3/83.3/100/100/100% on it.
 		"faq/dev6.yaml": {KindAccented: 0.77, KindPlain: 0.83, KindEnglish: 0.80, KindOOS: 0.95,
 			KindSmalltalk: 0.95, KindLocality: 0.95},
+		// dev7.yaml, written in session 5 before its engine changes,
+		// measured 77.8/94.6/92.3/93.3/75.0/100% before them and
+		// 92.6/100/100/100/100/100% after (its misses were read while
+		// tuning, so it is a tuning set like the others now).
+		"faq/dev7.yaml": {KindAccented: 0.88, KindPlain: 0.95, KindEnglish: 0.92, KindOOS: 0.95,
+			KindSmalltalk: 0.95, KindLocality: 0.95},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -78,7 +85,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml"} {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)

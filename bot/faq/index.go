@@ -54,6 +54,7 @@ type index struct {
 	qpost [][]qposting // per term id
 	qdoc  []int32      // question → entry index
 	qnorm []float32    // question → vector norm
+	qyear []int32      // question → term id of the year it names, or -1
 }
 
 // qposting is a (term, question) pair with the term's weight in the question.
@@ -202,8 +203,12 @@ func (ix *index) buildQuestions() {
 			}
 			toks = ix.an.tokens(toks[:0], Fold(text))
 			prev := int32(-1)
+			ix.qyear = append(ix.qyear, -1)
 			for _, tok := range toks {
 				id := ix.vocab[tok] // every question word was indexed by addText
+				if isYear(tok) && ix.qyear[qid] < 0 {
+					ix.qyear[qid] = id
+				}
 				add(id, ix.idf[id])
 				if b, ok := ix.bigram[uint64(prev)<<32|uint64(uint32(id))]; ok && prev >= 0 {
 					add(b, ix.idf[b]*weightBigram)
@@ -213,4 +218,12 @@ func (ix *index) buildQuestions() {
 			ix.qnorm = append(ix.qnorm, float32(math.Sqrt(norm)))
 		}
 	}
+}
+
+// isYear reports a token that names a year (1990–2099).
+func isYear(t string) bool {
+	if len(t) != 4 || !(t[:2] == "19" && t[2] >= '9' || t[:2] == "20") {
+		return false
+	}
+	return t[2] >= '0' && t[2] <= '9' && t[3] >= '0' && t[3] <= '9'
 }

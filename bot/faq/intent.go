@@ -94,13 +94,15 @@ var injectionPhrases = padded(
 	"disregard", "system prompt", "jailbreak", "pretend you", "pretend to be a", "act as a", "act as an",
 	"you are now", "roleplay", "role play", "from now on you", "developer mode", "dan mode",
 	"bo qua moi", "bo qua cac", "bo qua tat ca", "bo qua huong dan", "bo qua chi dan", "quen het",
-	"quen di cac", "dong vai", "hay dong", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
+	"quen di cac", "dong vai", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
 	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "poem", "song lyrics", "joke",
-	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "noi bay", "chui",
+	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "chui",
 )
 
 var weatherPhrases = padded(
-	"thoi tiet", "nhiet do", "du bao", "co mua khong", "troi mua", "con bao", "bao lu", "ret dam",
+	"thoi tiet", "nhiet do", "du bao", "co mua khong", "troi mua", "bao lu",
+	// "cơn bão" folds like "còn bao (lâu, nhiêu)": only a storm's contexts
+	"con bao so", "con bao nay", "con bao sap", "con bao dang", "con bao lon", "con bao vao", "sieu bao", "ret dam",
 	"nang nong", "do am", "khong khi lanh", "weather", "forecast", "temperature", "raining", "rain today",
 	"will it rain", "typhoon", "aqi", "o nhiem khong khi",
 	// "bao nhiêu độ" is a temperature; "độ tuổi" (age) is not, so the
@@ -123,6 +125,12 @@ var servicePhrases = padded(
 	"khai sinh", "giay khai sinh", "dang ky ket hon", "giay dang ky ket hon", "khai tu", "ly lich tu phap",
 	"giay phep xay dung", "giay phep lai xe quoc te", "bang lai quoc te", "doi giay phep lai xe", "birth certificate", "birth registration", "register a birth", "marriage certificate",
 	"register our marriage", "marriage registration", "criminal record", "building permit",
+	// vehicle registration and plates (the traffic police's)
+	"dang ky xe", "dang ky oto", "dang ky o to", "bien so xe", "bam bien", "boc bien", "sang ten xe",
+	"vehicle registration", "number plate", "license plate", "licence plate",
+	// public holidays: "Lịch nghỉ Tết năm nay là ngày nào?" found this
+	// year's DT Day theme
+	"nghi tet", "lich nghi", "nghi le", "public holiday", "tet holiday", "days off for tet",
 )
 
 var sportsPhrases = padded(
@@ -142,9 +150,11 @@ var pricePhrases = padded(
 
 var legalPhrases = padded(
 	"tranh chap", "ly hon", "ly di", "thua ke", "chia tai san", "kien hang xom", "hang xom lan chiem",
-	"lan chiem", "khoi kien", "luat su", "hop dong thue nha", "doi no", "vay no", "bi no", "quyen nuoi con", "ra toa",
+	"lan chiem", "khoi kien", "luat su", "hop dong thue nha", "vay no", "quyen nuoi con", "ra toa",
+	// "đòi nợ", "bị nợ" fold like "đổi nó", "bị nó (lừa)": only a debt's contexts
+	"bi doi no", "di doi no", "doi no thue", "doi no tien", "no nan", "no xau", "bi no tien", "mac no",
 	"toa an", "divorce", "inheritance", "lawyer", "my landlord", "sue my", "custody", "neighbour dispute",
-	"neighbor dispute", "tien dat coc", "dat coc", "so do", "so hong", "giay chung nhan quyen su dung dat",
+	"neighbor dispute", "tien dat coc", "dat coc", "so hong", "giay chung nhan quyen su dung dat",
 )
 
 var politicsPhrases = padded(
@@ -194,7 +204,7 @@ var (
 		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
 		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
 		// "có ai không", "anyone there", "that helped a lot"
-		"co", "ai", "khong", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
+		"co", "ai", "khong", "ko", "k", "hong", "o", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
 		"appreciated", "useful", "clear", "info",
 		// southern and central particles, and the kin words residents name
 		// themselves and the bot with ("cảm ơn em nha, bác hiểu rồi")
@@ -210,7 +220,8 @@ var (
 		"what can you do", "what can you help", "what do you do", "how can you help", "are you a bot",
 		"are you human", "are you a robot", "are you a real", "real person", "nguoi that", "nguoi hay may", "are you real", "are you ai", "who made you", "who built you",
 		"your name", "what is this bot", "who runs this bot", "is this a bot", "ban hoi duoc gi",
-		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask",
+		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask", "what questions can i ask",
+		"what kind of questions", "what sort of questions", "which questions can i ask",
 		"loa giup duoc toi nhung", "ban giup duoc toi nhung", "loa giup duoc nhung", "ban giup duoc nhung",
 		"loa lam duoc nhung", "ban lam duoc nhung", "loa ho tro duoc nhung", "ban ho tro duoc nhung",
 	)

@@ -129,6 +129,13 @@ func TestSegments(t *testing.T) {
 	if s := split("VNeID mức 2 làm ở đâu? Với lại quên mật khẩu thì sao?"); len(s) != 2 || !s[0].sentence {
 		t.Errorf("two questions: %+v", s)
 	}
+	// "và" joins two questions only when the part before it asks already
+	if s := split("Đăng ký mức 2 ở đâu và mất bao lâu thì có?"); len(s) != 2 || !s[0].joined {
+		t.Errorf("two questions joined by và: %+v", s)
+	}
+	if s := split("Mức 1 và mức 2 khác nhau thế nào?"); s != nil {
+		t.Errorf("two nouns joined by và split: %+v", s)
+	}
 	// context, then the question: one segment, its last clauses
 	if s := split("Chào bạn, mẹ mình 70 tuổi, ở một mình, đi lại khó khăn, muốn làm VNeID mức 2 thì đi đâu"); len(s) != 1 || s[0].sentence {
 		t.Errorf("context clauses: %+v", s)
@@ -154,6 +161,17 @@ func TestScanCuesAgreesWithContains(t *testing.T) {
 	}
 	if scanCues(" danh gia dich vu cong ").has(cuePrice) || !scanCues(" gia vang hom nay ").has(cuePrice) {
 		t.Error("price after danh counted, or gia vang missed")
+	}
+	if scanCues(" ha noi bay gio co bao nhieu phuong ").has(cueInjection) || !scanCues(" noi bay di ").has(cueInjection) {
+		t.Error("Hà Nội bây giờ taken for nói bậy, or nói bậy missed")
+	}
+	for _, q := range []string{" vneid con bao lau thi duoc duyet ", " toi bi no lua mat tien ", " co phai doi no sang the moi khong "} {
+		if c := scanCues(q); c.has(cueWeather) || c.has(cueLegal) {
+			t.Errorf("%q taken for weather or a legal dispute", q)
+		}
+	}
+	if scanCues(" toi muon bao cao so do ").has(cueLegal) || !scanCues(" lam so do cho nha ").has(cueLegal) {
+		t.Error("số đó (that number) taken for sổ đỏ, or sổ đỏ missed")
 	}
 	if scanCues(" nghi quyet bo chinh tri ").has(cuePolitics) {
 		t.Error("Bộ Chính trị taken for politics")

@@ -85,6 +85,9 @@ func (e *Engine) normalize(lang, folded string) string {
 			}
 		case viChat[w] != "":
 			w = viChat[w]
+		case moneySplit(w) > 0:
+			n := moneySplit(w)
+			w = w[:n] + " tien"
 		default:
 			if ix := e.idx["vi"]; ix != nil && !ix.knows(w) {
 				if t := telexFold(w); t != w && ix.knows(t) {
@@ -123,7 +126,7 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 			}
 			continue
 		}
-		if x, ok := viChat[w]; ok && x != w || w == "mk" {
+		if x, ok := viChat[w]; ok && x != w || w == "mk" || moneySplit(w) > 0 {
 			return true
 		}
 		if vi != nil && !vi.knows(w) && telexFold(w) != w {
@@ -131,6 +134,24 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 		}
 	}
 	return false
+}
+
+// moneyUnits are the shorthand money units typed after a number ("mất
+// 5tr", "nạp 500k"). The amount becomes "<number> tiền": read as money,
+// not as a typo of some KB word ("5tr" was corrected to "trình"), and not
+// as "triệu", which only the 10-million transfer rule uses.
+var moneyUnits = set("tr", "k", "ty", "trieu", "m")
+
+// moneySplit returns where the number ends in an amount like "5tr", or 0.
+func moneySplit(w string) int {
+	i := 0
+	for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(w) || !moneyUnits[w[i:]] {
+		return 0
+	}
+	return i
 }
 
 // lawSplit returns where a law prefix ends in w ("nd13" → 2), or 0.

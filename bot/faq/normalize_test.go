@@ -54,3 +54,24 @@ func TestStemEN(t *testing.T) {
 		}
 	}
 }
+
+func TestIsYear(t *testing.T) {
+	for _, y := range []string{"1990", "2023", "2099"} {
+		if !isYear(y) {
+			t.Errorf("%s not a year", y)
+		}
+	}
+	for _, n := range []string{"1656", "5656", "202", "20245", "muc2", "1989"} {
+		if isYear(n) {
+			t.Errorf("%s taken for a year", n)
+		}
+	}
+}
+
+func TestMoneySplit(t *testing.T) {
+	for w, want := range map[string]int{"5tr": 1, "500k": 3, "20trieu": 2, "tr": 0, "5": 0, "nd13": 0, "5g": 0} {
+		if got := moneySplit(w); got != want {
+			t.Errorf("moneySplit(%q) = %d, want %d", w, got, want)
+		}
+	}
+}

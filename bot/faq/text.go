@@ -249,9 +249,15 @@ var viJoins = map[string]map[string]string{
 	"hieu":  {"luc": "hieuluc"},
 	"bao":   {"gio": "_when", "h": "_when", "lau": "_long", "ve": "baove"},
 	"co":    {"ban": "coban"},
-	"luc":   {"nao": "_when"},
-	"vi":    {"sao": "_why"},
-	"tai":   {"sao": "_why"},
+	// "cú pháp" (SMS syntax) and "giải pháp" fold apart to "phap", which
+	// is also "Pháp" (France): joined, "Thủ đô của Pháp" shares nothing
+	// with the SMS syntax entry.
+	"cu":   {"phap": "cuphap"},
+	"giai": {"phap": "giaiphap"},
+	"phap": {"ly": "phaply", "luat": "phapluat"},
+	"luc":  {"nao": "_when"},
+	"vi":   {"sao": "_why"},
+	"tai":  {"sao": "_why"},
 	// mức 1 / mức 2 (e-ID levels) are different entries: keep the number.
 	"muc":   {"1": "muc1", "2": "muc2"},
 	"level": {"1": "muc1", "2": "muc2"},
