@@ -237,9 +237,9 @@ func (c *claimRun) send(ctx context.Context) {
 			// and the send: a PostgreSQL round trip there put sends of
 			// different workers closer than 1/rate (429 from a strict
 			// platform). The journal write (take) is there, since the row
-			// must be journaled only once it goes out at once; a Redis
-			// round trip is a tenth of a millisecond, and the strict and
-			// capped rows of loa bench broadcast did not move with it.
+			// must be journaled only once it goes out at once; the strict
+			// and capped rows of loa bench broadcast did not move with
+			// that Redis round trip (interleaved runs, session 5).
 			if !c.prepare(ctx) {
 				return
 			}
