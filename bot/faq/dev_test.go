@@ -5,7 +5,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev7.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev8.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -56,8 +56,14 @@ func TestDevSet(t *testing.T) {
 		// tuning, so it is a tuning set like the others now).
 		"faq/dev7.yaml": {KindAccented: 0.88, KindPlain: 0.95, KindEnglish: 0.92, KindOOS: 0.95,
 			KindSmalltalk: 0.95, KindLocality: 0.95},
+		// dev8.yaml, written in session 5 (faq8) before its engine
+		// changes: general-knowledge and off-topic questions to decline,
+		// next to in-scope ones sharing their words. Floors are set from
+		// its first score (see its header).
+		"faq/dev8.yaml": {KindAccented: 0, KindPlain: 0, KindEnglish: 0, KindOOS: 0,
+			KindSmalltalk: 0, KindLocality: 0},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -85,7 +91,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
