@@ -58,9 +58,11 @@ func TestDevSet(t *testing.T) {
 			KindSmalltalk: 0.95, KindLocality: 0.95},
 		// dev8.yaml, written in session 5 (faq8) before its engine
 		// changes: general-knowledge and off-topic questions to decline,
-		// next to in-scope ones sharing their words. Floors are set from
-		// its first score (see its header).
-		"faq/dev8.yaml": {KindAccented: 0, KindPlain: 0, KindEnglish: 0, KindOOS: 0,
+		// next to in-scope ones sharing their words. Its first score, on
+		// the engine it was not tuned for: 100/60/83.3/87.5% (accented,
+		// plain, English, OOS declined; 5 OOS answered); the floors sit
+		// just under it, so a change that loses its cases fails.
+		"faq/dev8.yaml": {KindAccented: 0.92, KindPlain: 0.59, KindEnglish: 0.82, KindOOS: 0.87,
 			KindSmalltalk: 0, KindLocality: 0},
 	}
 	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
