@@ -144,6 +144,18 @@ func (v *env) startRun() int64 {
 	return v.startRunOf(v.broadcast(messages.Audience{}), time.Now())
 }
 
+// frozenRun starts a run of a broadcast to everyone and freezes its
+// audience in batches of 100, with no worker to send it: a test claims
+// its rows itself.
+func (v *env) frozenRun() int64 {
+	v.t.Helper()
+	run := v.startRunOf(v.broadcast(messages.Audience{}), time.Now())
+	if _, err := v.st.FreezeAudience(v.ctx, run, 100); err != nil {
+		v.t.Fatal(err)
+	}
+	return run
+}
+
 func (v *env) startRunOf(bid int64, occ time.Time) int64 {
 	v.t.Helper()
 	id, err := v.st.CreateRun(v.ctx, bid, occ, store.CLIActor)

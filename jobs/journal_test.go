@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -92,10 +91,7 @@ func TestRowsOfALostJournalAreUnknownNotResent(t *testing.T) {
 	cfg.Now = clk.now
 	v := newEnv(t, envOpts{cfg: cfg})
 	v.subscribers(20)
-	run := v.startRunOf(v.broadcast(messages.Audience{}), time.Now())
-	if _, err := v.st.FreezeAudience(v.ctx, run, 100); err != nil {
-		t.Fatal(err)
-	}
+	run := v.frozenRun()
 	k, err := (&batch{e: v.e, runID: run}).claim(v.ctx)
 	if err != nil || len(k.Rows) != 20 {
 		t.Fatalf("claim %d rows: %v", len(k.Rows), err)

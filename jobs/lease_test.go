@@ -12,7 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/loa-vn/loa/jobs/redistest"
-	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 )
 
@@ -28,10 +27,7 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 	cfg.Now, cfg.LeaseTTL = clk.now, 15*time.Second
 	v := newEnv(t, envOpts{cfg: cfg})
 	v.subscribers(100)
-	run := v.startRunOf(v.broadcast(messages.Audience{}), time.Now())
-	if _, err := v.st.FreezeAudience(v.ctx, run, 100); err != nil {
-		t.Fatal(err)
-	}
+	run := v.frozenRun()
 	// the worker that dies: claims 50 rows, journals 8, sends 5, records 3
 	b := &batch{e: v.e, runID: run}
 	k, err := b.claim(v.ctx)
@@ -88,10 +84,7 @@ func TestLiveWorkerRenewsItsLeases(t *testing.T) {
 	cfg.Now, cfg.LeaseTTL = clk.now, 300*time.Millisecond // renewals every 100 ms of real time
 	v := newEnv(t, envOpts{cfg: cfg})
 	v.subscribers(10)
-	run := v.startRunOf(v.broadcast(messages.Audience{}), time.Now())
-	if _, err := v.st.FreezeAudience(v.ctx, run, 100); err != nil {
-		t.Fatal(err)
-	}
+	run := v.frozenRun()
 	k, err := (&batch{e: v.e, runID: run}).claim(v.ctx)
 	if err != nil {
 		t.Fatal(err)
