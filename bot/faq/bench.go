@@ -52,6 +52,11 @@ const HeldOut3File = "faq/heldout3.yaml"
 // its aggregates were read before and after that round, never its cases.
 const HeldOut4File = "faq/heldout4.yaml"
 
+// HeldOut5File is the fifth held-out set, written blind in session 6 (the
+// same way) before that session's engine round was merged; its aggregates
+// are read once before and once after that round, never its cases.
+const HeldOut5File = "faq/heldout5.yaml"
+
 // HeldOutSet is one held-out set and the name of its accuracy row (a
 // format with one %d for the number of cases). The name says how clean the
 // set still is.
@@ -65,6 +70,7 @@ var HeldOutSets = []HeldOutSet{
 	{HeldOut2File, "held-out 2 (%d, written blind s3, aggregates read 6×)"},
 	{HeldOut3File, "held-out 3 (%d, written blind s4, never tuned on, read 3×)"},
 	{HeldOut4File, "held-out 4 (%d, written blind s5, never tuned on, read 2×)"},
+	{HeldOut5File, "held-out 5 (%d, written blind s6, never tuned on, read 1×)"},
 }
 
 // BenchOptions changes what RunBench measures.
