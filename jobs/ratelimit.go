@@ -172,18 +172,26 @@ func NewPacedLimiter(rdb *redis.Client, channel string, perSecond int, p Pacing,
 		l.late = (l.interval - exact) / 2
 	} else {
 		// A second's window holds rate·interval - 1 s of slack (15 ms,
-		// 10 at the free rates): a third for a late wake-up, a fifth for an
-		// early one (group), the rest for jitter after it, so a window of a
-		// second still holds fewer than rate sends.
+		// 10 at the free rates), for a late wake-up (late), an early one
+		// (group) and the jitter after it, so a window of a second still
+		// holds fewer than rate sends. At the free rates a third is for
+		// late. At the paid ones half is for group and a fifth for late:
+		// senders waking 7.5 ms of slots at once cut the capped worker's CPU
+		// from 214 to 140 µs/msg and Redis's from 27 to 18 (one journal
+		// write for the group), against 3 ms of group and 5 of late.
 		margin := limitMargin
 		if l.precise {
 			margin = freeWindowMargin
 		}
 		l.interval = time.Duration(float64(time.Second) * margin / float64(rate))
 		budget := time.Duration(rate)*l.interval - time.Second
-		l.late = budget / 3
+		if l.precise {
+			l.late = budget / 3
+		} else {
+			l.late = budget / 5
+		}
 		if !l.precise {
-			l.group = budget / 5
+			l.group = budget / 2
 		}
 		if !l.precise {
 			// (at 10/s, giving up a slot per answer slower than the 10 ms
@@ -210,7 +218,13 @@ const spacedBlock = 3
 // Wait blocks until this process may send one message: after any global
 // pause, and within the shared rate. Redis errors (a restart) are waited
 // out rather than failing the batch.
-func (l *Limiter) Wait(ctx context.Context) error {
+func (l *Limiter) Wait(ctx context.Context) error { return l.WaitNoting(ctx, nil) }
+
+// WaitNoting is Wait, telling due (if not nil) when the sender will wake
+// up for its slot, before it sleeps: the senders of a claim whose slots
+// fall in one group wake up at the same moment, and the first of them can
+// journal the rows of all of them in one write (claimRun.take).
+func (l *Limiter) WaitNoting(ctx context.Context, due func(wake time.Time)) error {
 	start := l.clock()
 	waited := false
 	defer func() {
@@ -239,6 +253,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 				return err
 			}
 			continue
+		}
+		if due != nil {
+			due(l.wakeFor(slot))
 		}
 		if wait := slot.Sub(l.clock()); wait > 0 {
 			waited = true
@@ -539,7 +556,7 @@ func (l *Limiter) pauseLeftWithin(ctx context.Context, maxAge time.Duration) tim
 func (l *Limiter) sleepUntil(ctx context.Context, slot time.Time, wait time.Duration) error {
 	if !l.precise {
 		if l.group > 0 {
-			wait = slot.Truncate(l.group).Sub(l.clock())
+			wait = l.wakeFor(slot).Sub(l.clock())
 		}
 		return sleep(ctx, wait)
 	}
@@ -552,6 +569,15 @@ func (l *Limiter) sleepUntil(ctx context.Context, slot time.Time, wait time.Dura
 		preciseSleep(rest)
 	}
 	return ctx.Err()
+}
+
+// wakeFor is when a sender wakes up for slot: at the paid rates the start
+// of its group's span, at the free rates the slot itself.
+func (l *Limiter) wakeFor(slot time.Time) time.Time {
+	if !l.precise && l.group > 0 {
+		return slot.Truncate(l.group)
+	}
+	return slot
 }
 
 // preciseAhead covers a Go timer's lateness and earliness (a millisecond

@@ -1,0 +1,117 @@
+package jobs
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/loa-vn/loa/bot/channel"
+	"github.com/loa-vn/loa/bot/testchan"
+	"github.com/loa-vn/loa/store"
+)
+
+// claimWatch is the test channel, noting how many different claims of
+// ClaimSize rows have a send in flight at once (recipient t<i> belongs to
+// claim (i-1)/claimSize: a fresh run claims each batch's rows in order).
+type claimWatch struct {
+	*testchan.Channel
+	claimSize int
+
+	mu       sync.Mutex
+	inFlight map[int]int // claim -> sends in flight
+	most     int         // most claims in flight at once
+}
+
+func (w *claimWatch) Send(ctx context.Context, to string, p channel.Part) channel.Outcome {
+	i, _ := strconv.Atoi(strings.TrimPrefix(to, "t"))
+	k := (i - 1) / w.claimSize
+	w.mu.Lock()
+	w.inFlight[k]++
+	w.most = max(w.most, len(w.inFlight))
+	w.mu.Unlock()
+	time.Sleep(time.Millisecond) // an answer takes a while, as over HTTP
+	out := w.Channel.Send(ctx, to, p)
+	w.mu.Lock()
+	if w.inFlight[k]--; w.inFlight[k] == 0 {
+		delete(w.inFlight, k)
+	}
+	w.mu.Unlock()
+	return out
+}
+
+// At the paid rates the claims of one worker take turns: four batches sent
+// at once would otherwise each have eight senders sharing the slots, every
+// send journaled alone. The next claim starts while the last rows of the
+// one before are in flight, so two claims overlap at most.
+func TestAtAPaidRateOneWorkersClaimsTakeTurns(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t, envOpts{cfg: fastCfg()})
+	w := &claimWatch{Channel: testchan.New(), claimSize: v.e.Cfg.ClaimSize, inFlight: map[int]int{}}
+	v.e.AddChannel(w, 1000)
+	v.testchanSubscribers(400)
+	v.worker(v.e, 4)
+	run := v.startRun()
+	v.waitStatus(run, store.RunDone, 60*time.Second)
+	if w.Recipients() != 400 {
+		t.Fatalf("%d recipients reached, want 400", w.Recipients())
+	}
+	if w.most > 2 {
+		t.Errorf("%d claims had sends in flight at once, want at most 2 (one, and the next starting)", w.most)
+	}
+}
+
+// Below the paid rates (and with no limit) every claim sends at once, as
+// before: the free rates have one sender per claim.
+func TestUncappedClaimsSendAtOnce(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t, envOpts{cfg: fastCfg()})
+	w := &claimWatch{Channel: testchan.New(), claimSize: v.e.Cfg.ClaimSize, inFlight: map[int]int{}}
+	v.e.AddChannel(w, 0)
+	v.testchanSubscribers(400)
+	v.worker(v.e, 4)
+	run := v.startRun()
+	v.waitStatus(run, store.RunDone, 60*time.Second)
+	if w.most < 3 {
+		t.Errorf("at most %d claims in flight at once, want the 4 batches' claims together", w.most)
+	}
+}
+
+// A claim waiting for its turn still sees a cancel within StatePoll: its
+// rows are skipped, never sent, and the run ends.
+func TestAClaimWaitingForItsTurnHearsACancel(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t, envOpts{cfg: fastCfg()})
+	w := &claimWatch{Channel: testchan.New(), claimSize: v.e.Cfg.ClaimSize, inFlight: map[int]int{}}
+	v.e.AddChannel(w, 1000)
+	v.testchanSubscribers(200)
+	run := v.frozenRun()
+	ln := v.e.lanes[testchan.Name]
+	ln.turn <- struct{}{} // another claim holds the turn
+	b, err := v.e.newBatch(v.ctx, run, 0, ln)
+	if err != nil || b == nil {
+		t.Fatalf("batch: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- b.run(v.ctx) }()
+	time.Sleep(100 * time.Millisecond)
+	if _, err := v.e.Cancel(v.ctx, run, store.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("batch after cancel: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting claim did not hear the cancel")
+	}
+	if w.Count() != 0 {
+		t.Errorf("%d sends while waiting for the turn, want 0", w.Count())
+	}
+	if p := v.progress(run); p[store.DeliverySending] != 0 {
+		t.Errorf("rows left sending: %v", p)
+	}
+}
