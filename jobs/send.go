@@ -337,18 +337,24 @@ func (c *claimRun) noteWake(id int, w time.Time) {
 	c.mu.Unlock()
 }
 
-// dueLocked counts the senders that hold a slot due now and have not yet
-// taken their row: they woke up with this one (one group of the limiter)
-// and will take the next rows within microseconds. c.mu is held.
+// dueLocked counts the senders that hold a slot due within journalAhead
+// and have not yet taken their row: they take the next rows within that
+// time, unless the claim stops. c.mu is held.
 func (c *claimRun) dueLocked() int {
-	now, n := time.Now(), 0
+	soon, n := time.Now().Add(journalAhead), 0
 	for _, w := range c.wake {
-		if !w.IsZero() && !w.After(now) {
+		if !w.IsZero() && !w.After(soon) {
 			n++
 		}
 	}
 	return n
 }
+
+// journalAhead is how soon a slot must be due for its sender's row to be
+// journaled with the current write: a group of the paid rates (7.5 ms) and
+// a little. With only the slots due now, the senders coming back from a
+// send into the same group journaled one by one: 0.37 writes per message.
+const journalAhead = 10 * time.Millisecond
 
 // journalLocked journals every row handed out so far and the rows of the
 // senders due now (dueLocked), in one write while c.mu is released
