@@ -178,7 +178,7 @@ var variables = []variable{
 	{name: "LOA_PAID_BROADCAST", def: "false", doc: "send with allow_paid_broadcast (Telegram bills Stars) to go above 30/s",
 		apply: func(c *Config, v string) error { return boolean(v, &c.PaidBroadcast) }},
 	// The broadcast engine's settings (issue 13); the defaults are the fast ones.
-	{name: "LOA_WORKER_CONCURRENCY", def: "16", doc: "batches one worker process sends at once (each holds one claim)",
+	{name: "LOA_WORKER_CONCURRENCY", def: "16", doc: "batches one worker process works on at once (each holds one claim; above 100 msg/s the claims of one channel take turns to send)",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Concurrency) }},
 	{name: "LOA_BATCH_SIZE", def: strconv.Itoa(engineDefaults.BatchSize), doc: "recipients per batch task when a run is planned",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.BatchSize) }},
