@@ -157,6 +157,13 @@ func (b *bencher) add(measure, result, target string, ok bool) {
 	if !ok {
 		verdict = "MISSED"
 	}
+	b.addRow(measure, result, target, verdict)
+}
+
+// info adds a row that has no target, only a figure to compare.
+func (b *bencher) info(measure, result, note string) { b.addRow(measure, result, note, "-") }
+
+func (b *bencher) addRow(measure, result, target, verdict string) {
 	b.rows = append(b.rows, [4]string{measure, result, target, verdict})
 	fmt.Fprintf(b.a.Stderr, "bench: %s: %s\n", measure, result)
 }
