@@ -236,15 +236,28 @@ func (b *batch) takeTurn(ctx context.Context) (pass func(), halt string) {
 	}
 }
 
-// senders is how many rows of a claim are in flight at once: Cfg.Senders,
-// but one at the free rates (<= 100/s), where the limiter spaces every
-// send anyway and a strict platform wants them in order.
+// senders is how many rows of a claim are in flight at once: Cfg.Senders;
+// one at the free rates (<= 100/s), where the limiter spaces every send
+// anyway and a strict platform wants them in order; and at the paid rates,
+// where claims take turns, enough for a round trip of turnRTT.
 func (b *batch) senders() int {
-	if r := b.lane.lim.perSec; r > 0 && r <= 100 {
+	r := b.lane.lim.perSec
+	if r > 0 && r <= 100 {
 		return 1
+	}
+	if b.lane.turn != nil {
+		// one claim of the worker sends at a time: it alone must keep a
+		// platform round trip's worth of sends in flight (review, session
+		// 6: with Senders, 8, a 50 ms platform got 126 msg/s of 1000)
+		return max(1, b.e.Cfg.Senders, int(int64(r)*int64(turnRTT)/int64(time.Second)))
 	}
 	return max(1, b.e.Cfg.Senders)
 }
+
+// turnRTT is the platform round trip the claim holding a lane's turn keeps
+// enough senders for (at 1000/s, 125 in flight): as many as 16 claims of 8
+// had before they took turns.
+const turnRTT = 125 * time.Millisecond
 
 // claimRun is one claim being sent by several senders: who takes which row,
 // how far the journal goes, and the outcomes not yet recorded.
@@ -337,24 +350,25 @@ func (c *claimRun) noteWake(id int, w time.Time) {
 	c.mu.Unlock()
 }
 
-// dueLocked counts the senders that hold a slot due within journalAhead
-// and have not yet taken their row: they take the next rows within that
-// time, unless the claim stops. c.mu is held.
+// dueLocked counts the senders that hold a slot due now and have not yet
+// taken their row: they woke up with this one (one group of the limiter)
+// and take the next rows within microseconds. None while a 429 pause runs:
+// its senders give their slots up, and rows journaled for them would wait
+// out the pause journaled, unknown after a crash though never sent
+// (review, session 6; journaling the slots due within 10 ms as well, as
+// 65d76fa did, had that window open for every sender). c.mu is held.
 func (c *claimRun) dueLocked() int {
-	soon, n := time.Now().Add(journalAhead), 0
+	if c.b.lane.lim.pausedNow() {
+		return 0
+	}
+	now, n := time.Now(), 0
 	for _, w := range c.wake {
-		if !w.IsZero() && !w.After(soon) {
+		if !w.IsZero() && !w.After(now) {
 			n++
 		}
 	}
 	return n
 }
-
-// journalAhead is how soon a slot must be due for its sender's row to be
-// journaled with the current write: a group of the paid rates (7.5 ms) and
-// a little. With only the slots due now, the senders coming back from a
-// send into the same group journaled one by one: 0.37 writes per message.
-const journalAhead = 10 * time.Millisecond
 
 // journalLocked journals every row handed out so far and the rows of the
 // senders due now (dueLocked), in one write while c.mu is released
