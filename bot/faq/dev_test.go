@@ -65,7 +65,7 @@ func TestDevSet(t *testing.T) {
 		"faq/dev8.yaml": {KindAccented: 0.92, KindPlain: 0.59, KindEnglish: 0.82, KindOOS: 0.87,
 			KindSmalltalk: 0, KindLocality: 0},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +93,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml"} {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
