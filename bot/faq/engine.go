@@ -37,6 +37,14 @@ const (
 	dominantShare = 0.6
 )
 
+// minSupport: without a subject cue, an entry is answered or offered only
+// when at least this share of the question's mass matched it on terms that
+// are not generic (see genericShare). Off-topic questions share only the
+// words every entry uses ("1 năm có bao nhiêu ngày" reached the VNeID
+// processing-time entry on "có" and "mấy ngày"); the lowest in-scope
+// answer without a subject cue on the dev sets had 0.20.
+const minSupport = 0.18
+
 const (
 	minMargin  = 0.02 // best minus runner-up needed below the sure line
 	maxSuggest = 3
@@ -426,6 +434,9 @@ func (ix *index) decide(res Result, top []hit) Result {
 	margin := float32(1)
 	if len(top) > 1 {
 		margin = best.score - top[1].score
+	}
+	if !res.lead && best.supp < minSupport {
+		return res // only generic words matched: see minSupport
 	}
 	if best.score >= th.sure || best.score >= th.accept && margin >= minMargin ||
 		res.lead && best.score >= th.accept-leadSlack && margin >= leadMargin ||
