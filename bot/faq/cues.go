@@ -27,6 +27,7 @@ const (
 	cueConnector // a folded connector between two questions
 	cueService   // another authority's procedure (passport, visa, driving test)
 	cueDomain    // a subject only Loa's KB covers (VNeID, Đề án 06, scams…)
+	cueGeneral   // general knowledge, homework, recipes, health, code
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -78,6 +79,9 @@ var cues = func() cueTable {
 	t.add(cueConnector, foldedConnectors)
 	t.add(cueService, servicePhrases)
 	t.add(cueDomain, domainPhrases)
+	t.add(cueGeneral, generalPhrases)
+	// "dân số" (population), unless it is "công dân số" (digital citizen)
+	t.add(cueGeneral, padded("dan so"), "cong")
 	return t
 }()
 

@@ -161,7 +161,7 @@ func (e *Engine) Answer(lang, question string) Result {
 		res.Decline, res.Province = DeclineProvince, prov
 		return res
 	}
-	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && (r == DeclineLegal || r == DeclinePrices)) {
+	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && (r == DeclineLegal || r == DeclinePrices || r == DeclineGeneral)) {
 		res.Decline = r
 		return res
 	}

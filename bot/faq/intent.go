@@ -27,6 +27,9 @@ const (
 	// DeclineService: a procedure of another authority that Loa has no
 	// entry for (passports, visas, driving tests, foreigners' papers).
 	DeclineService = "other-service"
+	// DeclineGeneral: general knowledge, homework, recipes, health, code:
+	// what a search engine or a doctor answers, not the city's FAQ.
+	DeclineGeneral = "general"
 )
 
 // Smalltalk kinds.
@@ -141,6 +144,35 @@ var sportsPhrases = padded(
 	"da voi", "da may gio", "da luc may gio", "vong loai", "chung ket", "ban ket",
 )
 
+// General knowledge, homework, recipes, health and code. Their questions
+// share only common words with the KB ("thủ đô" folds to "thứ", "bao nhiêu
+// tuổi" meets the children's VNeID entry), so the search alone found an
+// entry for them. A subject cue (VNeID, scams…) still wins: "ứng dụng
+// VNeID có trên thế giới không" is Loa's.
+var generalPhrases = padded(
+	// geography, history, science, people
+	"thu do cua", "thu do nuoc", "capital of", "population of", "dien tich", "the gioi", "world",
+	"dai nhat", "cao nhat the", "lon nhat the", "tallest", "longest", "largest", "biggest", "highest mountain",
+	"phat minh", "invent", "invented", "tac gia", "author of", "wrote the", "ca si", "singer", "dien vien",
+	"actor", "bai hat", "movie", "bo phim", "bao nhieu tuoi roi", "how old is", "chay nhanh nhat",
+	"speed of", "toc do anh sang", "bau troi", "hanh tinh", "planet", "mat troi", "the sun", "trai dat",
+	"earth", "dien bien phu", "lich su", "history of", "was built", "xay dung tu nam", "co tu bao gio",
+	"con vat", "animal",
+	// homework and maths
+	"bai tap", "homework", "giai toan", "bai toan", "giai giup", "giai phuong trinh", "math", "bai van",
+	"lop 1", "lop 2", "lop 3", "lop 4", "lop 5", "lop 6", "lop 7", "lop 8", "lop 9",
+	// recipes and food
+	"cach nau", "nau an", "cong thuc lam", "cong thuc nau", "mon an", "recipe", "cook", "lam banh",
+	"nem ran", "quan an", "quan nao ngon", "ngon nhat", "street food", "best food", "an gi ngon",
+	// health
+	"uong thuoc", "thuoc gi", "bi sot", "sot cao", "dau bung", "dau dau", "dau hong", "cam cum", "benh gi",
+	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",
+	"headache", "fever", "symptom", "paracetamol", "ibuprofen", "medicine", "doctor",
+	// code
+	"python", "javascript", "java", "css", "html", "lap trinh", "programming", "bug", "exception",
+	"sql", "thuat toan", "algorithm",
+)
+
 var pricePhrases = padded(
 	"gia vang", "ty gia", "gia xang", "gia dau", "gia nha", "gia dat", "gia bitcoin", "gia co phieu",
 	"chung khoan", "gia usd", "gia iphone", "gia xe", "gia thit", "gia rau",
@@ -185,6 +217,8 @@ func remitDecline(c cue) string {
 		return DeclinePolitics
 	case c.has(cueService):
 		return DeclineService
+	case c.has(cueGeneral):
+		return DeclineGeneral
 	}
 	return ""
 }
