@@ -120,7 +120,7 @@ var weatherPhrases = padded(
 // foreigners' papers are out of remit.
 var servicePhrases = padded(
 	"ho chieu", "passport", "visa", "thi thuc", "thi bang lai", "hoc bang lai", "thi sat hach", "sat hach",
-	"doi bang lai", "cap doi bang lai", "driving test", "convert my driving", "convert their driving",
+	"doi bang lai", "hang a1", "hang a2", "hang b1", "hang b2", "hang c1", "thi lai xe", "cap doi bang lai", "driving test", "convert my driving", "convert their driving",
 	"convert a driving", "foreign driving", "international driving", "register a motorbike",
 	"register my motorbike", "motorbike registration", "work permit", "giay phep lao dong",
 	"temporary residence card", "residence card", "the tam tru",
@@ -168,6 +168,17 @@ var generalPhrases = padded(
 	"uong thuoc", "thuoc gi", "bi sot", "sot cao", "dau bung", "dau dau", "dau hong", "cam cum", "benh gi",
 	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",
 	"headache", "fever", "symptom", "paracetamol", "ibuprofen", "medicine", "doctor",
+	// holidays, the date and the time
+	"quoc khanh", "ngay le", "national day", "independence day", "tet nguyen dan", "trung thu", "am lich",
+	"may gio roi", "what time is it", "hom nay la thu may", "hom nay thu may", "what day is it",
+	// statistics nobody in the city's FAQ keeps
+	"that nghiep", "unemployment", "luong toi thieu", "minimum wage", "bao nhieu tinh thanh",
+	"how many provinces",
+	// personal questions to the bot
+	"ban co yeu", "yeu toi khong", "nguoi yeu", "ban bao nhieu tuoi", "so dien thoai cua ban", "how old are you",
+	"do you love", "are you single", "girlfriend", "boyfriend",
+	// computers and phones
+	"windows", "laptop", "wifi", "may tinh bi", "cai win", "computer",
 	// code
 	"python", "javascript", "java", "css", "html", "lap trinh", "programming", "bug", "exception",
 	"sql", "thuat toan", "algorithm",
