@@ -337,6 +337,15 @@ var viConcepts = newConcepts(
 		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
 		"bao nhieu lau => bao lau", "bn lau => bao lau", "may hom => may ngay",
 	},
+	// What an app does: residents say "tính năng", the KB "chức năng".
+	[]string{
+		"tinh nang => chuc nang",
+	},
+	// Hearsay before the subject ("nghe nói về iHanoi, nó…"): it says
+	// where the resident heard of it, not what is asked.
+	[]string{
+		"nghe noi =>", "nghe nguoi ta noi =>", "nguoi ta noi =>", "nghe bao =>", "thay bao =>",
+	},
 	// Social networks.
 	[]string{
 		"mxh => mang xa hoi", "zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",

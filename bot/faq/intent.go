@@ -181,7 +181,9 @@ var generalPhrases = padded(
 	"windows", "laptop", "wifi", "may tinh bi", "cai win", "computer",
 	// code
 	"python", "javascript", "java", "css", "html", "lap trinh", "programming", "bug", "exception",
-	"sql", "thuat toan", "algorithm",
+	"sql", "thuat toan", "algorithm", "error 404", "my website", "excel", "vlookup",
+	// more health
+	"dau rang", "tieu duong", "huyet ap", "sot xuat huyet", "dengue", "an kieng", "giam can",
 )
 
 var pricePhrases = padded(

@@ -123,6 +123,9 @@ var viStop = set(
 	"may",
 	// conversational filler around a question
 	"muon", "hoi", "chut", "dum", "thac", "mac",
+	// "nó", "ấy" point back at the subject the message already named
+	// ("iHanoi, nó có những tính năng gì"); the KB never writes them
+	"no", "ay",
 )
 
 // viAbbrev expands chat shorthand and common abbreviations (already folded).
