@@ -104,6 +104,12 @@ var enConcepts = newConcepts(
 		"digital id app => vneid app", "electronic id app => vneid app", "e id app => vneid app",
 		"the deal with => _def", "what is it for => _def", "what s it for => _def",
 	},
+	// Asking what something is, around the subject rather than before it
+	// ("explain what Project 06 is about", "Project 06. What is it exactly?").
+	[]string{
+		"explain what => what is", "tell me what => what is",
+		"is all about =>", "is about =>",
+	},
 	// e-ID levels: level 2 is the full, verified account made at the police.
 	[]string{
 		"upgrade => upgrade level2", "upgrading => upgrade level2", "full account => level2 account",
