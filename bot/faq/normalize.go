@@ -111,6 +111,9 @@ func (e *Engine) normalize(lang, folded string) string {
 // What is it exactly?").
 var pronounAsks = []string{" what is it", " what s it", " what is that", " what is this", " what are they", " what are those"}
 
+// askTail are the words that may close a "what is it" question.
+var askTail = set("exactly", "really", "actually", "about", "anyway")
+
 // askFirst moves such a question before the subject it points at, dropping
 // the pronoun: the KB asks "What is Project 06?", and the word pair "what
 // is"+subject is what tells the definition from the other entries on it.
@@ -121,8 +124,11 @@ func askFirst(words []string) []string {
 		}
 		switch words[i+2] {
 		case "it", "that", "this", "they", "those":
-			out := append([]string{"what", "is"}, words[:i]...)
-			return append(out, words[i+3:]...)
+			// only the question ending there ("what is it exactly"), not
+			// one going on ("what's it called now")
+			if rest := words[i+3:]; len(rest) == 0 || len(rest) == 1 && askTail[rest[0]] {
+				return append(append([]string{"what", "is"}, words[:i]...), rest...)
+			}
 		}
 	}
 	return words
