@@ -110,15 +110,6 @@ var enConcepts = newConcepts(
 		"explain what => what is", "tell me what => what is",
 		"is all about =>", "is about =>",
 	},
-	// Getting VNeID itself is signing up; getting its app is downloading it,
-	// and getting a level of it has entries of its own.
-	[]string{
-		"get vneid => sign up vneid", "get that vneid => sign up vneid", "get a vneid => sign up vneid",
-		"get the vneid => sign up vneid", "get my vneid => sign up vneid",
-		"get vneid app => get vneid app", "get that vneid app => get vneid app", "get a vneid app => get vneid app",
-		"get the vneid app => get vneid app", "get my vneid app => get vneid app",
-		"get vneid level => get vneid level", "get my vneid level => get vneid level",
-	},
 	// e-ID levels: level 2 is the full, verified account made at the police.
 	[]string{
 		"upgrade => upgrade level2", "upgrading => upgrade level2", "full account => level2 account",
