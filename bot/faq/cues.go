@@ -119,7 +119,11 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	// the city's DT index, the spam hotlines and the community teams are
 	// Loa's too (another province's DTI is declined before this counts)
 	"dti", "tin nhan rac", "cuoc goi rac", "goi rac", "5656", "156", "chong thu rac", "spam",
-	"to cong nghe so", "binh dan hoc vu so", "cds")
+	"to cong nghe so", "binh dan hoc vu so", "cds",
+	// iHanoi's street reports (the concept table names them so), and
+	// fakes, which are scams by another name
+	"phan anh hien truong", "gia mao", "fake website", "fake app", "fake link", "website is fake",
+	"web gia", "trang web gia", "app gia", "ung dung gia")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that
