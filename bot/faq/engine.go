@@ -130,9 +130,9 @@ func NewEngine(kbs map[string]*KB) *Engine {
 // words (scanCues). A message holding several questions is answered by its
 // main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
-	folded := Fold(question)
-	lang = e.detect(lang, question, folded)
-	folded = e.normalize(lang, folded)
+	raw := Fold(question)
+	lang = e.detect(lang, question, raw)
+	folded := e.normalize(lang, raw)
 	res := Result{Lang: lang, Fallback: true, Action: ActionDecline, Decline: DeclineNoMatch}
 	if folded == "" {
 		return res
@@ -149,6 +149,10 @@ func (e *Engine) Answer(lang, question string) Result {
 	}
 	pl := placeTables()
 	prov := pl.otherProvince(padded)
+	if prov == "" && raw != folded {
+		// the chat table must not hide a place: "Can Tho" is not "can though"
+		prov = pl.otherProvince(pad(raw))
+	}
 	if q := locality(folded, c, pl); q != nil && (prov == "" || len(q.Places) > 0) {
 		res.Action, res.Decline, res.Locality = ActionLocality, "", q
 		return res
