@@ -28,6 +28,7 @@ const (
 	cueService   // another authority's procedure (passport, visa, driving test)
 	cueDomain    // a subject only Loa's KB covers (VNeID, Đề án 06, scams…)
 	cueGeneral   // general knowledge, homework, recipes, health, code
+	cueCompare   // "so với", "higher than": two places weighed against each other
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -80,6 +81,8 @@ var cues = func() cueTable {
 	t.add(cueService, servicePhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
+	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",
+		"versus", "vs", "higher than", "better than", "lower than", "ahead of"))
 	// "dân số" (population), unless it is "công dân số" (digital citizen)
 	t.add(cueGeneral, padded("dan so"), "cong")
 	return t

@@ -161,7 +161,9 @@ func (e *Engine) Answer(lang, question string) Result {
 		res.Action, res.Decline, res.Locality = ActionLocality, "", q
 		return res
 	}
-	if prov != "" && !c.has(cueHanoi) {
+	// Hanoi named too, the question is Hanoi's ("chuyển từ Đà Nẵng ra Hà
+	// Nội…"), unless it weighs the two: Loa has no other province's figures.
+	if prov != "" && (!c.has(cueHanoi) || c.has(cueCompare)) {
 		res.Decline, res.Province = DeclineProvince, prov
 		return res
 	}
