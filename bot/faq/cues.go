@@ -126,7 +126,9 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	// iHanoi's street reports (the concept table names them so), and
 	// fakes, which are scams by another name
 	"phan anh hien truong", "gia mao", "fake website", "fake app", "fake link", "website is fake",
-	"web gia", "trang web gia", "app gia", "ung dung gia")
+	"web gia", "trang web gia", "app gia", "ung dung gia",
+	// the smart city is the KB's (Nghị quyết 18), wherever else it is built
+	"thanh pho thong minh", "do thi thong minh", "smart city")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

@@ -169,7 +169,7 @@ var generalPhrases = padded(
 	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",
 	"headache", "fever", "symptom", "paracetamol", "ibuprofen", "medicine", "doctor",
 	// holidays, the date and the time
-	"quoc khanh", "ngay le", "national day", "independence day", "tet nguyen dan", "trung thu", "am lich",
+	"quoc khanh", "national day", "independence day", "tet nguyen dan", "trung thu", "am lich",
 	"may gio roi", "what time is it", "hom nay la thu may", "hom nay thu may", "what day is it",
 	// statistics nobody in the city's FAQ keeps
 	"that nghiep", "unemployment", "luong toi thieu", "minimum wage", "bao nhieu tinh thanh",
