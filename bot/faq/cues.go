@@ -128,7 +128,10 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	"phan anh hien truong", "gia mao", "fake website", "fake app", "fake link", "website is fake",
 	"web gia", "trang web gia", "app gia", "ung dung gia",
 	// the smart city is the KB's (Nghị quyết 18), wherever else it is built
-	"thanh pho thong minh", "do thi thong minh", "smart city")
+	"thanh pho thong minh", "do thi thong minh", "smart city",
+	// the other subjects the KB is about, by their own names
+	"ky nang so", "digital skill", "kinh te so", "digital economy", "chinh quyen so", "cong dan so",
+	"digital citizen", "du lieu ca nhan", "personal data", "khong dung tien mat", "cashless")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that
