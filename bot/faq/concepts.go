@@ -157,7 +157,7 @@ var enConcepts = newConcepts(
 	// Fees and discounts.
 	[]string{
 		"cheaper => fee", "cheap => fee", "discount => fee", "discounted => fee", "pay less => fee",
-		"costs => fee", "cost => fee", "fees => fee",
+		"costs => fee", "cost => fee", "fees => fee", "charge => fee", "charges => fee", "charged => fee",
 	},
 	// Reporting a problem in the street to the city (iHanoi).
 	[]string{
@@ -193,6 +193,8 @@ var enConcepts = newConcepts(
 	// DTI ranking, Digital Transformation Day themes.
 	[]string{
 		"ranked => rank", "ranking => rank", "rankings => rank", "slogan => theme", "motto => theme",
+		"number one => rank first", "number 1 => rank first", "no 1 => rank first", "top spot => rank first",
+		"first place => rank first",
 	},
 	// Scams: codes, fake police, fake relatives, easy jobs, fake sites.
 	[]string{
