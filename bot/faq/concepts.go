@@ -309,6 +309,9 @@ var viConcepts = newConcepts(
 		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
 		"la cai chi => la gi", "nghia la sao => la gi", "nghia la gi => la gi", "nghia la j => la gi",
 		"co nghia la gi => la gi",
+		// "là ứng dụng gì", "là tổ gì": what kind of thing it is
+		"la ung dung gi => la gi ung dung", "la app gi => la gi app", "la to gi => la gi to",
+		"la ung dung j => la gi ung dung", "la app j => la gi app", "la to j => la gi to",
 	},
 	// A problem in the street, reported to the city (iHanoi's "phản ánh
 	// hiện trường"): residents name the problem, not the feature.
