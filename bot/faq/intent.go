@@ -176,7 +176,10 @@ var generalPhrases = padded(
 	"how many provinces",
 	// personal questions to the bot
 	"ban co yeu", "yeu toi khong", "nguoi yeu", "ban bao nhieu tuoi", "so dien thoai cua ban", "how old are you",
-	"do you love", "are you single", "girlfriend", "boyfriend",
+	"do you love", "are you single", "girlfriend", "boyfriend", "ban thich", "do you like", "your favorite",
+	"your favourite",
+	// translation and machine learning
+	"translate", "dich sang", "dich giup", "machine learning",
 	// computers and phones
 	"windows", "laptop", "wifi", "may tinh bi", "cai win", "computer",
 	// code
