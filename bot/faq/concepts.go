@@ -104,6 +104,12 @@ var enConcepts = newConcepts(
 		"digital id app => vneid app", "electronic id app => vneid app", "e id app => vneid app",
 		"the deal with => _def", "what is it for => _def", "what s it for => _def",
 	},
+	// Asking what something is, around the subject rather than before it
+	// ("explain what Project 06 is about", "Project 06. What is it exactly?").
+	[]string{
+		"explain what => what is", "tell me what => what is",
+		"is all about =>", "is about =>",
+	},
 	// e-ID levels: level 2 is the full, verified account made at the police.
 	[]string{
 		"upgrade => upgrade level2", "upgrading => upgrade level2", "full account => level2 account",
@@ -151,7 +157,7 @@ var enConcepts = newConcepts(
 	// Fees and discounts.
 	[]string{
 		"cheaper => fee", "cheap => fee", "discount => fee", "discounted => fee", "pay less => fee",
-		"costs => fee", "cost => fee", "fees => fee",
+		"costs => fee", "cost => fee", "fees => fee", "charge => fee", "charges => fee", "charged => fee",
 	},
 	// Reporting a problem in the street to the city (iHanoi).
 	[]string{
@@ -187,6 +193,8 @@ var enConcepts = newConcepts(
 	// DTI ranking, Digital Transformation Day themes.
 	[]string{
 		"ranked => rank", "ranking => rank", "rankings => rank", "slogan => theme", "motto => theme",
+		"number one => rank first", "number 1 => rank first", "no 1 => rank first", "top spot => rank first",
+		"first place => rank first",
 	},
 	// Scams: codes, fake police, fake relatives, easy jobs, fake sites.
 	[]string{
@@ -301,6 +309,9 @@ var viConcepts = newConcepts(
 		"rot cuoc =>", "thuc chat =>", "la cai gi => la gi", "la cai j => la gi",
 		"la cai chi => la gi", "nghia la sao => la gi", "nghia la gi => la gi", "nghia la j => la gi",
 		"co nghia la gi => la gi",
+		// "là ứng dụng gì", "là tổ gì": what kind of thing it is
+		"la ung dung gi => la gi ung dung", "la app gi => la gi app", "la to gi => la gi to",
+		"la ung dung j => la gi ung dung", "la app j => la gi app", "la to j => la gi to",
 	},
 	// A problem in the street, reported to the city (iHanoi's "phản ánh
 	// hiện trường"): residents name the problem, not the feature.
@@ -336,6 +347,15 @@ var viConcepts = newConcepts(
 	[]string{
 		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
 		"bao nhieu lau => bao lau", "bn lau => bao lau", "may hom => may ngay",
+	},
+	// What an app does: residents say "tính năng", the KB "chức năng".
+	[]string{
+		"tinh nang => chuc nang",
+	},
+	// Hearsay before the subject ("nghe nói về iHanoi, nó…"): it says
+	// where the resident heard of it, not what is asked.
+	[]string{
+		"nghe noi =>", "nghe nguoi ta noi =>", "nguoi ta noi =>", "nghe bao =>", "thay bao =>",
 	},
 	// Social networks.
 	[]string{

@@ -27,6 +27,8 @@ const (
 	cueConnector // a folded connector between two questions
 	cueService   // another authority's procedure (passport, visa, driving test)
 	cueDomain    // a subject only Loa's KB covers (VNeID, Đề án 06, scams…)
+	cueGeneral   // general knowledge, homework, recipes, health, code
+	cueCompare   // "so với", "higher than": two places weighed against each other
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -78,6 +80,11 @@ var cues = func() cueTable {
 	t.add(cueConnector, foldedConnectors)
 	t.add(cueService, servicePhrases)
 	t.add(cueDomain, domainPhrases)
+	t.add(cueGeneral, generalPhrases)
+	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",
+		"versus", "vs", "higher than", "better than", "lower than", "ahead of"))
+	// "dân số" (population), unless it is "công dân số" (digital citizen)
+	t.add(cueGeneral, padded("dan so"), "cong")
 	return t
 }()
 
@@ -115,7 +122,16 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	// the city's DT index, the spam hotlines and the community teams are
 	// Loa's too (another province's DTI is declined before this counts)
 	"dti", "tin nhan rac", "cuoc goi rac", "goi rac", "5656", "156", "chong thu rac", "spam",
-	"to cong nghe so", "binh dan hoc vu so", "cds")
+	"to cong nghe so", "binh dan hoc vu so", "cds",
+	// iHanoi's street reports (the concept table names them so), and
+	// fakes, which are scams by another name
+	"phan anh hien truong", "gia mao", "fake website", "fake app", "fake link", "website is fake",
+	"web gia", "trang web gia", "app gia", "ung dung gia",
+	// the smart city is the KB's (Nghị quyết 18), wherever else it is built
+	"thanh pho thong minh", "do thi thong minh", "smart city",
+	// the other subjects the KB is about, by their own names
+	"ky nang so", "digital skill", "kinh te so", "digital economy", "chinh quyen so", "cong dan so",
+	"digital citizen", "du lieu ca nhan", "personal data", "khong dung tien mat", "cashless")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

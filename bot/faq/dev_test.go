@@ -5,7 +5,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev8.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev9.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -62,10 +62,20 @@ func TestDevSet(t *testing.T) {
 		// the engine it was not tuned for: 100/60/83.3/87.5% (accented,
 		// plain, English, OOS declined; 5 OOS answered); the floors sit
 		// just under it, so a change that loses its cases fails.
-		"faq/dev8.yaml": {KindAccented: 0.92, KindPlain: 0.59, KindEnglish: 0.82, KindOOS: 0.87,
+		// Session 6 (faq9) measured 100/60/100/100% on it after its round.
+		"faq/dev8.yaml": {KindAccented: 0.95, KindPlain: 0.59, KindEnglish: 0.95, KindOOS: 0.97,
+			KindSmalltalk: 0, KindLocality: 0},
+		// dev9.yaml, written in session 6 (faq9) before its engine changes:
+		// off-topic questions of every kind (other provinces, weather,
+		// sports, prices, trivia, recipes, legal disputes, politics,
+		// role-play, code, health) next to in-scope ones in residents'
+		// styles. It measured 86.7/90.9/69.2/97.7% (accented, plain,
+		// English, OOS declined; 1 OOS answered) before that round and
+		// 93.3/90.9/84.6/100% after; the floors sit just under the latter.
+		"faq/dev9.yaml": {KindAccented: 0.92, KindPlain: 0.90, KindEnglish: 0.84, KindOOS: 0.97,
 			KindSmalltalk: 0, KindLocality: 0},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +103,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml"} {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)

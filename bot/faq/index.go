@@ -45,8 +45,11 @@ type index struct {
 	df     []int32          // per term id, for typo tie-breaks
 	terms  []string         // term id → unigram string ("" for bigrams)
 	maxIDF float32
-	grams  map[uint32][]int32 // char trigram → unigram ids
-	pool   sync.Pool          // *scratch
+	// generic: per term id, a word every part of the KB uses (see
+	// genericShare); it ranks entries but cannot alone support an answer.
+	generic []bool
+	grams   map[uint32][]int32 // char trigram → unigram ids
+	pool    sync.Pool          // *scratch
 
 	// Question-level vectors: each phrasing is also a document of its own,
 	// so that a query close to one phrasing beats an entry that merely
@@ -179,6 +182,30 @@ func (ix *index) finish(docs []docBuilder) {
 		}
 	}
 	ix.df = df
+	ix.markGeneric()
+}
+
+// genericShare: a term found in more than this share of the KB's topics
+// ("số", "năm", "thứ", "nhất", "bao nhiêu") names no subject of its own.
+// "Thủ đô của Nhật là gì?" reached the DTI entry on "thứ nhất" alone.
+const genericShare = 0.5
+
+// markGeneric fills ix.generic from the topics each term occurs in.
+func (ix *index) markGeneric() {
+	ix.generic = make([]bool, len(ix.idf))
+	topics := map[string]bool{}
+	for _, e := range ix.entries {
+		topics[e.Topic] = true
+	}
+	limit := int(genericShare * float64(len(topics)))
+	seen := map[string]bool{}
+	for t, ps := range ix.post {
+		clear(seen)
+		for _, p := range ps {
+			seen[ix.entries[p.doc].Topic] = true
+		}
+		ix.generic[t] = len(seen) > limit || intentWords[ix.terms[t]]
+	}
 }
 
 // buildQuestions indexes every phrasing as an idf-weighted binary vector of

@@ -27,6 +27,9 @@ const (
 	// DeclineService: a procedure of another authority that Loa has no
 	// entry for (passports, visas, driving tests, foreigners' papers).
 	DeclineService = "other-service"
+	// DeclineGeneral: general knowledge, homework, recipes, health, code:
+	// what a search engine or a doctor answers, not the city's FAQ.
+	DeclineGeneral = "general"
 )
 
 // Smalltalk kinds.
@@ -117,7 +120,7 @@ var weatherPhrases = padded(
 // foreigners' papers are out of remit.
 var servicePhrases = padded(
 	"ho chieu", "passport", "visa", "thi thuc", "thi bang lai", "hoc bang lai", "thi sat hach", "sat hach",
-	"doi bang lai", "cap doi bang lai", "driving test", "convert my driving", "convert their driving",
+	"doi bang lai", "hang a1", "hang a2", "hang b1", "hang b2", "hang c1", "thi lai xe", "cap doi bang lai", "driving test", "convert my driving", "convert their driving",
 	"convert a driving", "foreign driving", "international driving", "register a motorbike",
 	"register my motorbike", "motorbike registration", "work permit", "giay phep lao dong",
 	"temporary residence card", "residence card", "the tam tru",
@@ -139,6 +142,51 @@ var sportsPhrases = padded(
 	"who won", "score of", "premier league", "olympic", "ket qua tran", "bong chuyen", "tennis",
 	// "Việt Nam đá với Indonesia": a match, whoever plays
 	"da voi", "da may gio", "da luc may gio", "vong loai", "chung ket", "ban ket",
+)
+
+// General knowledge, homework, recipes, health and code. Their questions
+// share only common words with the KB ("thủ đô" folds to "thứ", "bao nhiêu
+// tuổi" meets the children's VNeID entry), so the search alone found an
+// entry for them. A subject cue (VNeID, scams…) still wins: "ứng dụng
+// VNeID có trên thế giới không" is Loa's.
+var generalPhrases = padded(
+	// geography, history, science, people
+	"thu do cua", "thu do nuoc", "capital of", "population of", "dien tich", "the gioi", "world",
+	"dai nhat", "cao nhat the", "lon nhat the", "tallest", "longest", "largest", "biggest", "highest mountain",
+	"phat minh", "invent", "invented", "tac gia", "author of", "wrote the", "ca si", "singer", "dien vien",
+	"actor", "bai hat", "movie", "bo phim", "bao nhieu tuoi roi", "how old is", "chay nhanh nhat",
+	"speed of", "toc do anh sang", "bau troi", "hanh tinh", "planet", "mat troi", "the sun", "trai dat",
+	"earth", "dien bien phu", "lich su", "history of", "was built", "xay dung tu nam", "co tu bao gio",
+	"con vat", "animal",
+	// homework and maths
+	"bai tap", "homework", "giai toan", "bai toan", "giai giup", "giai phuong trinh", "math", "bai van",
+	"lop 1", "lop 2", "lop 3", "lop 4", "lop 5", "lop 6", "lop 7", "lop 8", "lop 9",
+	// recipes and food
+	"cach nau", "nau an", "cong thuc lam", "cong thuc nau", "mon an", "recipe", "cook", "lam banh",
+	"nem ran", "quan an", "quan nao ngon", "ngon nhat", "street food", "best food", "an gi ngon",
+	// health
+	"uong thuoc", "thuoc gi", "bi sot", "sot cao", "dau bung", "dau dau", "dau hong", "cam cum", "benh gi",
+	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",
+	"headache", "fever", "symptom", "paracetamol", "ibuprofen", "medicine", "doctor",
+	// holidays, the date and the time
+	"quoc khanh", "national day", "independence day", "tet nguyen dan", "trung thu", "am lich",
+	"may gio roi", "what time is it", "hom nay la thu may", "hom nay thu may", "what day is it",
+	// statistics nobody in the city's FAQ keeps
+	"that nghiep", "unemployment", "luong toi thieu", "minimum wage", "bao nhieu tinh thanh",
+	"how many provinces",
+	// personal questions to the bot
+	"ban co yeu", "yeu toi khong", "nguoi yeu", "ban bao nhieu tuoi", "so dien thoai cua ban", "how old are you",
+	"do you love", "are you single", "girlfriend", "boyfriend", "ban thich", "do you like", "your favorite",
+	"your favourite",
+	// translation and machine learning
+	"translate", "dich sang", "dich giup", "machine learning",
+	// computers and phones
+	"windows", "laptop", "wifi", "may tinh bi", "cai win", "computer",
+	// code
+	"python", "javascript", "java", "css", "html", "lap trinh", "programming", "bug", "exception",
+	"sql", "thuat toan", "algorithm", "error 404", "my website", "excel", "vlookup",
+	// more health
+	"dau rang", "tieu duong", "huyet ap", "sot xuat huyet", "dengue", "an kieng", "giam can",
 )
 
 var pricePhrases = padded(
@@ -185,6 +233,8 @@ func remitDecline(c cue) string {
 		return DeclinePolitics
 	case c.has(cueService):
 		return DeclineService
+	case c.has(cueGeneral):
+		return DeclineGeneral
 	}
 	return ""
 }

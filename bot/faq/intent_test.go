@@ -50,6 +50,20 @@ func TestIntents(t *testing.T) {
 		{"vi", "Loa nghĩ gì về chính trị", "decline:politics"},
 		// a legal word beside Loa's own subject does not decline it
 		{"en", "my landlord says I need VNeID level 2, where do I register it", "vneid-dk-muc-2"},
+		// general knowledge, health and code decline; Loa's subject beside
+		// them wins; "công dân số" is no "dân số"
+		{"vi", "Thủ đô của Hàn Quốc là gì?", "decline:general"},
+		{"vi", "bi dau rang nen uong thuoc gi", "decline:general"},
+		{"en", "write a python script for me", "decline:general"},
+		{"vi", "Thành phố thông minh trên thế giới là như thế nào?", "thanh-pho-thong-minh"},
+		{"vi", "cong dan so la ntn", "cong-dan-so"},
+		// another country, like another province, unless a nationality;
+		// a province weighed against Hanoi too
+		{"vi", "Nhật Bản chuyển đổi số thế nào?", "decline:other-province"},
+		{"en", "Is Saigon ranked higher than Hanoi in DTI?", "decline:other-province"},
+		{"en", "Is there an app like iHanoi in Can Tho?", "decline:other-province"},
+		// only generic words matched: no support, no answer
+		{"vi", "1 năm có bao nhiêu ngày vậy", "decline:no-match"},
 	} {
 		res := e.Answer(c.lang, c.q)
 		got := Got(res)

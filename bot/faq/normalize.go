@@ -100,7 +100,48 @@ func (e *Engine) normalize(lang, folded string) string {
 	if cs, ok := conceptsFor(lang).rewrite(make([]string, 0, len(out)+4), strings.Fields(strings.Join(out, " "))); ok {
 		out = cs
 	}
+	if lang == "en" {
+		out = askFirst(out)
+	}
 	return strings.Join(out, " ")
+}
+
+// pronounAsks are the English "what is it" questions that point back at a
+// subject named earlier in the message ("I keep hearing about Project 06.
+// What is it exactly?").
+var pronounAsks = []string{" what is it", " what s it", " what is that", " what is this", " what are they", " what are those"}
+
+// askTail are the words that may close a "what is it" question.
+var askTail = set("exactly", "really", "actually", "about", "anyway")
+
+// askFirst moves such a question before the subject it points at, dropping
+// the pronoun: the KB asks "What is Project 06?", and the word pair "what
+// is"+subject is what tells the definition from the other entries on it.
+func askFirst(words []string) []string {
+	for i := 1; i+2 < len(words); i++ {
+		if words[i] != "what" || words[i+1] != "is" && words[i+1] != "are" {
+			continue
+		}
+		switch words[i+2] {
+		case "it", "that", "this", "they", "those":
+			// only the question ending there ("what is it exactly"), not
+			// one going on ("what's it called now")
+			if rest := words[i+3:]; len(rest) == 0 || len(rest) == 1 && askTail[rest[0]] {
+				return append(append([]string{"what", "is"}, words[:i]...), rest...)
+			}
+		}
+	}
+	return words
+}
+
+// containsAfterStart reports whether one of subs occurs in s past its start.
+func containsAfterStart(s string, subs []string) bool {
+	for _, x := range subs {
+		if i := strings.Index(s, x); i > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // needsNormalize tells, without allocating, whether normalize would change
@@ -121,7 +162,7 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 			return true
 		}
 		if lang == "en" {
-			if _, ok := enChat[w]; ok {
+			if _, ok := enChat[w]; ok || w == "what" && containsAfterStart(" "+folded, pronounAsks) {
 				return true
 			}
 			continue

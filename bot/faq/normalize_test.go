@@ -15,6 +15,8 @@ func TestNormalize(t *testing.T) {
 		{"en", "wat is project 06", "what is project 06"},
 		{"en", "u log in w what rn", "you log in w what now"},
 		{"en", "pass the otp", "pass the otp"},
+		{"en", "there is this ihanoi app what is it", "what is there is this ihanoi app"},
+		{"en", "what is it", "what is it"},
 	}
 	for _, c := range cases {
 		if got := e.normalize(c.lang, c.in); got != c.want {

@@ -133,6 +133,10 @@ func buildPlaces() *places {
 	} {
 		p.province[alias] = name
 	}
+	for alias, name := range countries {
+		p.province[alias] = name
+	}
+	p.province["sg"] = "Thành phố Hồ Chí Minh" // "ở sg", chat for Sài Gòn
 	// "vinh" (Vinh city) is also a common syllable: only after "thành phố".
 	p.weak["vinh"] = true
 	// Province names that are also Hanoi place names or ordinary words.
@@ -228,6 +232,9 @@ func (p *places) otherProvince(padded string) string {
 			if prev == "phuong" || prev == "xa" || prev == "quan" || prev == "huyen" {
 				continue // a Hanoi-style unit of that name
 			}
+			if _, ok := countries[c]; ok && prev == "nguoi" {
+				continue // a nationality: "người Hàn Quốc ở Việt Nam làm VNeID"
+			}
 			if p.weak[c] && prev != "tinh" && prev != "tp" && prev != "province" && prev != "city" &&
 				!(prev == "pho" && word(i-2) == "thanh") && !p.weakPlaced(c, i, prev, word(i+size)) {
 				continue
@@ -289,6 +296,21 @@ func preferKind(cands []Place, unit string) []Place {
 // ordinaryNames are province names that are also everyday words or
 // phrases ("hòa bình" is peace, "an giang" and "long an" read as words):
 // they count only after "tỉnh"/"thành phố".
+// countries are other countries, declined like other provinces: Loa knows
+// Hanoi's services, not Japan's or Estonia's ("Nhật Bản chuyển đổi số thế
+// nào?" reached the Hanoi DTI entry). Only names that are no Vietnamese
+// word: "Pháp" folds like pháp luật, "Nga" like ngã, "Đức", "Anh", "Mỹ"
+// like common words, "Ấn Độ" like "(tri) ân. Đó".
+var countries = map[string]string{
+	"nhat ban": "Nhật Bản", "japan": "Japan", "han quoc": "Hàn Quốc", "korea": "Korea",
+	"trung quoc": "Trung Quốc", "china": "China", "singapore": "Singapore", "thai lan": "Thái Lan",
+	"thailand": "Thailand", "campuchia": "Campuchia", "cambodia": "Cambodia", "estonia": "Estonia",
+	"dai loan": "Đài Loan", "taiwan": "Taiwan", "hoa ky": "Hoa Kỳ", "america": "America",
+	"france": "France", "germany": "Germany", "australia": "Australia", "russia": "Russia",
+	"india": "India", "england": "England", "malaysia": "Malaysia",
+	"indonesia": "Indonesia", "philippines": "Philippines",
+}
+
 var ordinaryNames = set("hoa binh", "thai binh", "long an", "an giang", "vinh")
 
 // placeWords before a name make it a place: "ở Thanh Hóa", "tại Huế",

@@ -7,6 +7,7 @@ type scratch struct {
 	q        []qterm
 	score    []float32
 	cov      []float32
+	supp     []float32 // per entry: query mass matched on non-generic terms
 	touched  []int32
 	gcount   []uint16 // per term id: trigrams shared with the word being corrected
 	gtouched []int32
@@ -28,6 +29,7 @@ func newScratch(docs, terms, questions int) any {
 		q:       make([]qterm, 0, 64),
 		score:   make([]float32, docs),
 		cov:     make([]float32, docs),
+		supp:    make([]float32, docs),
 		touched: make([]int32, 0, docs),
 		gcount:  make([]uint16, terms),
 		dot:     make([]float32, questions),
@@ -38,7 +40,7 @@ func newScratch(docs, terms, questions int) any {
 // reset clears only the documents the last search touched.
 func (sc *scratch) reset() {
 	for _, d := range sc.touched {
-		sc.score[d], sc.cov[d], sc.best[d] = 0, 0, 0
+		sc.score[d], sc.cov[d], sc.best[d], sc.supp[d] = 0, 0, 0, 0
 	}
 	sc.touched = sc.touched[:0]
 	for _, q := range sc.qtouched {

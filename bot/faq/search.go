@@ -44,6 +44,7 @@ const (
 type hit struct {
 	doc   int32
 	score float32 // blended, 0..1
+	supp  float32 // share of the query's mass matched on non-generic terms
 }
 
 // query state shared by the scoring passes.
@@ -78,7 +79,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 	for _, d := range sc.touched {
 		cov := min(1, sc.cov[d]/st.mass)
 		s := blendCosine*sc.best[d] + blendCoverage*cov + blendBM25*sc.score[d]/maxBM25
-		n = insertHit(top, n, hit{doc: d, score: s})
+		n = insertHit(top, n, hit{doc: d, score: s, supp: sc.supp[d] / st.mass})
 	}
 	sc.reset()
 	return n
@@ -191,6 +192,9 @@ func (ix *index) accumulate(sc *scratch) {
 			sc.score[p.doc] += q.w * p.bm25
 			if q.uni {
 				sc.cov[p.doc] += q.w * idf * p.presence
+			}
+			if !ix.generic[q.id] {
+				sc.supp[p.doc] += q.w * idf * p.presence
 			}
 		}
 		qv := q.w * idf

@@ -123,6 +123,9 @@ var viStop = set(
 	"may",
 	// conversational filler around a question
 	"muon", "hoi", "chut", "dum", "thac", "mac",
+	// "nó", "ấy" point back at the subject the message already named
+	// ("iHanoi, nó có những tính năng gì"); the KB never writes them
+	"no", "ay",
 )
 
 // viAbbrev expands chat shorthand and common abbreviations (already folded).
@@ -289,6 +292,10 @@ var viMarks = map[string]map[string]string{
 	"dia":   {"chi": "_where"},
 	"ra":    {"dau": "_where"},
 	"di":    {"dau": "_where"},
+	// "làm gì", "việc gì": what someone does, not what it is ("tổ công
+	// nghệ số làm gì" against "tổ công nghệ số là gì")
+	"lam":  {"gi": "_task"},
+	"viec": {"gi": "_task"},
 }
 
 var enMarks = map[string]map[string]string{
@@ -300,4 +307,4 @@ var enMarks = map[string]map[string]string{
 }
 
 // intentWords are the question-word terms that weightIntent boosts.
-var intentWords = set("_def", "_when", "_why", "_where", "_long", "when", "why", "where", "who", "ai")
+var intentWords = set("_def", "_when", "_why", "_where", "_long", "_task", "when", "why", "where", "who", "ai")
