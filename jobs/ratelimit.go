@@ -81,7 +81,10 @@ type Limiter struct {
 	// pauseUntil caches the channel's pause key (unix nanos) so senders
 	// read Redis for it at most every pauseEvery, not per message.
 	pauseUntil atomic.Int64
-	pauseRead  atomic.Int64
+	// rtt is the platform's round trip as this process sees it, an
+	// exponentially weighted mean of the answers' times (see Answered)
+	rtt       atomic.Int64
+	pauseRead atomic.Int64
 }
 
 const pauseEvery = 100 * time.Millisecond
@@ -396,6 +399,11 @@ func (l *Limiter) Sending() time.Time {
 // slot 1 s ahead is already leased, so slots are counted, not timed.
 func (l *Limiter) Answered(ctx context.Context, start time.Time) {
 	took := time.Since(start)
+	if old := l.rtt.Load(); old == 0 {
+		l.rtt.Store(int64(took))
+	} else {
+		l.rtt.Store(old + (int64(took)-old)/8)
+	}
 	if l.exact > 0 {
 		l.sendMu.Lock()
 		l.inFlight--
@@ -523,6 +531,12 @@ if tonumber(ARGV[1]) > cur then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
 return 1`)
+
+// RoundTrip is how many sends twice the platform's round trip holds at the
+// rate: what must be in flight to keep up with it.
+func (l *Limiter) RoundTrip() int {
+	return int(int64(l.perSec) * 2 * l.rtt.Load() / int64(time.Second))
+}
 
 // pausedNow says from the cache alone (no Redis call) whether a 429
 // pause is running.
