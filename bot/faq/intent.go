@@ -320,7 +320,15 @@ var (
 		"ten moi", "phuong moi", "xa moi", "dia chi moi", "which ward", "what ward", "which commune",
 		"new ward", "ward now", "ward is it now", "which new", "now part of", "part of which",
 		"merged into", "what is it called now", "new name", "new address",
+		// chat abbreviations of the unit words: "ph quỳnh mai giờ là ph gì"
+		"p nao", "p gi", "ph nao", "ph gi", "what commune",
 	)
+	// localityRename asks what a named place became: it counts only when a
+	// Hanoi place is found in the question ("xã Ninh Hiệp đổi tên thành
+	// gì", "phường Yên Hòa sau khi sáp nhập tên là gì", "what happened to
+	// Long Bien district"), since "ứng dụng này tên là gì" is no locality.
+	localityRename = padded("doi ten", "ten la gi", "ten gi", "mang ten gi", "ten moi la gi",
+		"what happened to", "what became of", "what is it now", "called now", "part of")
 	localityChange = padded(
 		"cu", "truoc day", "truoc kia", "ngay xua", "bay gio", "gio", "gio la", "hien nay", "hien tai",
 		"sau sap nhap", "sap nhap", "sau khi nhap", "chia thanh", "tach thanh", "tach ra", "con khong",
@@ -328,7 +336,10 @@ var (
 	)
 	localitySplit = padded("chia thanh", "tach thanh", "tach ra", "gom nhung phuong", "gom nhung xa",
 		"gom phuong nao", "nhung phuong nao", "cac phuong nao", "bao nhieu phuong moi", "split into",
-		"divided into", "which wards")
+		"divided into", "which wards",
+		// "thị xã Sơn Tây giờ thành mấy phường", "huyện Sóc Sơn giờ chia ra sao"
+		"chia ra", "thanh may phuong", "thanh may xa", "thanh nhung phuong", "thanh nhung xa",
+		"thanh cac phuong", "thanh cac xa", "chia nhu the nao", "chia the nao")
 	// Questions about the VNeID address or papers after the merger are
 	// FAQ entries, not look-ups.
 	localityNot = padded("vneid", "can cuoc", "cccd", "dinh danh", "giay to", "cap nhat", "so do",
@@ -337,15 +348,15 @@ var (
 
 var (
 	unitAsk       = padded("phuong", "xa", "ward", "commune", "thuoc", "la")
-	districtWords = padded("quan", "huyen", "district")
+	districtWords = padded("quan", "huyen", "district", "thi xa", "tx", "q")
 	pluralWords   = padded("nhung", "cac", "gom", "wards")
 	hanoiWords    = padded("ha noi", "hanoi", "hn", "thu do", "capital")
 )
 
 // locality recognises an old-unit → new-ward question.
 func locality(folded string, c cue, pl *places) *LocalityQuery {
-	ask, split := c.has(cueLocAsk), c.has(cueLocSplit)
-	if !ask && !split && !c.has(cueLocOld) {
+	ask, split, rename := c.has(cueLocAsk), c.has(cueLocSplit), c.has(cueLocRename)
+	if !ask && !split && !rename && !c.has(cueLocOld) {
 		return nil // no cue: skip the name search
 	}
 	// "mấy phường" is the city-wide count (an entry) unless a district is
@@ -358,7 +369,7 @@ func locality(folded string, c cue, pl *places) *LocalityQuery {
 	found, text, prefixed := pl.hanoiPlace(words)
 	switch {
 	case ask && (found != nil || change):
-	case split && found != nil:
+	case (split || rename) && found != nil:
 	case found != nil && prefixed && change && c.has(cueUnitAsk):
 	default:
 		return nil

@@ -270,7 +270,7 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 
 func isUnitWord(w string) bool {
 	switch w {
-	case "phuong", "xa", "quan", "huyen", "p", "q", "ward", "district", "commune":
+	case "phuong", "xa", "quan", "huyen", "p", "ph", "q", "tx", "ward", "district", "commune":
 		return true
 	}
 	return false
@@ -279,7 +279,7 @@ func isUnitWord(w string) bool {
 // preferKind keeps the candidates whose name starts with the type word the
 // resident used ("quận Cầu Giấy", not "phường Cầu Giấy"), if any.
 func preferKind(cands []Place, unit string) []Place {
-	want := map[string]string{"phuong": "phuong", "p": "phuong", "ward": "phuong", "xa": "xa",
+	want := map[string]string{"phuong": "phuong", "p": "phuong", "ph": "phuong", "ward": "phuong", "xa": "xa", "tx": "thi xa",
 		"commune": "xa", "quan": "quan", "q": "quan", "district": "quan", "huyen": "huyen"}[unit]
 	var out []Place
 	for _, c := range cands {
