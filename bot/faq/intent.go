@@ -327,8 +327,16 @@ var (
 	// Hanoi place is found in the question ("xã Ninh Hiệp đổi tên thành
 	// gì", "phường Yên Hòa sau khi sáp nhập tên là gì", "what happened to
 	// Long Bien district"), since "ứng dụng này tên là gì" is no locality.
+	// The same holds for asking what it is now ("phường Nghĩa Tân bây giờ
+	// là gì"), whether it still exists ("phường Kim Mã còn không", "is Kim
+	// Ma ward still there") and checking a guess ("xã Tân Triều giờ thuộc
+	// phường Định Công à", "… nay là phường Hồng Hà đúng không").
 	localityRename = padded("doi ten", "ten la gi", "ten gi", "mang ten gi", "ten moi la gi",
-		"what happened to", "what became of", "what is it now", "called now", "part of")
+		"what happened to", "what became of", "what is it now", "called now", "part of",
+		"gio la gi", "bay gio la gi", "nay la gi", "hien nay la gi", "bay gio thanh gi", "gio thanh gi",
+		"con khong", "con ton tai", "khong con", "con nua khong", "bi xoa", "giai the", "still there",
+		"still exist", "still exists", "no longer", "not exist", "thuoc phuong", "thuoc xa", "la phuong",
+		"la xa", "nhap voi", "sap nhap voi", "sap nhap thanh", "nhap thanh", "merged with")
 	localityChange = padded(
 		"cu", "truoc day", "truoc kia", "ngay xua", "bay gio", "gio", "gio la", "hien nay", "hien tai",
 		"sau sap nhap", "sap nhap", "sau khi nhap", "chia thanh", "tach thanh", "tach ra", "con khong",
@@ -336,7 +344,8 @@ var (
 	)
 	localitySplit = padded("chia thanh", "tach thanh", "tach ra", "gom nhung phuong", "gom nhung xa",
 		"gom phuong nao", "nhung phuong nao", "cac phuong nao", "bao nhieu phuong moi", "split into",
-		"divided into", "which wards",
+		"divided into", "which wards", "new wards", "new communes", "what wards", "which communes",
+		"what communes",
 		// "thị xã Sơn Tây giờ thành mấy phường", "huyện Sóc Sơn giờ chia ra sao"
 		"chia ra", "thanh may phuong", "thanh may xa", "thanh nhung phuong", "thanh nhung xa",
 		"thanh cac phuong", "thanh cac xa", "chia nhu the nao", "chia the nao")

@@ -64,6 +64,17 @@ func TestIntents(t *testing.T) {
 		{"en", "Is there an app like iHanoi in Can Tho?", "decline:other-province"},
 		// only generic words matched: no support, no answer
 		{"vi", "1 năm có bao nhiêu ngày vậy", "decline:no-match"},
+		// locality: renames, existence, a guess to check, splits, the chat
+		// unit words; these count only with a Hanoi place found
+		{"vi", "Xã Bát Tràng đổi tên thành gì?", "locality:bat trang"},
+		{"vi", "phuong kim ma con ko", "locality:kim ma"},
+		{"vi", "phuong yen phu nay la phuong hong ha dung ko", "locality:yen phu"},
+		{"vi", "tx son tay bay gio la gi", "locality:son tay"},
+		{"vi", "huyện Thường Tín giờ chia ra sao", "locality:thuong tin"},
+		{"vi", "ph cong vi gio la ph gi", "locality:cong vi"},
+		{"en", "what happened to Hai Ba Trung district?", "locality:hai ba trung"},
+		{"en", "what are the new wards of Dong Da district", "locality:dong da"},
+		{"vi", "Trung tâm phục vụ hành chính công Hà Nội tên là gì", "hn-trung-tam-pvhcc"},
 	} {
 		res := e.Answer(c.lang, c.q)
 		got := Got(res)
@@ -162,7 +173,8 @@ func TestScanCuesAgreesWithContains(t *testing.T) {
 		c  cue
 		ps phrases
 	}{{cueInjection, injectionPhrases}, {cueWeather, weatherPhrases}, {cueSports, sportsPhrases},
-		{cueLegal, legalPhrases}, {cueAbout, aboutPhrases}, {cueLocAsk, localityAsk}, {cueHanoi, hanoiWords}}
+		{cueLegal, legalPhrases}, {cueAbout, aboutPhrases}, {cueLocAsk, localityAsk}, {cueHanoi, hanoiWords},
+		{cueLocRename, localityRename}, {cueLocSplit, localitySplit}}
 	for _, l := range lists {
 		for _, p := range l.ps {
 			for _, q := range []string{p, " xin hoi" + p + "nhe ", " " + strings.TrimSpace(p) + "x "} {
