@@ -75,6 +75,13 @@ func TestIntents(t *testing.T) {
 		{"en", "what happened to Hai Ba Trung district?", "locality:hai ba trung"},
 		{"en", "what are the new wards of Dong Da district", "locality:dong da"},
 		{"vi", "Trung tâm phục vụ hành chính công Hà Nội tên là gì", "hn-trung-tam-pvhcc"},
+		{"vi", "phuong kim lienn cu gio la gi", "locality:kim lienn"},
+		{"vi", "Phường Điện Biên cũ thuộc về phường Ba Đình hay Ô Chợ Dừa?", "locality:o cho dua"},
+		{"vi", "gộp phường Tương Mai vào đâu", "locality:tuong mai"},
+		{"en", "Nam Tu Liem district after the merger", "locality:nam tu liem"},
+		// a bare name with its old district, as on an address
+		{"vi", "Phường Phương Mai Đống Đa", "locality:phuong mai"},
+		{"vi", "phuong mai dong da", "locality:phuong mai"},
 	} {
 		res := e.Answer(c.lang, c.q)
 		got := Got(res)

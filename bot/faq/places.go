@@ -256,11 +256,18 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 				continue
 			}
 			pre := i > 0 && isUnitWord(words[i-1])
+			unit := ""
+			if pre {
+				unit = words[i-1]
+			} else if i+n < len(words) && isEnglishUnitWord(words[i+n]) {
+				// English puts the type word after the name: "Tu Liem district"
+				pre, unit = true, words[i+n]
+			}
 			if n == 1 && !pre {
 				continue // one syllable alone is too often an ordinary word
 			}
 			if pre {
-				cands = preferKind(cands, words[i-1])
+				cands = preferKind(cands, unit)
 			}
 			return cands, c, pre
 		}
@@ -275,6 +282,8 @@ func isUnitWord(w string) bool {
 	}
 	return false
 }
+
+func isEnglishUnitWord(w string) bool { return w == "ward" || w == "district" || w == "commune" }
 
 // preferKind keeps the candidates whose name starts with the type word the
 // resident used ("quận Cầu Giấy", not "phường Cầu Giấy"), if any.
