@@ -143,6 +143,11 @@ var enConcepts = newConcepts(
 		"cannot log in => forgot password", "reset my password => forgot password", "reset password => forgot password",
 		"log into => log in", "login => log in", "sign in => log in", "sign into => log in", "log on => log in",
 	},
+	// A site's link is its address (the KB's word).
+	[]string{
+		"portal link => portal address", "website link => website address", "site link => site address",
+		"web link => web address", "link to => address of", "link for => address of",
+	},
 	// Administrative procedures, shortened.
 	[]string{
 		"admin procedures => administrative procedures", "admin procedure => administrative procedure",

@@ -79,6 +79,11 @@ func TestIntents(t *testing.T) {
 		{"vi", "Phường Điện Biên cũ thuộc về phường Ba Đình hay Ô Chợ Dừa?", "locality:o cho dua"},
 		{"vi", "gộp phường Tương Mai vào đâu", "locality:tuong mai"},
 		{"en", "Nam Tu Liem district after the merger", "locality:nam tu liem"},
+		// English chat: glued e-ID levels, "wtf is", a site's link
+		{"en", "need lvl2 vneid, where to go", "vneid-dk-muc-2"},
+		{"en", "wtf is project 06", "de-an-06-la-gi"},
+		{"en", "national public service portal link pls", "dvc-qg-dia-chi"},
+		{"en", "that vneid thing, how do I sign up", "vneid-dk-muc-1"},
 		// a bare name with its old district, as on an address
 		{"vi", "Phường Phương Mai Đống Đa", "locality:phuong mai"},
 		{"vi", "phuong mai dong da", "locality:phuong mai"},
