@@ -143,6 +143,15 @@ var enConcepts = newConcepts(
 		"cannot log in => forgot password", "reset my password => forgot password", "reset password => forgot password",
 		"log into => log in", "login => log in", "sign in => log in", "sign into => log in", "log on => log in",
 	},
+	// Setting VNeID up is registering; what a scheme does for people is
+	// its benefits; how many people use an app is its users; an e-receipt
+	// is the KB's electronic receipt.
+	[]string{
+		"set up vneid => register vneid", "set up a vneid => register vneid", "set up an account => register an account",
+		"set up my account => register my account", "set up e id => register e id", "set up an e id => register e id",
+		"do for => benefits for", "ordinary people => ordinary residents", "people use => users", "people using => users",
+		"e receipt => electronic receipt", "e receipts => electronic receipts", "ereceipt => electronic receipt",
+	},
 	// A site's link is its address (the KB's word).
 	[]string{
 		"portal link => portal address", "website link => website address", "site link => site address",

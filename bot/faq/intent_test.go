@@ -84,6 +84,9 @@ func TestIntents(t *testing.T) {
 		{"en", "wtf is project 06", "de-an-06-la-gi"},
 		{"en", "national public service portal link pls", "dvc-qg-dia-chi"},
 		{"en", "that vneid thing, how do I sign up", "vneid-dk-muc-1"},
+		{"en", "how do i set up vneid on my phone", "vneid-dk-muc-1"},
+		{"en", "how many ppl use ihanoi", "ihanoi-quy-mo"},
+		{"en", "do i get an e-receipt for fees", "hn-bien-lai-dien-tu"},
 		// a bare name with its old district, as on an address
 		{"vi", "Phường Phương Mai Đống Đa", "locality:phuong mai"},
 		{"vi", "phuong mai dong da", "locality:phuong mai"},
