@@ -149,7 +149,7 @@ var enConcepts = newConcepts(
 	[]string{
 		"set up vneid => register vneid", "set up a vneid => register vneid", "set up an account => register an account",
 		"set up my account => register my account", "set up e id => register e id", "set up an e id => register e id",
-		"do for => benefits for", "ordinary people => ordinary residents", "people use => users", "people using => users",
+		"do for => benefits for", "ordinary people => ordinary residents", "many people use => many users", "many people using => many users",
 		"e receipt => electronic receipt", "e receipts => electronic receipts", "ereceipt => electronic receipt",
 	},
 	// A site's link is its address (the KB's word).
