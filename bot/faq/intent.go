@@ -342,7 +342,9 @@ var (
 		// "gộp" is merging ("góp ý", feedback, folds to "gop y": not it)
 		"gop vao", "gop voi", "gop thanh", "gop lai", "bi gop", "duoc gop",
 		"should i write", "address now", "write now", "vao dau",
-		"sau sap nhap", "sau khi sap nhap", "after the merger", "after merging", "after the merge")
+		"sau sap nhap", "sau khi sap nhap", "after the merger", "after merging", "after the merge",
+		"sap nhap chua", "nhap chua", "da sap nhap", "gio ra sao", "bay gio ra sao", "nay ra sao",
+		"gio the nao", "bay gio the nao", "called", "gone", "disappeared", "renamed", "abolished")
 	localityChange = padded(
 		"cu", "truoc day", "truoc kia", "ngay xua", "bay gio", "gio", "gio la", "hien nay", "hien tai",
 		"sau sap nhap", "sap nhap", "sau khi nhap", "chia thanh", "tach thanh", "tach ra", "con khong",

@@ -87,6 +87,8 @@ func TestIntents(t *testing.T) {
 		{"en", "how do i set up vneid on my phone", "vneid-dk-muc-1"},
 		{"en", "how many ppl use ihanoi", "ihanoi-quy-mo"},
 		{"en", "do i get an e-receipt for fees", "hn-bien-lai-dien-tu"},
+		{"vi", "truc bach sap nhap chua", "locality:truc bach"},
+		{"en", "Is Hang Bac ward gone?", "locality:hang bac"},
 		// a bare name with its old district, as on an address
 		{"vi", "Phường Phương Mai Đống Đa", "locality:phuong mai"},
 		{"vi", "phuong mai dong da", "locality:phuong mai"},
