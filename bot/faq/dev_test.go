@@ -5,7 +5,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev9.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev10.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -76,8 +76,10 @@ func TestDevSet(t *testing.T) {
 			KindSmalltalk: 0, KindLocality: 0},
 		// dev10.yaml, written in session 6 (faq10) before its engine
 		// changes: locality questions in residents' styles and casual
-		// English in-scope ones.
-		"faq/dev10.yaml": {KindEnglish: 0, KindLocality: 0},
+		// English in-scope ones. It measured 80.8/82.2% (English,
+		// locality) before that round and 88.5/100% after; the floors sit
+		// just under the latter, so losing one case fails.
+		"faq/dev10.yaml": {KindEnglish: 0.88, KindLocality: 0.99},
 	}
 	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
