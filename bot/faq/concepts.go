@@ -110,6 +110,26 @@ var enConcepts = newConcepts(
 		"explain what => what is", "tell me what => what is",
 		"is all about =>", "is about =>",
 	},
+	// Hearsay and vague nouns around the subject ("that vneid thing", "the
+	// 10/10 thing everyone is talking about"): where the resident heard of
+	// it, not what is asked (as "nghe nói" in viConcepts).
+	[]string{
+		"thing =>", "everyone is talking about =>", "everyone talks about =>", "everybody is talking about =>",
+		"people are talking about =>", "everyone mentions =>", "i keep hearing about =>", "i heard about =>",
+	},
+	// Signing up is registering (the KB's word); getting VNeID is
+	// registering for it, getting its app is downloading it.
+	[]string{
+		"sign up => register", "signup => register", "sign me up => register", "enrol => register",
+		"enroll => register", "get vneid => register vneid", "get a vneid => register vneid",
+		"get the vneid => register vneid", "get that vneid => register vneid", "get vneid app => download vneid app",
+		"get the vneid app => download vneid app", "get that vneid app => download vneid app",
+	},
+	// Digital mass literacy (Bình dân học vụ số), named loosely.
+	[]string{
+		"digital literacy => digital mass literacy", "literacy campaign => literacy movement",
+		"literacy drive => literacy movement",
+	},
 	// e-ID levels: level 2 is the full, verified account made at the police.
 	[]string{
 		"upgrade => upgrade level2", "upgrading => upgrade level2", "full account => level2 account",
@@ -122,6 +142,20 @@ var enConcepts = newConcepts(
 		"locked out => forgot password", "lock out => forgot password", "cant log in => forgot password",
 		"cannot log in => forgot password", "reset my password => forgot password", "reset password => forgot password",
 		"log into => log in", "login => log in", "sign in => log in", "sign into => log in", "log on => log in",
+	},
+	// Setting VNeID up is registering; what a scheme does for people is
+	// its benefits; how many people use an app is its users; an e-receipt
+	// is the KB's electronic receipt.
+	[]string{
+		"set up vneid => register vneid", "set up a vneid => register vneid", "set up an account => register an account",
+		"set up my account => register my account", "set up e id => register e id", "set up an e id => register e id",
+		"do for => benefits for", "ordinary people => ordinary residents", "many people use => many users", "many people using => many users",
+		"e receipt => electronic receipt", "e receipts => electronic receipts", "ereceipt => electronic receipt",
+	},
+	// A site's link is its address (the KB's word).
+	[]string{
+		"portal link => portal address", "website link => website address", "site link => site address",
+		"web link => web address", "link to => address of", "link for => address of",
 	},
 	// Administrative procedures, shortened.
 	[]string{
@@ -195,6 +229,10 @@ var enConcepts = newConcepts(
 		"ranked => rank", "ranking => rank", "rankings => rank", "slogan => theme", "motto => theme",
 		"number one => rank first", "number 1 => rank first", "no 1 => rank first", "top spot => rank first",
 		"first place => rank first",
+		// "where does Hanoi stand" is where it ranks ("what does DT stand
+		// for" is not: only the ranking's question form counts)
+		"does it stand => does it rank", "does hanoi stand => does hanoi rank", "hanoi stands => hanoi ranks",
+		"it stands => it ranks",
 	},
 	// Scams: codes, fake police, fake relatives, easy jobs, fake sites.
 	[]string{

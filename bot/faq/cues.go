@@ -29,6 +29,7 @@ const (
 	cueDomain    // a subject only Loa's KB covers (VNeID, Đề án 06, scams…)
 	cueGeneral   // general knowledge, homework, recipes, health, code
 	cueCompare   // "so với", "higher than": two places weighed against each other
+	cueLocRename // "đổi tên", "what happened to": a locality cue with a place found
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -72,6 +73,7 @@ var cues = func() cueTable {
 	t.add(cueLocChange, localityChange)
 	t.add(cueLocSplit, localitySplit)
 	t.add(cueLocNot, localityNot)
+	t.add(cueLocRename, localityRename)
 	t.add(cueLocOld, padded("cu", "former", "old", "used to"))
 	t.add(cueUnitAsk, unitAsk)
 	t.add(cueDistrict, districtWords)

@@ -58,6 +58,7 @@ type index struct {
 	qdoc  []int32      // question → entry index
 	qnorm []float32    // question → vector norm
 	qyear []int32      // question → term id of the year it names, or -1
+	qhist []bool       // question asks for a topic's history ("over the years")
 }
 
 // qposting is a (term, question) pair with the term's weight in the question.
@@ -231,7 +232,11 @@ func (ix *index) buildQuestions() {
 			toks = ix.an.tokens(toks[:0], Fold(text))
 			prev := int32(-1)
 			ix.qyear = append(ix.qyear, -1)
+			ix.qhist = append(ix.qhist, false)
 			for _, tok := range toks {
+				if tok == "_hist" {
+					ix.qhist[qid] = true
+				}
 				id := ix.vocab[tok] // every question word was indexed by addText
 				if isYear(tok) && ix.qyear[qid] < 0 {
 					ix.qyear[qid] = id

@@ -320,7 +320,31 @@ var (
 		"ten moi", "phuong moi", "xa moi", "dia chi moi", "which ward", "what ward", "which commune",
 		"new ward", "ward now", "ward is it now", "which new", "now part of", "part of which",
 		"merged into", "what is it called now", "new name", "new address",
+		// chat abbreviations of the unit words: "ph quỳnh mai giờ là ph gì"
+		"p nao", "p gi", "ph nao", "ph gi", "what commune", "district now", "commune now", "gop vao dau",
 	)
+	// localityRename asks what a named place became: it counts only when a
+	// Hanoi place is found in the question ("xã Ninh Hiệp đổi tên thành
+	// gì", "phường Yên Hòa sau khi sáp nhập tên là gì", "what happened to
+	// Long Bien district"), since "ứng dụng này tên là gì" is no locality.
+	// The same holds for asking what it is now ("phường Nghĩa Tân bây giờ
+	// là gì"), whether it still exists ("phường Kim Mã còn không", "is Kim
+	// Ma ward still there") and checking a guess ("xã Tân Triều giờ thuộc
+	// phường Định Công à", "… nay là phường Hồng Hà đúng không").
+	localityRename = padded("doi ten", "ten la gi", "ten gi", "mang ten gi", "ten moi la gi",
+		"what happened to", "what became of", "what is it now", "called now", "part of",
+		"gio la gi", "bay gio la gi", "nay la gi", "hien nay la gi", "bay gio thanh gi", "gio thanh gi",
+		"con khong", "con ton tai", "khong con", "con nua khong", "bi xoa", "giai the", "still there",
+		"still exist", "still exists", "no longer", "not exist", "thuoc phuong", "thuoc xa", "la phuong",
+		"la xa", "nhap voi", "sap nhap voi", "sap nhap thanh", "nhap thanh", "merged with",
+		"thuoc ve phuong", "thuoc ve xa", "ve phuong", "ve xa", "thuoc p", "thuoc ph", "chung mot phuong",
+		"cung mot phuong", "chung phuong", "cung phuong", "chung xa", "cung xa",
+		// "gộp" is merging ("góp ý", feedback, folds to "gop y": not it)
+		"gop vao", "gop voi", "gop thanh", "gop lai", "bi gop", "duoc gop",
+		"should i write", "address now", "write now", "vao dau",
+		"sau sap nhap", "sau khi sap nhap", "after the merger", "after merging", "after the merge",
+		"sap nhap chua", "nhap chua", "da sap nhap", "gio ra sao", "bay gio ra sao", "nay ra sao",
+		"gio the nao", "bay gio the nao", "called", "gone", "disappeared", "renamed", "abolished")
 	localityChange = padded(
 		"cu", "truoc day", "truoc kia", "ngay xua", "bay gio", "gio", "gio la", "hien nay", "hien tai",
 		"sau sap nhap", "sap nhap", "sau khi nhap", "chia thanh", "tach thanh", "tach ra", "con khong",
@@ -328,24 +352,30 @@ var (
 	)
 	localitySplit = padded("chia thanh", "tach thanh", "tach ra", "gom nhung phuong", "gom nhung xa",
 		"gom phuong nao", "nhung phuong nao", "cac phuong nao", "bao nhieu phuong moi", "split into",
-		"divided into", "which wards")
+		"divided into", "which wards", "new wards", "new communes", "what wards", "which communes",
+		"what communes",
+		// "thị xã Sơn Tây giờ thành mấy phường", "huyện Sóc Sơn giờ chia ra sao"
+		"chia ra", "thanh may phuong", "thanh may xa", "thanh nhung phuong", "thanh nhung xa",
+		"thanh cac phuong", "thanh cac xa", "chia nhu the nao", "chia the nao")
 	// Questions about the VNeID address or papers after the merger are
 	// FAQ entries, not look-ups.
 	localityNot = padded("vneid", "can cuoc", "cccd", "dinh danh", "giay to", "cap nhat", "so do",
-		"bao nhieu xa phuong", "bao nhieu phuong xa", "126", "may phuong", "bao nhieu don vi")
+		"bao nhieu xa phuong", "bao nhieu phuong xa", "126", "may phuong", "bao nhieu don vi",
+		// the public administrative service centre is an entry, wherever it is
+		"hanh chinh cong")
 )
 
 var (
-	unitAsk       = padded("phuong", "xa", "ward", "commune", "thuoc", "la")
-	districtWords = padded("quan", "huyen", "district")
+	unitAsk       = padded("phuong", "xa", "ward", "commune", "district", "thuoc", "la")
+	districtWords = padded("quan", "huyen", "district", "thi xa", "tx", "q")
 	pluralWords   = padded("nhung", "cac", "gom", "wards")
 	hanoiWords    = padded("ha noi", "hanoi", "hn", "thu do", "capital")
 )
 
 // locality recognises an old-unit → new-ward question.
 func locality(folded string, c cue, pl *places) *LocalityQuery {
-	ask, split := c.has(cueLocAsk), c.has(cueLocSplit)
-	if !ask && !split && !c.has(cueLocOld) {
+	ask, split, rename := c.has(cueLocAsk), c.has(cueLocSplit), c.has(cueLocRename)
+	if !ask && !split && !rename && !c.has(cueLocOld) {
 		return nil // no cue: skip the name search
 	}
 	// "mấy phường" is the city-wide count (an entry) unless a district is
@@ -358,7 +388,10 @@ func locality(folded string, c cue, pl *places) *LocalityQuery {
 	found, text, prefixed := pl.hanoiPlace(words)
 	switch {
 	case ask && (found != nil || change):
-	case split && found != nil:
+	case (split || rename) && found != nil:
+	// a name the tables do not know, after a unit word and said to be old:
+	// "phuong kim lienn cu gio la gi"
+	case rename && c.has(cueLocOld) && guessPlace(words) != "":
 	case found != nil && prefixed && change && c.has(cueUnitAsk):
 	default:
 		return nil
@@ -413,6 +446,16 @@ func bareHanoiPlace(folded string, pl *places) *LocalityQuery {
 		name, prefixed = rest, true
 	}
 	cands, ok := pl.hanoi[name]
+	if !ok {
+		// the name followed by its old district, as on an address:
+		// "phường Phương Mai Đống Đa", "kim chung dong anh"
+		cands, name, ok = pl.withDistrict(name)
+		if !ok && prefixed {
+			// "phuong mai dong da" is Phương Mai, not "phường Mai"
+			cands, name, ok = pl.withDistrict(folded)
+			prefixed = false
+		}
+	}
 	if !ok || !prefixed && !strings.Contains(name, " ") {
 		return nil
 	}
@@ -421,4 +464,33 @@ func bareHanoiPlace(folded string, pl *places) *LocalityQuery {
 		cands = preferKind(cands, w)
 	}
 	return &LocalityQuery{Text: name, Places: cands}
+}
+
+// withDistrict splits a trailing former district's name off name and
+// returns the units so called in that district ("phuong mai dong da" →
+// Phường Phương Mai of Quận Đống Đa).
+func (pl *places) withDistrict(name string) ([]Place, string, bool) {
+	for i := strings.IndexByte(name, ' '); i > 0; {
+		head, tail := name[:i], name[i+1:]
+		var out []Place
+		for _, d := range pl.hanoi[tail] {
+			if d.Kind != "former-district" {
+				continue
+			}
+			for _, c := range pl.hanoi[head] {
+				if c.District == d.Name {
+					out = append(out, c)
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out, head, true
+		}
+		j := strings.IndexByte(tail, ' ')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return nil, name, false
 }

@@ -64,6 +64,34 @@ func TestIntents(t *testing.T) {
 		{"en", "Is there an app like iHanoi in Can Tho?", "decline:other-province"},
 		// only generic words matched: no support, no answer
 		{"vi", "1 năm có bao nhiêu ngày vậy", "decline:no-match"},
+		// locality: renames, existence, a guess to check, splits, the chat
+		// unit words; these count only with a Hanoi place found
+		{"vi", "Xã Bát Tràng đổi tên thành gì?", "locality:bat trang"},
+		{"vi", "phuong kim ma con ko", "locality:kim ma"},
+		{"vi", "phuong yen phu nay la phuong hong ha dung ko", "locality:yen phu"},
+		{"vi", "tx son tay bay gio la gi", "locality:son tay"},
+		{"vi", "huyện Thường Tín giờ chia ra sao", "locality:thuong tin"},
+		{"vi", "ph cong vi gio la ph gi", "locality:cong vi"},
+		{"en", "what happened to Hai Ba Trung district?", "locality:hai ba trung"},
+		{"en", "what are the new wards of Dong Da district", "locality:dong da"},
+		{"vi", "Trung tâm phục vụ hành chính công Hà Nội tên là gì", "hn-trung-tam-pvhcc"},
+		{"vi", "phuong kim lienn cu gio la gi", "locality:kim lienn"},
+		{"vi", "Phường Điện Biên cũ thuộc về phường Ba Đình hay Ô Chợ Dừa?", "locality:o cho dua"},
+		{"vi", "gộp phường Tương Mai vào đâu", "locality:tuong mai"},
+		{"en", "Nam Tu Liem district after the merger", "locality:nam tu liem"},
+		// English chat: glued e-ID levels, "wtf is", a site's link
+		{"en", "need lvl2 vneid, where to go", "vneid-dk-muc-2"},
+		{"en", "wtf is project 06", "de-an-06-la-gi"},
+		{"en", "national public service portal link pls", "dvc-qg-dia-chi"},
+		{"en", "that vneid thing, how do I sign up", "vneid-dk-muc-1"},
+		{"en", "how do i set up vneid on my phone", "vneid-dk-muc-1"},
+		{"en", "how many ppl use ihanoi", "ihanoi-quy-mo"},
+		{"en", "do i get an e-receipt for fees", "hn-bien-lai-dien-tu"},
+		{"vi", "truc bach sap nhap chua", "locality:truc bach"},
+		{"en", "Is Hang Bac ward gone?", "locality:hang bac"},
+		// a bare name with its old district, as on an address
+		{"vi", "Phường Phương Mai Đống Đa", "locality:phuong mai"},
+		{"vi", "phuong mai dong da", "locality:phuong mai"},
 	} {
 		res := e.Answer(c.lang, c.q)
 		got := Got(res)
@@ -162,7 +190,8 @@ func TestScanCuesAgreesWithContains(t *testing.T) {
 		c  cue
 		ps phrases
 	}{{cueInjection, injectionPhrases}, {cueWeather, weatherPhrases}, {cueSports, sportsPhrases},
-		{cueLegal, legalPhrases}, {cueAbout, aboutPhrases}, {cueLocAsk, localityAsk}, {cueHanoi, hanoiWords}}
+		{cueLegal, legalPhrases}, {cueAbout, aboutPhrases}, {cueLocAsk, localityAsk}, {cueHanoi, hanoiWords},
+		{cueLocRename, localityRename}, {cueLocSplit, localitySplit}}
 	for _, l := range lists {
 		for _, p := range l.ps {
 			for _, q := range []string{p, " xin hoi" + p + "nhe ", " " + strings.TrimSpace(p) + "x "} {

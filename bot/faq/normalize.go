@@ -52,6 +52,8 @@ var enChat = map[string]string{
 	"yrs": "years", "hw": "how", "abt": "about", "thx": "thanks", "ty": "thanks",
 	"tks": "thanks", "vnid": "vneid", "vnied": "vneid", "vneidd": "vneid",
 	"licence": "license", "neighbourhood": "neighborhood",
+	// e-ID levels typed as one word ("need lvl2 vneid"), and "wtf is…"
+	"lvl2": "level 2", "lv2": "level 2", "lvl1": "level 1", "lv1": "level 1", "wtf": "what",
 }
 
 // lawPrefixes are the document kinds glued to their number ("nd13",

@@ -256,11 +256,18 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 				continue
 			}
 			pre := i > 0 && isUnitWord(words[i-1])
+			unit := ""
+			if pre {
+				unit = words[i-1]
+			} else if i+n < len(words) && isEnglishUnitWord(words[i+n]) {
+				// English puts the type word after the name: "Tu Liem district"
+				pre, unit = true, words[i+n]
+			}
 			if n == 1 && !pre {
 				continue // one syllable alone is too often an ordinary word
 			}
 			if pre {
-				cands = preferKind(cands, words[i-1])
+				cands = preferKind(cands, unit)
 			}
 			return cands, c, pre
 		}
@@ -270,16 +277,18 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 
 func isUnitWord(w string) bool {
 	switch w {
-	case "phuong", "xa", "quan", "huyen", "p", "q", "ward", "district", "commune":
+	case "phuong", "xa", "quan", "huyen", "p", "ph", "q", "tx", "ward", "district", "commune":
 		return true
 	}
 	return false
 }
 
+func isEnglishUnitWord(w string) bool { return w == "ward" || w == "district" || w == "commune" }
+
 // preferKind keeps the candidates whose name starts with the type word the
 // resident used ("quận Cầu Giấy", not "phường Cầu Giấy"), if any.
 func preferKind(cands []Place, unit string) []Place {
-	want := map[string]string{"phuong": "phuong", "p": "phuong", "ward": "phuong", "xa": "xa",
+	want := map[string]string{"phuong": "phuong", "p": "phuong", "ph": "phuong", "ward": "phuong", "xa": "xa", "tx": "thi xa",
 		"commune": "xa", "quan": "quan", "q": "quan", "district": "quan", "huyen": "huyen"}[unit]
 	var out []Place
 	for _, c := range cands {

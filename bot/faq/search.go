@@ -67,10 +67,17 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 		maxBM25 = max(maxBM25, sc.score[d])
 	}
 	years := ix.queryYears(sc)
+	hist := ix.queryHist(sc)
 	for _, q := range sc.qtouched {
 		d := ix.qdoc[q]
 		cos := sc.dot[q] / (qnorm * ix.qnorm[q])
 		if y := ix.qyear[q]; y >= 0 && y != years[0] && y != years[1] {
+			cos *= weightOtherYear
+		}
+		if ix.qhist[q] && !hist {
+			// a history phrasing ("Hanoi's DTI rank over the years") for
+			// a question that asks for none ("Hanoi's DTI rank?"), which
+			// wants the latest, as a phrasing of another year does
 			cos *= weightOtherYear
 		}
 		sc.best[d] = max(sc.best[d], cos)
@@ -167,6 +174,16 @@ func (ix *index) queryYears(sc *scratch) [2]int32 {
 		}
 	}
 	return years
+}
+
+// queryHist reports whether the query asks for a topic's history.
+func (ix *index) queryHist(sc *scratch) bool {
+	for _, q := range sc.q {
+		if q.uni && ix.terms[q.id] == "_hist" {
+			return true
+		}
+	}
+	return false
 }
 
 // addTerm records a query term once; it reports whether the term was new.

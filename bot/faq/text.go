@@ -296,6 +296,8 @@ var viMarks = map[string]map[string]string{
 	// nghệ số làm gì" against "tổ công nghệ số là gì")
 	"lam":  {"gi": "_task"},
 	"viec": {"gi": "_task"},
+	// "qua các năm": a topic's history (see weightHistory)
+	"cac": {"nam": "_hist"},
 }
 
 var enMarks = map[string]map[string]string{
@@ -304,6 +306,7 @@ var enMarks = map[string]map[string]string{
 	"how":   {"long": "_long"},
 	"this":  {"year": "_now"},
 	"right": {"now": "_now"},
+	"the":   {"years": "_hist"}, // "over the years", "through the years"
 }
 
 // intentWords are the question-word terms that weightIntent boosts.
