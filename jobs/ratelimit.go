@@ -193,18 +193,12 @@ func NewPacedLimiter(rdb *redis.Client, channel string, perSecond int, p Pacing,
 		l.interval = time.Duration(float64(time.Second) * margin / float64(rate))
 		budget := time.Duration(rate)*l.interval - time.Second
 		if l.precise {
-			l.late = budget / 3
-		} else {
-			l.late = budget / 5
-		}
-		if !l.precise {
-			l.group = budget / 2
-		}
-		if !l.precise {
 			// (at 10/s, giving up a slot per answer slower than the 10 ms
 			// margin cost Zalo more than the 429s it saved: 8.82 msg/s
-			// and no 429 against 9.42 and one, at load 7-8)
-			l.stallAfter = budget
+			// and no 429 against 9.42 and one, at load 7-8: no stallAfter)
+			l.late = budget / 3
+		} else {
+			l.late, l.group, l.stallAfter = budget/5, budget/2, budget
 		}
 	}
 	l.interval = l.interval.Truncate(time.Microsecond) // Redis counts in microseconds
@@ -399,6 +393,8 @@ func (l *Limiter) Sending() time.Time {
 // slot 1 s ahead is already leased, so slots are counted, not timed.
 func (l *Limiter) Answered(ctx context.Context, start time.Time) {
 	took := time.Since(start)
+	// (concurrent answers may each overwrite the other's update: a mean
+	// that misses a sample now and then is still the round trip)
 	if old := l.rtt.Load(); old == 0 {
 		l.rtt.Store(int64(took))
 	} else {
@@ -532,9 +528,9 @@ if tonumber(ARGV[1]) > cur then
 end
 return 1`)
 
-// RoundTrip is how many sends twice the platform's round trip holds at the
-// rate: what must be in flight to keep up with it.
-func (l *Limiter) RoundTrip() int {
+// roundTripSends is how many sends twice the platform's round trip (rtt)
+// holds at the rate: what must be in flight to keep up with it.
+func (l *Limiter) roundTripSends() int {
 	return int(int64(l.perSec) * 2 * l.rtt.Load() / int64(time.Second))
 }
 

@@ -330,7 +330,7 @@ func (c *claimRun) send(ctx context.Context, id int) {
 //
 // However many senders a turn's claim has (senders), at most Cfg.Senders
 // wait for a slot at once, and no more are busy (waiting or sending) than
-// the platform's round trip needs (Limiter.RoundTrip), Cfg.Senders at
+// the platform's round trip needs (Limiter.roundTripSends), Cfg.Senders at
 // least; the others wait here. With all 125 of them at work against the
 // fake (answers in a millisecond), the capped row saw 1-6 answers of 429
 // per run where 8 senders had none: a stall of the fake let the sends in
@@ -343,7 +343,7 @@ func (c *claimRun) prepare(ctx context.Context) bool {
 			return false
 		}
 		most := max(1, c.b.e.Cfg.Senders)
-		if c.waiting < most && c.waiting+c.sending < max(most, c.b.lane.lim.RoundTrip()) {
+		if c.waiting < most && c.waiting+c.sending < max(most, c.b.lane.lim.roundTripSends()) {
 			break
 		}
 		c.slotFree.Wait()
