@@ -125,6 +125,31 @@ var enConcepts = newConcepts(
 		"get the vneid => register vneid", "get that vneid => register vneid", "get vneid app => download vneid app",
 		"get the vneid app => download vneid app", "get that vneid app => download vneid app",
 	},
+	// Making, creating or opening an account is registering for it (the
+	// KB's word); the resident's own verb is kept beside it.
+	[]string{
+		"make an account => register make an account", "make a vneid account => register make a vneid account",
+		"make a vneid => register make a vneid", "make vneid => register make vneid", "make my vneid => register make my vneid",
+		"make an eid => register make an eid", "make an e id => register make an e id",
+		"create an account => register create an account", "create a vneid account => register create a vneid account",
+		"create a vneid => register create a vneid", "create vneid => register create vneid", "create my vneid => register create my vneid",
+		"open an account => register open an account", "open a vneid account => register open a vneid account",
+		"new account => register new account", "new vneid account => register new vneid account",
+	},
+	// Not getting scammed is avoiding scams (the KB's "avoid").
+	[]string{
+		"not get scammed => avoid scam", "not to get scammed => avoid scam", "not be scammed => avoid scam",
+		"not getting scammed => avoid scam", "avoid getting scammed => avoid scam", "avoid being scammed => avoid scam",
+		"stay safe from scams => avoid scam", "stay safe online => avoid online scam", "protect myself from scams => avoid scam",
+		"protect myself online => avoid online scam", "keep safe from scams => avoid scam",
+	},
+	// A day in October: the National DT Day of 10/10 (the month's deals
+	// are asked as deals or as the consumption month).
+	[]string{
+		"day in october => dt day date", "special in october => dt day date", "happening in october => dt day date",
+		"happens in october => dt day date", "going on in october => dt day date", "celebrated in october => dt day date",
+		"date in october => dt day date",
+	},
 	// Digital mass literacy (Bình dân học vụ số), named loosely.
 	[]string{
 		"digital literacy => digital mass literacy", "literacy campaign => literacy movement",
@@ -149,7 +174,10 @@ var enConcepts = newConcepts(
 	[]string{
 		"set up vneid => register vneid", "set up a vneid => register vneid", "set up an account => register an account",
 		"set up my account => register my account", "set up e id => register e id", "set up an e id => register e id",
-		"do for => benefits for", "ordinary people => ordinary residents", "many people use => many users", "many people using => many users",
+		// what a scheme does for people (not "what did Hanoi do for DT Day")
+		"do for people => benefits for people", "do for residents => benefits for residents",
+		"do for citizens => benefits for citizens", "do for me => benefits for me", "do for us => benefits for us",
+		"ordinary people => ordinary residents", "many people use => many users", "many people using => many users",
 		"e receipt => electronic receipt", "e receipts => electronic receipts", "ereceipt => electronic receipt",
 	},
 	// A site's link is its address (the KB's word).
