@@ -108,7 +108,12 @@ var enConcepts = newConcepts(
 	// ("explain what Project 06 is about", "Project 06. What is it exactly?").
 	[]string{
 		"explain what => what is", "tell me what => what is",
-		"is all about =>", "is about =>",
+		// the question put as an indirect one: "no idea what it is",
+		// "not sure what that even is"
+		"what it is => what is", "what it even is => what is", "what that is => what is",
+		"what this is => what is", "what they are => what are", "what these are => what are",
+		"no idea =>", "no clue =>", "not sure =>", "honestly =>", "i wonder =>",
+		"is all about => is", "is about => is",
 	},
 	// Hearsay and vague nouns around the subject ("that vneid thing", "the
 	// 10/10 thing everyone is talking about"): where the resident heard of
