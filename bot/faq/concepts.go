@@ -122,6 +122,15 @@ var enConcepts = newConcepts(
 		"thing =>", "everyone is talking about =>", "everyone talks about =>", "everybody is talking about =>",
 		"people are talking about =>", "everyone mentions =>", "i keep hearing about =>", "i heard about =>",
 	},
+	// A newcomer's context ("I'm new in town", "just moved to Hanoi for
+	// work", "expat here"): who is asking, not what. Its words ("new",
+	// "moved", "work") belong to other entries.
+	[]string{
+		"i am new in town =>", "new in town =>", "i am new here =>", "new here =>", "new to hanoi =>",
+		"new to vietnam =>", "new in hanoi =>", "new in vietnam =>", "just moved here =>", "just moved to hanoi =>",
+		"just moved to vietnam =>", "recently moved to hanoi =>", "moved to hanoi =>", "moved here =>",
+		"for work =>", "expat here =>", "new expat =>",
+	},
 	// Signing up is registering (the KB's word); getting VNeID is
 	// registering for it, getting its app is downloading it.
 	[]string{
