@@ -176,6 +176,11 @@ var enConcepts = newConcepts(
 		"basic level => level1", "basic e id => level1 eid", "basic eid => level1 eid", "full eid => level2 eid",
 		"full e id => level2 eid",
 	},
+	// Level 2 is made at the commune or ward police (the KB's "ward
+	// police"); residents say the police station.
+	[]string{
+		"police station => ward police station", "police office => ward police", "local police => ward police",
+	},
 	// Passwords and being locked out.
 	[]string{
 		"locked out => forgot password", "lock out => forgot password", "cant log in => forgot password",
@@ -427,6 +432,24 @@ var viConcepts = newConcepts(
 	[]string{
 		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
 		"bao nhieu lau => bao lau", "bn lau => bao lau", "may hom => may ngay",
+	},
+	// "how to" in a Vietnamese message: "to" is no "tổ" (team) there.
+	[]string{
+		"lam sao to => lam sao",
+	},
+	// When a law or rule starts to apply is when it takes effect (the
+	// KB's "có hiệu lực").
+	[]string{
+		"bat dau ap dung => bat dau co hieu luc", "ap dung tu khi nao => co hieu luc khi nao",
+		"ap dung tu bao gio => co hieu luc tu bao gio", "ap dung tu ngay nao => co hieu luc tu ngay nao",
+		"bat dau thuc hien => bat dau co hieu luc",
+	},
+	// A day in October: the National DT Day of 10/10 (the month's deals
+	// are asked as the consumption month or its offers).
+	[]string{
+		"thang 10 co ngay => ngay chuyen doi so ngay", "thang 10 co mot ngay => ngay chuyen doi so ngay",
+		"ngay nao trong thang 10 => ngay chuyen doi so ngay nao", "ngay gi trong thang 10 => ngay chuyen doi so ngay gi",
+		"mot ngay trong thang 10 => ngay chuyen doi so", "thang muoi co ngay => ngay chuyen doi so ngay",
 	},
 	// What an app does: residents say "tính năng", the KB "chức năng".
 	[]string{

@@ -36,6 +36,10 @@ var viChat = map[string]string{
 	"chx": "chua", "ctrinh": "chuong trinh", "cntt": "cong nghe thong tin", "hdan": "huong dan",
 	"cq": "co quan", "dvcqg": "dich vu cong quoc gia", "bnh": "bao nhieu", "bnhieu": "bao nhieu",
 	"ntnao": "nhu nao", "lamsao": "lam sao", "ungdung": "ung dung", "dinhdanh": "dinh danh",
+	"phg": "phuong",
+	// English question words in a Vietnamese message ("ad oi how to dang
+	// ky vneid muc 2"): telex folding made "how" "ho"
+	"how": "lam sao", "what": "gi", "where": "o dau", "when": "khi nao", "why": "tai sao",
 }
 
 // enChat maps English chat speech to plain words.
