@@ -307,6 +307,10 @@ var enMarks = map[string]map[string]string{
 	"this":  {"year": "_now"},
 	"right": {"now": "_now"},
 	"the":   {"years": "_hist"}, // "over the years", "through the years"
+	// "what does Hanoi do on 10/10", "what do the teams do", "what do
+	// they help with": what someone does, not what it is (as "làm gì")
+	"hanoi": {"do": "_task"}, "city": {"do": "_task"}, "ward": {"do": "_task"},
+	"team": {"do": "_task"}, "teams": {"do": "_task"}, "they": {"do": "_task", "help": "_task"},
 }
 
 // intentWords are the question-word terms that weightIntent boosts.
