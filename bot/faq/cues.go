@@ -122,6 +122,8 @@ func botNamed(ps phrases) phrases {
 // Role-play, politics, weather, sports and other provinces still decline.
 var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ihanoi", "otp", "lua dao",
 	"scam", "level2", "muc2", "level1", "muc1", "eid", "public service", "chuyen doi so",
+	// the levels as typed apart: the analyzer joins them only after the cues
+	"level 2", "level 1", "muc 2", "muc 1", "dt day",
 	"digital transformation", "can cuoc",
 	// the city's DT index, the spam hotlines and the community teams are
 	// Loa's too (another province's DTI is declined before this counts)
