@@ -61,7 +61,14 @@ func (a *analyzer) tokens(dst []string, folded string) []string {
 
 func (a *analyzer) keep(dst []string, w string) []string {
 	if a.stem && !a.stop[w] && !intentWords[w] {
-		w = stemEN(w)
+		s := stemEN(w)
+		// An inflected stop word is one too ("wants", "keeps", "getting"),
+		// but a word whose final "e" alone went is not: "theme" stems
+		// to "them", and was dropped on both sides.
+		if a.stop[s] && len(w) == len(s)+1 && w[len(w)-1] == 'e' {
+			return append(dst, s)
+		}
+		w = s
 	}
 	if w == "" || a.stop[w] {
 		return dst
