@@ -447,9 +447,12 @@ var viConcepts = newConcepts(
 	// A day in October: the National DT Day of 10/10 (the month's deals
 	// are asked as the consumption month or its offers).
 	[]string{
+		"thang 10 co ngay gi => ngay chuyen doi so ngay nao", "thang 10 co ngay nao => ngay chuyen doi so ngay nao",
 		"thang 10 co ngay => ngay chuyen doi so ngay", "thang 10 co mot ngay => ngay chuyen doi so ngay",
 		"ngay nao trong thang 10 => ngay chuyen doi so ngay nao", "ngay gi trong thang 10 => ngay chuyen doi so ngay gi",
 		"mot ngay trong thang 10 => ngay chuyen doi so", "thang muoi co ngay => ngay chuyen doi so ngay",
+		// celebrating DT each year is its day
+		"ky niem chuyen doi so => ngay chuyen doi so", "ky niem ngay chuyen doi so => ngay chuyen doi so",
 	},
 	// What an app does: residents say "tính năng", the KB "chức năng".
 	[]string{
