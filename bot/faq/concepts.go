@@ -307,6 +307,18 @@ var enConcepts = newConcepts(
 		"said they were the police => claim police", "rang me => called me", "phoned me => called me",
 		"got scammed => scammed losing money", "been scammed => scammed losing money",
 		"was scammed => was scammed", "lost my money => losing money",
+		// a "case" handled by phone is the fake-official call (facts §14):
+		// money laundering, proving innocence, a holding account
+		"money laundering => claim police case", "laundering money => claim police case",
+		"prove my innocence => claim police case", "prove innocence => claim police case",
+		"holding account => claim police case", "safe account => claim police case",
+		"arrest warrant => claim police case", "criminal case => claim police case",
+		// lending, renting or selling a bank account (never do it)
+		"rent my bank account => borrow my bank account", "rent my account => borrow my bank account",
+		"buy my bank account => borrow my bank account", "sell my bank account => borrow my bank account",
+		"lend my bank account => borrow my bank account", "use my bank account => borrow my bank account",
+		// a prize that costs a fee first
+		"won a prize => won a prize", "you won => won a prize", "i won => won a prize",
 	},
 	// Posting ID papers on social media.
 	[]string{
@@ -380,6 +392,13 @@ var viConcepts = newConcepts(
 		"web la gi => website la gi", "web la j => website la gi", "trang web la gi => trang web la gi",
 		"web la => website lua dao", "trang web la => website lua dao", "trang la => website lua dao",
 		"uy tin => an toan",
+		// a "case" handled by phone is the fake-official call (facts §14)
+		"lien quan vu an => xung cong an", "lien quan den vu an => xung cong an",
+		"lien quan mot vu an => xung cong an", "lien quan den mot vu an => xung cong an",
+		"tai khoan tam giu => xung cong an", "rua tien => xung cong an", "chung minh trong sach => xung cong an",
+		// lending, renting or selling a bank account
+		"thue tai khoan => muon tai khoan", "mua tai khoan => muon tai khoan", "ban tai khoan => muon tai khoan",
+		"cho muon tai khoan => muon tai khoan",
 	},
 	// Community digital technology teams: Hanoi's 2026 plan calls them
 	// "tổ chuyển đổi số cộng đồng" (facts §0), residents "tổ CĐS".
