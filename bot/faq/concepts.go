@@ -481,6 +481,9 @@ var viConcepts = newConcepts(
 	// where the resident heard of it, not what is asked.
 	[]string{
 		"nghe noi =>", "nghe nguoi ta noi =>", "nguoi ta noi =>", "nghe bao =>", "thay bao =>",
+		// read or seen in the news: "đọc báo thấy nhắc Đề án 06 suốt"
+		"doc bao thay nhac =>", "doc bao thay =>", "doc bao =>", "thay nhac =>", "thay tren tivi =>",
+		"xem tivi thay =>", "tivi hay noi =>", "tren tivi noi =>", "bao chi noi =>", "thay tren bao =>",
 	},
 	// Social networks.
 	[]string{
