@@ -11,7 +11,9 @@ import (
 // you mean" is wrong), so a change that loses them lost generality.
 // blindDev is the newest dev set, whose misses are not logged so that it
 // stays a fresh check for the next round of changes (only its aggregate
-// is read while tuning).
+// is read while tuning). Session 7 (faq11) read dev5's misses by mistake
+// while tuning, so dev5 is no longer blind; dev12.yaml, kept out of
+// TestDevSet, is the unread set now.
 const blindDev = "faq/dev5.yaml"
 
 func TestDevSet(t *testing.T) {
