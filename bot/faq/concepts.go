@@ -108,7 +108,12 @@ var enConcepts = newConcepts(
 	// ("explain what Project 06 is about", "Project 06. What is it exactly?").
 	[]string{
 		"explain what => what is", "tell me what => what is",
-		"is all about =>", "is about =>",
+		// the question put as an indirect one: "no idea what it is",
+		// "not sure what that even is"
+		"what it is => what is", "what it even is => what is", "what that is => what is",
+		"what this is => what is", "what they are => what are", "what these are => what are",
+		"no idea =>", "no clue =>", "not sure =>", "honestly =>", "i wonder =>",
+		"is all about => is", "is about => is",
 	},
 	// Hearsay and vague nouns around the subject ("that vneid thing", "the
 	// 10/10 thing everyone is talking about"): where the resident heard of
@@ -117,6 +122,15 @@ var enConcepts = newConcepts(
 		"thing =>", "everyone is talking about =>", "everyone talks about =>", "everybody is talking about =>",
 		"people are talking about =>", "everyone mentions =>", "i keep hearing about =>", "i heard about =>",
 	},
+	// A newcomer's context ("I'm new in town", "just moved to Hanoi for
+	// work", "expat here"): who is asking, not what. Its words ("new",
+	// "moved", "work") belong to other entries.
+	[]string{
+		"i am new in town =>", "new in town =>", "i am new here =>", "new here =>", "new to hanoi =>",
+		"new to vietnam =>", "new in hanoi =>", "new in vietnam =>", "just moved here =>", "just moved to hanoi =>",
+		"just moved to vietnam =>", "recently moved to hanoi =>", "moved to hanoi =>", "moved here =>",
+		"for work =>", "expat here =>", "new expat =>",
+	},
 	// Signing up is registering (the KB's word); getting VNeID is
 	// registering for it, getting its app is downloading it.
 	[]string{
@@ -124,6 +138,31 @@ var enConcepts = newConcepts(
 		"enroll => register", "get vneid => register vneid", "get a vneid => register vneid",
 		"get the vneid => register vneid", "get that vneid => register vneid", "get vneid app => download vneid app",
 		"get the vneid app => download vneid app", "get that vneid app => download vneid app",
+	},
+	// Making, creating or opening an account is registering for it (the
+	// KB's word); the resident's own verb is kept beside it.
+	[]string{
+		"make an account => register make an account", "make a vneid account => register make a vneid account",
+		"make a vneid => register make a vneid", "make vneid => register make vneid", "make my vneid => register make my vneid",
+		"make an eid => register make an eid", "make an e id => register make an e id",
+		"create an account => register create an account", "create a vneid account => register create a vneid account",
+		"create a vneid => register create a vneid", "create vneid => register create vneid", "create my vneid => register create my vneid",
+		"open an account => register open an account", "open a vneid account => register open a vneid account",
+		"new account => register new account", "new vneid account => register new vneid account",
+	},
+	// Not getting scammed is avoiding scams (the KB's "avoid").
+	[]string{
+		"not get scammed => avoid scam", "not to get scammed => avoid scam", "not be scammed => avoid scam",
+		"not getting scammed => avoid scam", "avoid getting scammed => avoid scam", "avoid being scammed => avoid scam",
+		"stay safe from scams => avoid scam", "stay safe online => avoid online scam", "protect myself from scams => avoid scam",
+		"protect myself online => avoid online scam", "keep safe from scams => avoid scam",
+	},
+	// A day in October: the National DT Day of 10/10 (the month's deals
+	// are asked as deals or as the consumption month).
+	[]string{
+		"day in october => dt day date", "special in october => dt day date", "happening in october => dt day date",
+		"happens in october => dt day date", "going on in october => dt day date", "celebrated in october => dt day date",
+		"date in october => dt day date",
 	},
 	// Digital mass literacy (Bình dân học vụ số), named loosely.
 	[]string{
@@ -137,6 +176,11 @@ var enConcepts = newConcepts(
 		"basic level => level1", "basic e id => level1 eid", "basic eid => level1 eid", "full eid => level2 eid",
 		"full e id => level2 eid",
 	},
+	// Level 2 is made at the commune or ward police (the KB's "ward
+	// police"); residents say the police station.
+	[]string{
+		"police station => ward police station", "police office => ward police", "local police => ward police",
+	},
 	// Passwords and being locked out.
 	[]string{
 		"locked out => forgot password", "lock out => forgot password", "cant log in => forgot password",
@@ -149,7 +193,10 @@ var enConcepts = newConcepts(
 	[]string{
 		"set up vneid => register vneid", "set up a vneid => register vneid", "set up an account => register an account",
 		"set up my account => register my account", "set up e id => register e id", "set up an e id => register e id",
-		"do for => benefits for", "ordinary people => ordinary residents", "many people use => many users", "many people using => many users",
+		// what a scheme does for people (not "what did Hanoi do for DT Day")
+		"do for people => benefits for people", "do for residents => benefits for residents",
+		"do for citizens => benefits for citizens", "do for me => benefits for me", "do for us => benefits for us",
+		"ordinary people => ordinary residents", "many people use => many users", "many people using => many users",
 		"e receipt => electronic receipt", "e receipts => electronic receipts", "ereceipt => electronic receipt",
 	},
 	// A site's link is its address (the KB's word).
@@ -260,6 +307,18 @@ var enConcepts = newConcepts(
 		"said they were the police => claim police", "rang me => called me", "phoned me => called me",
 		"got scammed => scammed losing money", "been scammed => scammed losing money",
 		"was scammed => was scammed", "lost my money => losing money",
+		// a "case" handled by phone is the fake-official call (facts §14):
+		// money laundering, proving innocence, a holding account
+		"money laundering => claim police case", "laundering money => claim police case",
+		"prove my innocence => claim police case", "prove innocence => claim police case",
+		"holding account => claim police case", "safe account => claim police case",
+		"arrest warrant => claim police case", "criminal case => claim police case",
+		// lending, renting or selling a bank account (never do it)
+		"rent my bank account => borrow my bank account", "rent my account => borrow my bank account",
+		"buy my bank account => borrow my bank account", "sell my bank account => borrow my bank account",
+		"lend my bank account => borrow my bank account", "use my bank account => borrow my bank account",
+		// a prize that costs a fee first
+		"won a prize => won a prize", "you won => won a prize", "i won => won a prize",
 	},
 	// Posting ID papers on social media.
 	[]string{
@@ -333,6 +392,13 @@ var viConcepts = newConcepts(
 		"web la gi => website la gi", "web la j => website la gi", "trang web la gi => trang web la gi",
 		"web la => website lua dao", "trang web la => website lua dao", "trang la => website lua dao",
 		"uy tin => an toan",
+		// a "case" handled by phone is the fake-official call (facts §14)
+		"lien quan vu an => xung cong an", "lien quan den vu an => xung cong an",
+		"lien quan mot vu an => xung cong an", "lien quan den mot vu an => xung cong an",
+		"tai khoan tam giu => xung cong an", "rua tien => xung cong an", "chung minh trong sach => xung cong an",
+		// lending, renting or selling a bank account
+		"thue tai khoan => muon tai khoan", "mua tai khoan => muon tai khoan", "ban tai khoan => muon tai khoan",
+		"cho muon tai khoan => muon tai khoan",
 	},
 	// Community digital technology teams: Hanoi's 2026 plan calls them
 	// "tổ chuyển đổi số cộng đồng" (facts §0), residents "tổ CĐS".
@@ -386,6 +452,27 @@ var viConcepts = newConcepts(
 		"bao nhieu ngay => may ngay", "bn ngay => may ngay", "bnhieu ngay => may ngay",
 		"bao nhieu lau => bao lau", "bn lau => bao lau", "may hom => may ngay",
 	},
+	// "how to" in a Vietnamese message: "to" is no "tổ" (team) there.
+	[]string{
+		"lam sao to => lam sao",
+	},
+	// When a law or rule starts to apply is when it takes effect (the
+	// KB's "có hiệu lực").
+	[]string{
+		"bat dau ap dung => bat dau co hieu luc", "ap dung tu khi nao => co hieu luc khi nao",
+		"ap dung tu bao gio => co hieu luc tu bao gio", "ap dung tu ngay nao => co hieu luc tu ngay nao",
+		"bat dau thuc hien => bat dau co hieu luc",
+	},
+	// A day in October: the National DT Day of 10/10 (the month's deals
+	// are asked as the consumption month or its offers).
+	[]string{
+		"thang 10 co ngay gi => ngay chuyen doi so ngay nao", "thang 10 co ngay nao => ngay chuyen doi so ngay nao",
+		"thang 10 co ngay => ngay chuyen doi so ngay", "thang 10 co mot ngay => ngay chuyen doi so ngay",
+		"ngay nao trong thang 10 => ngay chuyen doi so ngay nao", "ngay gi trong thang 10 => ngay chuyen doi so ngay gi",
+		"mot ngay trong thang 10 => ngay chuyen doi so", "thang muoi co ngay => ngay chuyen doi so ngay",
+		// celebrating DT each year is its day
+		"ky niem chuyen doi so => ngay chuyen doi so", "ky niem ngay chuyen doi so => ngay chuyen doi so",
+	},
 	// What an app does: residents say "tính năng", the KB "chức năng".
 	[]string{
 		"tinh nang => chuc nang",
@@ -394,6 +481,9 @@ var viConcepts = newConcepts(
 	// where the resident heard of it, not what is asked.
 	[]string{
 		"nghe noi =>", "nghe nguoi ta noi =>", "nguoi ta noi =>", "nghe bao =>", "thay bao =>",
+		// read or seen in the news: "đọc báo thấy nhắc Đề án 06 suốt"
+		"doc bao thay nhac =>", "doc bao thay =>", "doc bao =>", "thay nhac =>", "thay tren tivi =>",
+		"xem tivi thay =>", "tivi hay noi =>", "tren tivi noi =>", "bao chi noi =>", "thay tren bao =>",
 	},
 	// Social networks.
 	[]string{

@@ -65,7 +65,9 @@ var cues = func() cueTable {
 		"su", "dieu", "y", "buu", "linh", "van")
 	// "sổ đỏ" (land title) folds like "số đó" (that number): "báo cáo số
 	// đó", "chặn số đó" are about a phone number.
-	t.add(cueLegal, padded("so do"), "cao", "bao", "chan", "lai", "goi", "nhan", "cho", "voi", "ve", "sdt", "so")
+	t.add(cueLegal, padded("so do"), "cao", "bao", "chan", "lai", "goi", "nhan", "cho", "voi", "ve", "sdt", "so",
+		// "công nghệ số, đó là…", "chuyển đổi số, đó…", "số hóa": the digital "số"
+		"nghe", "doi", "hoa", "ky nang", "kinh te")
 	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
 	t.add(cuePolitics, botNamed(politicsPhrases), "bo")
 	t.add(cueAbout, botNamed(aboutPhrases))
@@ -120,6 +122,8 @@ func botNamed(ps phrases) phrases {
 // Role-play, politics, weather, sports and other provinces still decline.
 var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ihanoi", "otp", "lua dao",
 	"scam", "level2", "muc2", "level1", "muc1", "eid", "public service", "chuyen doi so",
+	// the levels as typed apart: the analyzer joins them only after the cues
+	"level 2", "level 1", "muc 2", "muc 1", "dt day",
 	"digital transformation", "can cuoc",
 	// the city's DT index, the spam hotlines and the community teams are
 	// Loa's too (another province's DTI is declined before this counts)
@@ -133,7 +137,9 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	"thanh pho thong minh", "do thi thong minh", "smart city",
 	// the other subjects the KB is about, by their own names
 	"ky nang so", "digital skill", "kinh te so", "digital economy", "chinh quyen so", "cong dan so",
-	"digital citizen", "du lieu ca nhan", "personal data", "khong dung tien mat", "cashless")
+	"digital citizen", "du lieu ca nhan", "personal data", "khong dung tien mat", "cashless",
+	// biometric checks on bank transfers (Decision 2345) are the KB's
+	"sinh trac hoc", "quet mat", "xac thuc khuon mat", "biometric")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

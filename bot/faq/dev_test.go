@@ -5,13 +5,15 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev10.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev11.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
 // blindDev is the newest dev set, whose misses are not logged so that it
 // stays a fresh check for the next round of changes (only its aggregate
-// is read while tuning).
+// is read while tuning). Session 7 (faq11) read dev5's misses by mistake
+// while tuning, so dev5 is no longer blind; dev12.yaml, kept out of
+// TestDevSet, is the unread set now.
 const blindDev = "faq/dev5.yaml"
 
 func TestDevSet(t *testing.T) {
@@ -80,8 +82,18 @@ func TestDevSet(t *testing.T) {
 		// locality) before that round and 88.5/100% after; the floors sit
 		// just under the latter, so losing one case fails.
 		"faq/dev10.yaml": {KindEnglish: 0.88, KindLocality: 0.99},
+		// dev11.yaml, written in session 7 (faq11) before its engine
+		// changes: casual English, long Vietnamese messages, teencode and
+		// a few out-of-scope questions. It measured 72.2/95.2/89.9/90.0%
+		// (accented, plain, English, OOS declined; 1 OOS answered) before
+		// that round and 88.9/100/97.5/100% after; its misses were read
+		// while tuning, so it is a tuning set now. The floors sit just
+		// under the latter. dev12.yaml, written after that round, is left
+		// out here so that its misses are never logged (aggregates only,
+		// from loa bench faq --dev-only).
+		"faq/dev11.yaml": {KindAccented: 0.88, KindPlain: 0.99, KindEnglish: 0.97, KindOOS: 0.95},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml", "faq/dev11.yaml"} {
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +121,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml"} {
+	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml", "faq/dev11.yaml", "faq/dev12.yaml"} {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)

@@ -227,6 +227,14 @@ func (e *Engine) answerParts(ix *index, res Result, lang, question, folded strin
 		if whole.Action != ActionAnswer && !e.ranks(ix, folded, r.Entry) {
 			continue
 		}
+		// When the whole message was answered, the last clauses of a long
+		// sentence must still find one of its candidates: "giờ cả nhà rối
+		// quá, phải báo ở đâu", cut from a message about being scammed,
+		// finds iHanoi's reports. (A sentence of its own may ask about
+		// something else: "Ngày CĐS là ngày nào? Năm 2025 chủ đề là gì?")
+		if whole.Action == ActionAnswer && sg.trimmed && !e.ranksWithin(ix, folded, r.Entry, partAgree) {
+			continue
+		}
 		if !containsEntry(answered, r.Entry) {
 			answered = append(answered, r.Entry)
 		}
@@ -292,11 +300,16 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 // ranks reports whether en is among the whole message's top candidates:
 // a clause's answer must agree with the message it was cut from.
 func (e *Engine) ranks(ix *index, folded string, en *Entry) bool {
+	return e.ranksWithin(ix, folded, en, clauseAgree)
+}
+
+// ranksWithin reports whether en is among the first k candidates of folded.
+func (e *Engine) ranksWithin(ix *index, folded string, en *Entry, k int) bool {
 	sc := ix.pool.Get().(*scratch)
 	var top [4]hit
 	n := ix.search(sc, folded, &top)
 	ix.pool.Put(sc)
-	for _, h := range top[:min(n, clauseAgree)] {
+	for _, h := range top[:min(n, k)] {
 		if ix.entries[h.doc] == en {
 			return true
 		}
@@ -307,6 +320,11 @@ func (e *Engine) ranks(ix *index, folded string, en *Entry) bool {
 // clauseAgree is how high in the whole message's ranking a clause's answer
 // must stand.
 const clauseAgree = 2
+
+// partAgree is the same for a part of a message whose whole was answered:
+// a second question may rank lower in the blend, so any of the four
+// candidates kept will do.
+const partAgree = 4
 
 func containsEntry(es []*Entry, e *Entry) bool {
 	for _, x := range es {
@@ -326,6 +344,7 @@ type segment struct {
 	text     string
 	sentence bool // false: clauses of one sentence, after its context
 	joined   bool // cut from the next question by a connector ("…ở đâu và mất bao lâu")
+	trimmed  bool // the last clauses of a long comma-separated sentence, its context cut off
 }
 
 // segments splits a message into its sentences, and a long sentence into
@@ -337,10 +356,10 @@ func segments(q string, c cue) []segment {
 		return nil
 	}
 	var out []segment
-	add := func(s string, sentence, joined bool) {
+	add := func(s string, sentence, joined, trimmed bool) {
 		s = strings.TrimSpace(s)
 		if strings.Count(s, " ") >= 1 && len(out) < maxSegments {
-			out = append(out, segment{text: s, sentence: sentence, joined: joined})
+			out = append(out, segment{text: s, sentence: sentence, joined: joined, trimmed: trimmed})
 		}
 	}
 	sentences := strings.FieldsFunc(q, func(r rune) bool {
@@ -353,10 +372,10 @@ func segments(q string, c cue) []segment {
 		for _, p := range parts {
 			clauses := strings.Split(p, ",")
 			if len(clauses) > 2 && strings.Count(p, " ") >= 10 {
-				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1)
+				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1, true)
 				continue
 			}
-			add(p, several, len(parts) > 1)
+			add(p, several, len(parts) > 1, false)
 		}
 	}
 	if len(out) < 2 && !(len(out) == 1 && !out[0].sentence) {

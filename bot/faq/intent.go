@@ -208,7 +208,7 @@ var legalPhrases = padded(
 var politicsPhrases = padded(
 	"chinh tri", "dang phai", "bau cu", "ung cu", "ban nghi gi ve", "y kien cua ban ve", "quan diem cua ban",
 	"ban ung ho", "ban co thich", "ban thich ai", "ai tot hon", "tong thong", "bien dong", "chien tranh",
-	"politics", "political", "election", "what do you think about", "your opinion", "do you support",
+	"politics", "political", "election", "vote for", "who to vote", "which party", "political party", "bau cho ai", "what do you think about", "your opinion", "do you support",
 	"president of", "who is better", "communist", "democracy", "dan chu", "bieu tinh",
 	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",

@@ -36,6 +36,10 @@ var viChat = map[string]string{
 	"chx": "chua", "ctrinh": "chuong trinh", "cntt": "cong nghe thong tin", "hdan": "huong dan",
 	"cq": "co quan", "dvcqg": "dich vu cong quoc gia", "bnh": "bao nhieu", "bnhieu": "bao nhieu",
 	"ntnao": "nhu nao", "lamsao": "lam sao", "ungdung": "ung dung", "dinhdanh": "dinh danh",
+	"phg": "phuong",
+	// English question words in a Vietnamese message ("ad oi how to dang
+	// ky vneid muc 2"): telex folding made "how" "ho"
+	"how": "lam sao", "what": "gi", "where": "o dau", "when": "khi nao", "why": "tai sao",
 }
 
 // enChat maps English chat speech to plain words.
@@ -120,8 +124,16 @@ var askTail = set("exactly", "really", "actually", "about", "anyway")
 // the pronoun: the KB asks "What is Project 06?", and the word pair "what
 // is"+subject is what tells the definition from the other entries on it.
 func askFirst(words []string) []string {
-	for i := 1; i+2 < len(words); i++ {
-		if words[i] != "what" || words[i+1] != "is" && words[i+1] != "are" {
+	for i := 0; i+2 < len(words); i++ {
+		if words[i] != "what" {
+			continue
+		}
+		if j := indirectAsk(words, i); j > 0 {
+			// "no idea what VNeID is", "what Project 06 is about": the
+			// subject sits between "what" and "is"
+			return append(append(append([]string{"what", words[j]}, words[:i]...), words[i+1:j]...), words[j+1:]...)
+		}
+		if i == 0 || words[i+1] != "is" && words[i+1] != "are" {
 			continue
 		}
 		switch words[i+2] {
@@ -134,6 +146,28 @@ func askFirst(words []string) []string {
 		}
 	}
 	return words
+}
+
+// indirectAsk returns where the "is"/"are" of an indirect question
+// starting at words[i] == "what" stands ("what VNeID is", "what the 10/10
+// day is for"): one to three subject words after "what", then the verb
+// closing the message or followed by one askTail word or "for"; else 0.
+func indirectAsk(words []string, i int) int {
+	for j := i + 2; j <= i+4 && j < len(words); j++ {
+		if words[j] != "is" && words[j] != "are" {
+			continue
+		}
+		for _, w := range words[i+1 : j] {
+			if w == "is" || w == "are" || w == "it" || w == "that" || w == "this" || w == "they" || w == "those" {
+				return 0 // "what is it", handled as a pronoun ask
+			}
+		}
+		if rest := words[j+1:]; len(rest) == 0 || len(rest) == 1 && (askTail[rest[0]] || rest[0] == "for") {
+			return j
+		}
+		return 0
+	}
+	return 0
 }
 
 // containsAfterStart reports whether one of subs occurs in s past its start.

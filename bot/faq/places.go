@@ -232,8 +232,11 @@ func (p *places) otherProvince(padded string) string {
 			if prev == "phuong" || prev == "xa" || prev == "quan" || prev == "huyen" {
 				continue // a Hanoi-style unit of that name
 			}
-			if _, ok := countries[c]; ok && prev == "nguoi" {
-				continue // a nationality: "người Hàn Quốc ở Việt Nam làm VNeID"
+			if _, ok := countries[c]; ok && (prev == "nguoi" || prev == "from" || prev == "tu" && word(i-2) == "den") {
+				// a nationality or where the resident comes from: "người
+				// Hàn Quốc ở Việt Nam làm VNeID", "a teacher from
+				// Australia living in Ba Dinh", "tôi đến từ Nhật Bản"
+				continue
 			}
 			if p.weak[c] && prev != "tinh" && prev != "tp" && prev != "province" && prev != "city" &&
 				!(prev == "pho" && word(i-2) == "thanh") && !p.weakPlaced(c, i, prev, word(i+size)) {

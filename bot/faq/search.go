@@ -96,10 +96,19 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 func (ix *index) query(sc *scratch, folded string) queryStats {
 	sc.toks = ix.an.tokens(sc.toks[:0], folded)
 	sc.q = sc.q[:0]
+	// A year the question names settles which one it asks about: "this
+	// year's theme for DT Day 2025" is 2025's, not the current year's.
+	namesYear := false
+	for _, t := range sc.toks {
+		namesYear = namesYear || isYear(t)
+	}
 	var st queryStats
 	var unexplained float32 // mass of unknown words and unseen pairs
 	prev := int32(-1)
 	for _, t := range sc.toks {
+		if namesYear && t == "_now" {
+			continue
+		}
 		id, w := ix.lookup(t, sc)
 		if intentWords[t] {
 			w *= weightIntent

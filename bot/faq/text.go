@@ -61,7 +61,14 @@ func (a *analyzer) tokens(dst []string, folded string) []string {
 
 func (a *analyzer) keep(dst []string, w string) []string {
 	if a.stem && !a.stop[w] && !intentWords[w] {
-		w = stemEN(w)
+		s := stemEN(w)
+		// An inflected stop word is one too ("wants", "keeps", "getting"),
+		// but a word whose final "e" alone went is not: "theme" stems
+		// to "them", and was dropped on both sides.
+		if a.stop[s] && len(w) == len(s)+1 && w[len(w)-1] == 'e' {
+			return append(dst, s)
+		}
+		w = s
 	}
 	if w == "" || a.stop[w] {
 		return dst
@@ -307,6 +314,10 @@ var enMarks = map[string]map[string]string{
 	"this":  {"year": "_now"},
 	"right": {"now": "_now"},
 	"the":   {"years": "_hist"}, // "over the years", "through the years"
+	// "what does Hanoi do on 10/10", "what do the teams do", "what do
+	// they help with": what someone does, not what it is (as "làm gì")
+	"hanoi": {"do": "_task"}, "city": {"do": "_task"}, "ward": {"do": "_task"},
+	"team": {"do": "_task"}, "teams": {"do": "_task"}, "they": {"do": "_task", "help": "_task"},
 }
 
 // intentWords are the question-word terms that weightIntent boosts.
