@@ -316,9 +316,9 @@ var enConcepts = newConcepts(
 		// lending, renting or selling a bank account (never do it)
 		"rent my bank account => borrow my bank account", "rent my account => borrow my bank account",
 		"buy my bank account => borrow my bank account", "sell my bank account => borrow my bank account",
-		"lend my bank account => borrow my bank account", "use my bank account => borrow my bank account",
+		"lend my bank account => borrow my bank account",
 		// a prize that costs a fee first
-		"won a prize => won a prize", "you won => won a prize", "i won => won a prize",
+		"won a prize => won a prize", "you have won => won a prize", "you won a => won a prize", "i won a => won a prize",
 	},
 	// Posting ID papers on social media.
 	[]string{

@@ -67,7 +67,7 @@ var cues = func() cueTable {
 	// đó", "chặn số đó" are about a phone number.
 	t.add(cueLegal, padded("so do"), "cao", "bao", "chan", "lai", "goi", "nhan", "cho", "voi", "ve", "sdt", "so",
 		// "công nghệ số, đó là…", "chuyển đổi số, đó…", "số hóa": the digital "số"
-		"nghe", "doi", "hoa", "ky nang", "kinh te")
+		"nghe", "chuyen doi", "hoa", "ky nang", "kinh te")
 	// The Politburo (Bộ Chính trị) issues DT resolutions (57-NQ/TW).
 	t.add(cuePolitics, botNamed(politicsPhrases), "bo")
 	t.add(cueAbout, botNamed(aboutPhrases))
