@@ -5,16 +5,28 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev11.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev12.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
 // blindDev is the newest dev set, whose misses are not logged so that it
 // stays a fresh check for the next round of changes (only its aggregate
 // is read while tuning). Session 7 (faq11) read dev5's misses by mistake
-// while tuning, so dev5 is no longer blind; dev12.yaml, kept out of
-// TestDevSet, is the unread set now.
-const blindDev = "faq/dev5.yaml"
+// while tuning, so dev5 is no longer blind; dev12.yaml, written after that
+// round's first changes, is the unread set now.
+const blindDev = "faq/dev12.yaml"
+
+// devSets are the development sets TestDevSet and TestDevDistinct check:
+// DevFiles without eval.yaml, which keeps the targets (TestEval).
+func devSets() []string {
+	var out []string
+	for _, name := range DevFiles {
+		if name != EvalFile {
+			out = append(out, name)
+		}
+	}
+	return out
+}
 
 func TestDevSet(t *testing.T) {
 	e, _ := testEngine(t)
@@ -88,18 +100,24 @@ func TestDevSet(t *testing.T) {
 		// (accented, plain, English, OOS declined; 1 OOS answered) before
 		// that round and 88.9/100/97.5/100% after; its misses were read
 		// while tuning, so it is a tuning set now. The floors sit just
-		// under the latter. dev12.yaml, written after that round, is left
-		// out here so that its misses are never logged (aggregates only,
-		// from loa bench faq --dev-only).
+		// under the latter.
 		"faq/dev11.yaml": {KindAccented: 0.88, KindPlain: 0.99, KindEnglish: 0.97, KindOOS: 0.95},
+		// dev12.yaml (blindDev), written in session 7 after faq11's first
+		// changes; only its aggregate was read. It measured
+		// 80.0/60.0/88.6/100% (accented, plain, English, OOS declined)
+		// at the end of that round; the floors sit just under it.
+		"faq/dev12.yaml": {KindAccented: 0.79, KindPlain: 0.59, KindEnglish: 0.88, KindOOS: 0.95},
 	}
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml", "faq/dev11.yaml"} {
+	for _, name := range devSets() {
+		floor, ok := floors[name]
+		if !ok {
+			t.Errorf("%s has no floors: a dev set without them checks nothing", name)
+		}
 		cases, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := Evaluate(e, cases)
-		floor := floors[name]
 		for _, k := range Kinds {
 			t.Logf("%s %-9s %5.1f%% (%d/%d)", name, k, 100*r.Accuracy(k), r.Correct[k], r.Total[k])
 			if r.Accuracy(k) < floor[k] {
@@ -121,7 +139,7 @@ func TestDevSet(t *testing.T) {
 func TestDevDistinct(t *testing.T) {
 	e, kbs := testEngine(t)
 	var files [][]EvalCase
-	for _, name := range []string{"faq/dev.yaml", "faq/dev2.yaml", "faq/dev3.yaml", "faq/dev4.yaml", "faq/dev5.yaml", "faq/dev6.yaml", "faq/dev7.yaml", "faq/dev8.yaml", "faq/dev9.yaml", "faq/dev10.yaml", "faq/dev11.yaml", "faq/dev12.yaml"} {
+	for _, name := range devSets() {
 		cs, err := LoadEvalFile(testFS(), name)
 		if err != nil {
 			t.Fatal(err)

@@ -95,7 +95,11 @@ func (r EvalReport) InScopeAccuracy() (correct, total int) {
 }
 
 // LoadEval reads faq/eval.yaml.
-func LoadEval(fsys fs.FS) ([]EvalCase, error) { return LoadEvalFile(fsys, "faq/eval.yaml") }
+func LoadEval(fsys fs.FS) ([]EvalCase, error) { return LoadEvalFile(fsys, EvalFile) }
+
+// EvalFile is the evaluation set that keeps the targets (the first of
+// DevFiles).
+const EvalFile = "faq/eval.yaml"
 
 // LoadEvalFile reads a set of cases in eval.yaml's format (the development
 // set is faq/dev.yaml, the held-out set faq/heldout.yaml).
