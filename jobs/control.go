@@ -21,6 +21,14 @@ func keyRunLeft(runID int64) string  { return "loa:run:" + strconv.FormatInt(run
 // is worth a query. The count is only a hint: a retried batch counts twice
 // (an early check is merely a query) and a lost key reads as "check"; the
 // sweeper finishes any run the hint missed.
+//
+// A batch that halts (pause, stop) does not count itself down, since it
+// may have rows left; one that sent its last row just as a pause came has
+// none, and no task of it runs again. So Resume counts down afresh from
+// the batches it enqueues (resumeBatches): otherwise such a run stayed
+// 'sending' until the sweeper noticed it idle (seen once in
+// TestPauseAndResumeContinueWhereStopped: 1500 of 1500 sent, not done after
+// a minute).
 func (e *Engine) lastBatch(ctx context.Context, runID int64) bool {
 	left, err := e.Redis.Decr(ctx, keyRunLeft(runID)).Result()
 	return err != nil || left <= 0
@@ -29,6 +37,9 @@ func (e *Engine) lastBatch(ctx context.Context, runID int64) bool {
 // stateTTL bounds how stale a cached run status can be when a change did
 // not come through the engine (e.g. written to PostgreSQL directly).
 const stateTTL = time.Second
+
+// runLeftTTL outlives any run's sending.
+const runLeftTTL = 7 * 24 * time.Hour
 
 // RunState is the run's status, from the Redis cache or PostgreSQL.
 func (e *Engine) RunState(ctx context.Context, runID int64) (string, error) {
@@ -138,7 +149,23 @@ func (e *Engine) Resume(ctx context.Context, runID int64, actor store.Actor) (st
 	if r.Status == store.RunPlanning {
 		return r, e.EnqueuePlan(ctx, runID)
 	}
-	return r, e.kick(ctx, runID, false)
+	return r, e.resumeBatches(ctx, runID)
+}
+
+// resumeBatches enqueues the batches of a resumed run that have rows left
+// and counts down from them (see lastBatch); with none left, the run is
+// finished now.
+func (e *Engine) resumeBatches(ctx context.Context, runID int64) error {
+	batches, err := e.Store.PendingBatches(ctx, runID)
+	if err != nil {
+		return err
+	}
+	e.Redis.Set(ctx, keyRunLeft(runID), len(batches), runLeftTTL) // a hint: best effort
+	if len(batches) == 0 {
+		e.finish(ctx, runID)
+		return nil
+	}
+	return e.enqueueBatches(ctx, runID, batches)
 }
 
 // Cancel ends a run: unclaimed rows are skipped at once, senders stop within a second.

@@ -385,3 +385,31 @@ func TestSweepRecoversARunLeftPlanning(t *testing.T) {
 		t.Errorf("fake got %d, want 100", v.tg.Count())
 	}
 }
+
+// A batch that sends its last row just as a pause comes halts without
+// counting itself down (lastBatch), and no task of it runs again: Resume
+// must finish such a run rather than leave it 'sending' for the sweeper.
+// The test holds the countdown up, as such a batch does.
+func TestResumingARunWithNothingLeftFinishesIt(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t, envOpts{rate: 300})
+	v.subscribers(300)
+	v.worker(v.e, 8)
+	run := v.startRun()
+	v.waitCount(10, 30*time.Second)
+	if err := v.e.Redis.IncrBy(v.ctx, keyRunLeft(run), 1000).Err(); err != nil {
+		t.Fatal(err)
+	}
+	v.waitCount(300, 30*time.Second)
+	v.waitQuiet(run, 30*time.Second)
+	if r, _ := v.st.RunByID(v.ctx, run); r.Status != store.RunSending {
+		t.Fatalf("run %s before the pause, want sending (the countdown held up)", r.Status)
+	}
+	if _, err := v.e.Pause(v.ctx, run, store.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.e.Resume(v.ctx, run, store.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	v.waitStatus(run, store.RunDone, 10*time.Second)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -41,7 +40,7 @@ func (e *Engine) HandlePlanRunTask(ctx context.Context, t *asynq.Task) error {
 	}
 	e.beat(ctx, p.RunID)
 	if plan.Fresh {
-		e.Redis.Set(ctx, keyRunLeft(p.RunID), plan.Batches, 7*24*time.Hour)
+		e.Redis.Set(ctx, keyRunLeft(p.RunID), plan.Batches, runLeftTTL)
 	}
 	if plan.Fresh {
 		err = e.enqueueBatches(ctx, p.RunID, batchesOf(plan))
