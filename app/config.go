@@ -182,7 +182,7 @@ var variables = []variable{
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Concurrency) }},
 	{name: "LOA_BATCH_SIZE", def: strconv.Itoa(engineDefaults.BatchSize), doc: "recipients per batch task when a run is planned",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.BatchSize) }},
-	{name: "LOA_CLAIM_SIZE", def: strconv.Itoa(engineDefaults.ClaimSize), doc: "rows a batch claims at once (one UPDATE); after a crash only the rows being sent are unknown",
+	{name: "LOA_CLAIM_SIZE", def: strconv.Itoa(engineDefaults.ClaimSize), doc: "rows a batch claims at once (one claims row, no write on the rows); after a crash only the rows being sent are unknown",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.ClaimSize) }},
 	{name: "LOA_RECORD_SIZE", def: strconv.Itoa(engineDefaults.RecordSize), doc: "outcomes written at once (also at least every second)",
 		apply: func(c *Config, v string) error { return positiveInt(v, &c.Engine.RecordSize) }},

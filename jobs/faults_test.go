@@ -135,13 +135,14 @@ func (v *env) waitCount(n int, within time.Duration) {
 	}
 }
 
-// waitQuiet waits until no row of the run is in flight ('sending').
+// waitQuiet waits until no row of the run is in flight (held by a live
+// claim, unrecorded).
 func (v *env) waitQuiet(run int64, within time.Duration) map[string]int {
 	v.t.Helper()
 	deadline := time.Now().Add(within)
 	for {
 		got := v.progress(run)
-		if got[store.DeliverySending] == 0 {
+		if v.inFlight(run) == 0 {
 			return got
 		}
 		if time.Now().After(deadline) {

@@ -208,6 +208,22 @@ func (v *env) progress(runID int64) map[string]int {
 	return p.ByStatus
 }
 
+// inFlight counts the run's rows held by live claims and not yet recorded
+// (a claim leaves its rows pending: migration 00014), and rows the naive
+// baseline holds ('sending').
+func (v *env) inFlight(runID int64) int {
+	v.t.Helper()
+	var n int
+	err := v.st.DB().GetContext(v.ctx, &n, `SELECT count(*) FROM deliveries d WHERE d.run_id = $1
+		AND (d.status = 'sending' OR d.status = 'pending' AND EXISTS (SELECT 1 FROM claims k
+			WHERE k.run_id = d.run_id AND k.batch = d.batch AND d.subscriber_id BETWEEN k.lo AND k.hi
+			  AND d.claim IS DISTINCT FROM k.id))`, runID)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return n
+}
+
 // checkCounters compares the run's counters (run_counts, run_minutes, kept
 // by the deliveries triggers) with a count of its delivery rows, in one
 // snapshot: they must agree exactly whatever the test did (crash, cancel,

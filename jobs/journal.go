@@ -22,7 +22,7 @@ import (
 // own right before it is sent (the senders waiting meanwhile share one
 // round trip) without a PostgreSQL write per step: after a crash only the
 // rows actually being sent are unknown (issue 13), and PostgreSQL writes
-// each row twice, claimed and recorded, as before.
+// each row once, when it is recorded (a claim is a range: migration 00014).
 //
 // The key is opened (value 0) before the claim exists in PostgreSQL, under
 // a token the claim row keeps, so a claim always has its key unless Redis

@@ -48,15 +48,15 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 	if err := v.e.Sweep(v.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := v.progress(run); got[store.DeliverySending] != 47 || got[store.DeliveryUnknown] != 0 {
-		t.Fatalf("within the lease: %v", got)
+	if got, held := v.progress(run), v.inFlight(run); held != 47 || got[store.DeliveryUnknown] != 0 {
+		t.Fatalf("within the lease: %v, %d in flight", got, held)
 	}
 	clk.add(2 * time.Second) // 16 s without a renewal: the worker is dead
 	if err := v.e.Sweep(v.ctx); err != nil {
 		t.Fatal(err)
 	}
 	got := v.progress(run)
-	if got[store.DeliveryUnknown] != 5 || got[store.DeliverySent] != 3 || got[store.DeliveryPending] != 92 || got[store.DeliverySending] != 0 {
+	if got[store.DeliveryUnknown] != 5 || got[store.DeliverySent] != 3 || got[store.DeliveryPending] != 92 || v.inFlight(run) != 0 {
 		t.Fatalf("after the lease: %v, want 5 unknown (journaled, unrecorded), 3 sent, 92 pending", got)
 	}
 	var attempts int

@@ -687,8 +687,8 @@ func personalize(p messages.Part, name, locale string, m messages.Markup) messag
 // record writes outcomes of a claim (with release, the last of them: the
 // claim is done), retrying through dropped connections. It runs even after
 // ctx ends: a send that happened must be recorded. If it still fails, the
-// rows stay 'sending' under the claim; when its lease runs out they become
-// 'unknown' (journaled) or pending (never tried), never re-sent.
+// rows stay held by the claim; when its lease runs out they become
+// 'unknown' (journaled) or free again (never tried), never re-sent.
 func (b *batch) record(ctx context.Context, claimID int64, rs []store.Result, release bool) error {
 	ctx = context.WithoutCancel(ctx)
 	var err error

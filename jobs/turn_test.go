@@ -126,8 +126,8 @@ func TestAClaimWaitingForItsTurnHearsACancel(t *testing.T) {
 	if w.Count() != 0 {
 		t.Errorf("%d sends while waiting for the turn, want 0", w.Count())
 	}
-	if p := v.progress(run); p[store.DeliverySending] != 0 {
-		t.Errorf("rows left sending: %v", p)
+	if n := v.inFlight(run); n != 0 {
+		t.Errorf("%d rows left in flight", n)
 	}
 }
 

@@ -46,11 +46,12 @@ type Claimed struct {
 const claimedCols = `coalesce(s.chat_id::text, s.external_id, '') AS address,
 			coalesce(s.locale, 'vi') AS locale, coalesce(s.first_name, '') AS first_name, coalesce(s.status, 'gone') AS status`
 
-// Claim is a lease on some pending rows of one batch, held by one sender.
-// Its journal (jobs/journal.go, in Redis, under the token the claim row
-// keeps) says how far the sender got; if the lease runs out (ExpireClaims)
-// the rows up to the journal are unknown outcomes and the rest go back to
-// pending, never sent.
+// Claim is a lease on some pending rows of one batch, held by one sender:
+// the rows of the batch from subscriber id lo to hi, which stay 'pending'
+// until recorded (migration 00014). Its journal (jobs/journal.go, in
+// Redis, under the token the claim row keeps) says how far the sender got;
+// if the lease runs out (ExpireClaims) the rows up to the journal are
+// unknown outcomes and the rest stay pending, never sent.
 type Claim struct {
 	ID   int64
 	Rows []Claimed // in subscriber id order: the order they are sent in
@@ -63,18 +64,16 @@ type Journal struct {
 	Epoch string `db:"journal_epoch"`
 }
 
-// ClaimDeliveries moves up to limit pending rows of a batch to 'sending'
-// under a new claim leased until leaseUntil, whose journal is j, in one
-// statement, and returns them joined with their
-// subscriber. Row locks are re-checked by PostgreSQL, so two claimers never
-// get the same row. The rows are locked first with SKIP LOCKED, so a
-// claimer never waits: an UPDATE alone would wait for (and keep a lock on)
-// rows claimed and being recorded meanwhile, and a recorder waiting in turn
-// on such a lock is a deadlock (measured: 12 claimers on one batch). An
-// empty claim (no pending rows) has ID 0 and leaves nothing behind.
-// Planner care (measured: a claim took 560 ms at 20,000 rows before):
-// the inner SELECT has no ORDER BY, which made the planner walk
-// deliveries_subscriber_idx across every run.
+// ClaimDeliveries claims up to limit pending rows of a batch that no live
+// claim holds, under a new claim leased until leaseUntil whose journal is
+// j, and returns them joined with their subscriber. It writes one claims
+// row, not the rows it claims: a row written at claim and again at record
+// was half of PostgreSQL's cost per message. The claims of a batch take an
+// advisory lock on it, in a transaction of their own, so that each reads
+// the live claims after the one before it committed: two claims never
+// hold the same row. The rows taken are the first free ones in subscriber
+// order up to the next live claim, so a claim is one range. An empty
+// claim (no free rows) has ID 0 and leaves nothing behind.
 func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit int, leaseUntil time.Time, j Journal) (Claim, error) {
 	var rows []struct {
 		Claimed
@@ -82,7 +81,12 @@ func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit i
 	}
 	st, err := s.prepared(ctx, claimSQL)
 	if err == nil {
-		err = st.SelectContext(ctx, &rows, runID, batch, limit, leaseUntil, j.Token, j.Epoch)
+		err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, claimLockClass, batchLockKey(runID, batch)); err != nil {
+				return err
+			}
+			return tx.StmtxContext(ctx, st).SelectContext(ctx, &rows, runID, batch, limit, leaseUntil, j.Token, j.Epoch)
+		})
 	}
 	if err != nil {
 		return Claim{}, fmt.Errorf("claim run %d batch %d: %w", runID, batch, translate(err))
@@ -94,22 +98,40 @@ func (s *Store) ClaimDeliveries(ctx context.Context, runID int64, batch, limit i
 	return c, nil
 }
 
+// claimLockClass is the first key of the claims' advisory locks (two int4
+// keys; no other lock of Loa uses this class).
+const claimLockClass = 1013
+
+// batchLockKey folds a run and a batch into the second key of its claims'
+// lock. Two batches that share a key only take turns to claim.
+func batchLockKey(runID int64, batch int) int32 {
+	return int32(uint32(runID*1_000_003 + int64(batch)))
+}
+
+// claimSQL reads the live claims of the batch (k), its free pending rows
+// (p), the first of them and the next live claim after it (e), and takes
+// up to $3 free rows before that claim. Attempts are counted when the
+// outcome is recorded; a claimed row shows the attempt it is on.
 const claimSQL = `
-		WITH c AS (
-			SELECT subscriber_id FROM deliveries
-			WHERE run_id = $1 AND batch = $2 AND status = 'pending'
-			LIMIT $3 FOR UPDATE SKIP LOCKED
-		), k AS (
-			INSERT INTO claims (run_id, batch, lease_until, journal, journal_epoch)
-			SELECT $1, $2, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM c) RETURNING id
-		), u AS (
-			UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = now(), claim = k.id
-			FROM c, k WHERE d.run_id = $1 AND d.subscriber_id = c.subscriber_id AND d.status = 'pending'
-			RETURNING d.subscriber_id, d.channel, d.attempts, d.claim
+		WITH k AS (
+			SELECT lo, hi FROM claims WHERE run_id = $1 AND batch = $2
+		), p AS MATERIALIZED (
+			SELECT d.subscriber_id, d.channel, d.attempts FROM deliveries d
+			WHERE d.run_id = $1 AND d.batch = $2 AND d.status = 'pending'
+			  AND NOT EXISTS (SELECT 1 FROM k WHERE d.subscriber_id BETWEEN k.lo AND k.hi)
+		), e AS (
+			SELECT coalesce((SELECT min(k.lo) FROM k WHERE k.lo > f.lo), 9223372036854775807) AS stop
+			FROM (SELECT min(subscriber_id) AS lo FROM p) f
+		), r AS (
+			SELECT p.* FROM p, e WHERE p.subscriber_id < e.stop ORDER BY p.subscriber_id LIMIT $3
+		), c AS (
+			INSERT INTO claims (run_id, batch, lease_until, journal, journal_epoch, lo, hi)
+			SELECT $1, $2, $4, $5, $6, min(subscriber_id), max(subscriber_id) FROM r HAVING count(*) > 0
+			RETURNING id
 		)
-		SELECT u.subscriber_id, u.channel, u.attempts, u.claim, ` + claimedCols + `
-		FROM u LEFT JOIN subscribers s ON s.id = u.subscriber_id
-		ORDER BY u.subscriber_id`
+		SELECT r.subscriber_id, r.channel, r.attempts + 1 AS attempts, c.id AS claim, ` + claimedCols + `
+		FROM r CROSS JOIN c LEFT JOIN subscribers s ON s.id = r.subscriber_id
+		ORDER BY r.subscriber_id`
 
 // ErrLeaseLost: a claim's lease ran out and the sweeper took its rows back;
 // its sender must send nothing more from it.
@@ -146,8 +168,9 @@ type Fence func(ctx context.Context, journals []Journal) ([]int64, error)
 
 // ExpireClaims takes back every claim whose lease ended before now (its
 // sender is dead): fence closes their journals, the rows they journaled
-// become 'unknown' (they may have gone out; never re-sent), the others go
-// back to 'pending' with their attempt uncounted. The claims stay locked
+// and did not record become 'unknown' (they may have gone out; never
+// re-sent, their attempt counted), the others, still 'pending', are free
+// for the next claim once the dead one is gone. The claims stay locked
 // from the read to the commit, so a renewal meanwhile waits and then finds
 // them gone; a claim being renewed or released right now is skipped, for
 // the next sweep.
@@ -182,25 +205,29 @@ func (s *Store) ExpireClaims(ctx context.Context, now time.Time, fence Fence) ([
 }
 
 // expireSQL deletes the claims $1 whose journals got up to $2 and gives
-// their rows still in flight their outcome.
+// their rows in flight their outcome: a pending row up to the journal that
+// the claim did not record itself (a transient failure it gave back keeps
+// the claim's id) is unknown. It counts those and the rows left pending.
 const expireSQL = `
 		WITH x AS (
 			DELETE FROM claims k USING unnest($1::bigint[], $2::bigint[]) AS j(id, upto)
-			WHERE k.id = j.id RETURNING k.id, k.run_id, k.batch, j.upto AS attempted
+			WHERE k.id = j.id RETURNING k.id, k.run_id, k.batch, k.lo, k.hi, j.upto AS attempted
 		), u AS (
-			UPDATE deliveries d SET updated_at = now(),
-				status = CASE WHEN d.subscriber_id <= x.attempted THEN 'unknown' ELSE 'pending' END,
-				reason = CASE WHEN d.subscriber_id <= x.attempted THEN '` + reasonStopped + `' ELSE d.reason END,
-				attempts = CASE WHEN d.subscriber_id <= x.attempted THEN d.attempts ELSE greatest(d.attempts - 1, 0) END,
-				claim = CASE WHEN d.subscriber_id <= x.attempted THEN d.claim END
-			FROM x WHERE d.run_id = x.run_id AND d.batch = x.batch AND d.claim = x.id AND d.status = 'sending'
-			RETURNING d.run_id, d.status
+			UPDATE deliveries d SET updated_at = now(), status = 'unknown', reason = '` + reasonStopped + `',
+				attempts = d.attempts + 1, claim = x.id
+			FROM x WHERE d.run_id = x.run_id AND d.batch = x.batch AND d.status = 'pending'
+			  AND d.subscriber_id BETWEEN x.lo AND least(x.hi, x.attempted) AND d.claim IS DISTINCT FROM x.id
+			RETURNING d.run_id
+		), p AS (
+			SELECT d.run_id FROM deliveries d JOIN x ON d.run_id = x.run_id AND d.batch = x.batch
+			WHERE d.status = 'pending' AND d.subscriber_id BETWEEN x.lo AND x.hi
+			  AND (d.subscriber_id > x.attempted OR d.claim = x.id)
 		), r AS (
 			SELECT DISTINCT run_id FROM x
 		)
-		SELECT r.run_id, count(u.status) FILTER (WHERE u.status = 'unknown') AS unknown,
-			count(u.status) FILTER (WHERE u.status = 'pending') AS pending
-		FROM r LEFT JOIN u ON u.run_id = r.run_id GROUP BY r.run_id`
+		SELECT r.run_id, (SELECT count(*) FROM u WHERE u.run_id = r.run_id) AS unknown,
+			(SELECT count(*) FROM p WHERE p.run_id = r.run_id) AS pending
+		FROM r`
 
 // Result is the outcome of one claimed delivery. Status 'pending' gives the
 // row back; with Unclaim the claim's attempt is not counted (it never went
@@ -243,8 +270,24 @@ func (s *Store) RecordResults(ctx context.Context, runID, claimID int64, rs []Re
 			blocked, blockedWhy = append(blocked, r.SubscriberID), append(blockedWhy, r.Reason)
 		}
 	}
+	want := n // rows the first statement should change
+	main := recordNaiveSQL
+	if claimID != 0 {
+		// a claim's rows are still pending: one it gives back untried needs no write
+		main = recordClaimSQL
+		for _, r := range rs {
+			if r.Unclaim {
+				rec.Returned++
+				want--
+			}
+		}
+	}
 	args := []any{runID, pq.Array(ids), pq.Array(statuses), pq.Array(reasons), pq.Array(undo), claimID, release}
-	rq, err := s.prepared(ctx, recordSQL)
+	mainArgs := args
+	if claimID == 0 {
+		mainArgs = args[:5]
+	}
+	rq, err := s.prepared(ctx, main)
 	if err != nil {
 		return Recorded{}, fmt.Errorf("record run %d: %w", runID, err)
 	}
@@ -254,7 +297,7 @@ func (s *Store) RecordResults(ctx context.Context, runID, claimID int64, rs []Re
 	}
 	// q runs on the pool, or in the transaction that also marks subscribers blocked
 	write := func(q func(*sqlx.Stmt) *sqlx.Stmt) error {
-		rows, err := q(rq).QueryContext(ctx, args...)
+		rows, err := q(rq).QueryContext(ctx, mainArgs...)
 		if err != nil {
 			return err
 		}
@@ -262,8 +305,12 @@ func (s *Store) RecordResults(ctx context.Context, runID, claimID int64, rs []Re
 		if err != nil || got == n {
 			return err
 		}
+		if got == want && rec.Returned == 0 {
+			return nil
+		}
 		// Some rows were no longer in flight: the sweeper may have called
-		// them unknown meanwhile. A second statement sees its change.
+		// them unknown meanwhile, or a cancel skipped them as they were
+		// claimed. A second statement sees its change.
 		rows, err = q(lq).QueryContext(ctx, args[:6]...)
 		if err != nil {
 			return err
@@ -297,36 +344,56 @@ func (s *Store) RecordResults(ctx context.Context, runID, claimID int64, rs []Re
 	return rec, nil
 }
 
-// recordUpdate is what recordSQL and recordLateSQL share: the outcomes
-// ($2-$5) written onto the run's ($1) rows; each adds the status its rows
-// must still have.
-const recordUpdate = `
+// recordClaimSQL writes the outcomes of a live claim ($6) onto its rows,
+// still pending (attempts are counted here, and the claim's id marks a
+// row given back pending as recorded), and releases the claim with $7.
+// Rows given back untried ($5) are left as they are. No FOR UPDATE first:
+// a lock per row was a WAL record per row besides the update's. Should the
+// sweeper change a row between this statement's snapshot and its update,
+// PostgreSQL re-checks the row's new version, which is no longer pending,
+// and leaves it to recordLateSQL. A claim the sweeper took back records
+// nothing here, nor does a claim on rows outside its range.
+const recordClaimSQL = `
 		WITH u AS (
 			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
-				attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
-				claim = CASE WHEN u.status = 'pending' THEN NULL ELSE d.claim END
-			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
-			WHERE d.run_id = $1 AND d.subscriber_id = u.id`
-
-// recordSQL writes the outcomes of rows still in flight under the claim
-// ($6), and releases the claim with $7. No FOR UPDATE first: a lock per row
-// was a WAL record per row besides the update's. Should the sweeper change
-// a row between this statement's snapshot and its update, PostgreSQL
-// re-checks the row's new version, which is no longer 'sending', and
-// leaves it to recordLateSQL.
-const recordSQL = recordUpdate + ` AND d.status = 'sending'
-			  AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL))
-			RETURNING u.status, u.undo
+				attempts = d.attempts + 1, claim = $6
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo), claims k
+			WHERE k.id = $6 AND d.run_id = $1 AND d.subscriber_id = u.id AND NOT u.undo AND d.status = 'pending'
+			  AND d.batch = k.batch AND d.subscriber_id BETWEEN k.lo AND k.hi
+			RETURNING u.status
 		), rel AS (
 			DELETE FROM claims WHERE $7 AND id = $6
+		)
+		SELECT status, false, count(*) FROM u GROUP BY status`
+
+// recordNaiveSQL writes the outcomes of rows the naive baseline claimed
+// one by one ('sending', counted, under no claim; no $6, $7).
+const recordNaiveSQL = `
+		WITH u AS (
+			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
+				attempts = CASE WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
+			WHERE d.run_id = $1 AND d.subscriber_id = u.id AND d.status = 'sending' AND d.claim IS NULL
+			RETURNING u.status, u.undo
 		)
 		SELECT status, undo, count(*) FROM u GROUP BY status, undo`
 
 // recordLateSQL is the rare second step: outcomes of rows the sweeper
-// called unknown (and counted so) before they were recorded. Their reason
-// tells them from rows this record itself just called unknown.
-const recordLateSQL = recordUpdate + ` AND d.status = 'unknown' AND d.reason = '` + reasonStopped + `'
-			  AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL))
+// called unknown (and counted so, attempt included) before they were
+// recorded, whose reason tells them from rows this record itself just
+// called unknown; and of rows a cancel skipped as they were being claimed
+// (then sent all the same: what happened wins; a row given back untried
+// stays skipped).
+const recordLateSQL = `
+		WITH u AS (
+			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
+				attempts = CASE WHEN d.status = 'skipped' THEN d.attempts + 1
+					WHEN u.undo THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
+				claim = CASE WHEN $6 = 0 THEN d.claim ELSE $6 END
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
+			WHERE d.run_id = $1 AND d.subscriber_id = u.id
+			  AND ((d.status = 'unknown' AND d.reason = '` + reasonStopped + `' AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL)))
+			    OR ($6 <> 0 AND NOT u.undo AND d.status = 'skipped' AND d.reason = 'cancelled'))
 			RETURNING u.status, u.undo
 		)
 		SELECT status, undo, count(*) FROM u GROUP BY status, undo`

@@ -148,7 +148,7 @@ func (s *Store) ResumeRun(ctx context.Context, id int64, actor Actor) (Run, erro
 	return s.changeRun(ctx, id, actor, "run.resume", []string{RunPaused}, `status = CASE WHEN started_at IS NULL THEN 'planning' ELSE 'sending' END`)
 }
 
-// CancelRun ends a run: what was not yet claimed is skipped at once; rows in
+// CancelRun ends a run: what no claim holds is skipped at once; rows in
 // flight are recorded by their senders (or become unknown).
 func (s *Store) CancelRun(ctx context.Context, id int64, actor Actor) (Run, error) {
 	r, _, err := s.CancelRunCounted(ctx, id, actor)
@@ -163,8 +163,12 @@ func (s *Store) CancelRunCounted(ctx context.Context, id int64, actor Actor) (Ru
 	if err != nil {
 		return r, 0, err
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET status = 'skipped', reason = 'cancelled', updated_at = now()
-		WHERE run_id = $1 AND status = 'pending'`, id)
+	// rows a live claim holds are its sender's to record (sent, or skipped
+	// when it hears the cancel); one a claim took as this ran is recorded
+	// over the skip (recordLateSQL)
+	res, err := s.db.ExecContext(ctx, `UPDATE deliveries d SET status = 'skipped', reason = 'cancelled', updated_at = now()
+		WHERE d.run_id = $1 AND d.status = 'pending' AND NOT EXISTS (SELECT 1 FROM claims k
+			WHERE k.run_id = $1 AND k.batch = d.batch AND d.subscriber_id BETWEEN k.lo AND k.hi)`, id)
 	if err != nil {
 		return r, 0, translate(err)
 	}

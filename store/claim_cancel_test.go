@@ -1,0 +1,118 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/loa-vn/loa/messages"
+	"github.com/loa-vn/loa/store"
+	"github.com/loa-vn/loa/store/storetest"
+)
+
+// A cancel skips what no claim holds; a row that a claim held and sent all
+// the same is recorded sent, and one it gives back untried stays skipped.
+func TestCancelLeavesClaimedRowsToTheirSenders(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.New(t)
+	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 10, ChatIDBase: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
+	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
+	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
+		t.Fatal(err)
+	}
+	k, err := st.ClaimDeliveries(ctx, run, 0, 4, time.Now().Add(time.Minute), store.Journal{Token: 1})
+	if err != nil || len(k.Rows) != 4 {
+		t.Fatalf("claim %+v %v", k, err)
+	}
+	if _, n, err := st.CancelRunCounted(ctx, run, store.CLIActor); err != nil || n != 6 {
+		t.Fatalf("cancel skipped %d (%v), want the 6 unclaimed", n, err)
+	}
+	rs := []store.Result{{SubscriberID: k.Rows[0].SubscriberID, Status: "sent"},
+		{SubscriberID: k.Rows[1].SubscriberID, Status: "skipped", Reason: "cancelled"},
+		{SubscriberID: k.Rows[2].SubscriberID, Status: "pending", Unclaim: true},
+		{SubscriberID: k.Rows[3].SubscriberID, Status: "sent"}}
+	if _, err := st.RecordResults(ctx, run, k.ID, rs, true); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.RunProgress(ctx, run)
+	if err != nil || p.ByStatus["sent"] != 2 || p.ByStatus["skipped"] != 7 || p.ByStatus["pending"] != 1 {
+		t.Errorf("progress %v (%v), want 2 sent, 7 skipped, 1 pending (given back)", p.ByStatus, err)
+	}
+}
+
+// A claim taken while a cancel ran (each missed the other's change) may
+// send rows the cancel skipped: what was sent is recorded sent.
+func TestARowSkippedAsItWasClaimedIsRecordedSent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.New(t)
+	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 3, ChatIDBase: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
+	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
+	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
+		t.Fatal(err)
+	}
+	k, err := st.ClaimDeliveries(ctx, run, 0, 3, time.Now().Add(time.Minute), store.Journal{Token: 1})
+	if err != nil || len(k.Rows) != 3 {
+		t.Fatalf("claim %+v %v", k, err)
+	}
+	// the cancel's snapshot did not see the claim
+	if _, err := st.DB().Exec(`UPDATE deliveries SET status = 'skipped', reason = 'cancelled' WHERE run_id = $1`, run); err != nil {
+		t.Fatal(err)
+	}
+	rs := []store.Result{{SubscriberID: k.Rows[0].SubscriberID, Status: "sent"},
+		{SubscriberID: k.Rows[1].SubscriberID, Status: "pending", Unclaim: true},
+		{SubscriberID: k.Rows[2].SubscriberID, Status: "skipped", Reason: "cancelled"}}
+	rec, err := st.RecordResults(ctx, run, k.ID, rs, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.RunProgress(ctx, run)
+	if err != nil || p.ByStatus["sent"] != 1 || p.ByStatus["skipped"] != 2 || rec.Late == 0 {
+		t.Errorf("progress %v, recorded %+v (%v), want 1 sent (late) and 2 skipped", p.ByStatus, rec, err)
+	}
+}
+
+// A claim writes one claims row and none of the rows it holds: they were
+// written once at the freeze and are written again only when recorded.
+// Two claims of a batch never hold the same row.
+func TestAClaimWritesNoneOfItsRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.New(t)
+	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 10, ChatIDBase: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
+	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
+	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
+		t.Fatal(err)
+	}
+	versions := func() []string {
+		var xs []string
+		if err := st.DB().Select(&xs, `SELECT xmin::text FROM deliveries WHERE run_id = $1 ORDER BY subscriber_id`, run); err != nil {
+			t.Fatal(err)
+		}
+		return xs
+	}
+	before := versions()
+	lease := time.Now().Add(time.Minute)
+	k1, err1 := st.ClaimDeliveries(ctx, run, 0, 4, lease, store.Journal{Token: 1})
+	k2, err2 := st.ClaimDeliveries(ctx, run, 0, 4, lease, store.Journal{Token: 2})
+	if err1 != nil || err2 != nil || len(k1.Rows) != 4 || len(k2.Rows) != 4 {
+		t.Fatalf("claims %+v %v, %+v %v", k1, err1, k2, err2)
+	}
+	if k2.Rows[0].SubscriberID <= k1.Rows[3].SubscriberID {
+		t.Errorf("the second claim starts at %d, inside the first (up to %d)", k2.Rows[0].SubscriberID, k1.Rows[3].SubscriberID)
+	}
+	if after := versions(); !slices.Equal(before, after) {
+		t.Errorf("claimed rows were rewritten: row versions %v, then %v", before, after)
+	}
+}
