@@ -3,6 +3,7 @@ package faq
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -68,12 +69,14 @@ type EvalMiss struct {
 
 // EvalReport holds per-row results (rows are Kinds plus KindGap). For
 // KindOOS, Correct counts declines; OOSAnswered counts out-of-scope cases
-// given a confident entry, the worst failure.
+// given a confident entry, the worst failure, and OtherProvinceAnswered
+// those of them that name another province or city (MentionsProvince).
 type EvalReport struct {
-	Total       map[string]int
-	Correct     map[string]int
-	OOSAnswered int
-	Misses      []EvalMiss
+	Total                 map[string]int
+	Correct               map[string]int
+	OOSAnswered           int
+	OtherProvinceAnswered int
+	Misses                []EvalMiss
 }
 
 // Accuracy is the share of correct cases of row, 0 if there are none.
@@ -205,6 +208,9 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 		r.Total[row]++
 		if c.Kind == KindOOS && res.Action == ActionAnswer {
 			r.OOSAnswered++
+			if MentionsProvince(c.Q) {
+				r.OtherProvinceAnswered++
+			}
 		}
 		if Right(c, res) {
 			r.Correct[row]++
@@ -213,4 +219,29 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 		r.Misses = append(r.Misses, EvalMiss{Case: c, Got: Got(res), Score: res.Score})
 	}
 	return r
+}
+
+// MentionsProvince says whether a question names a province or city other
+// than Hà Nội, by its name since the 2025 merger or a former one, as a
+// plain word match on the folded text. It is the scorer's own check, apart
+// from the engine's (otherProvince, with its exceptions), so that the
+// bench can say how many confident answers went to another province
+// without anyone reading the held-out questions. A Hanoi commune that
+// shares a province's name counts too: it errs towards counting.
+func MentionsProvince(q string) bool {
+	words := strings.Fields(Fold(q))
+	for _, pr := range placeTables().provinces {
+		for _, name := range append([]string{pr.Name}, pr.Former...) {
+			c := strings.Fields(core(Fold(name)))
+			if len(c) == 0 || strings.Join(c, " ") == "ha noi" {
+				continue
+			}
+			for i := 0; i+len(c) <= len(words); i++ {
+				if slices.Equal(words[i:i+len(c)], c) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
