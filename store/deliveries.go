@@ -382,8 +382,9 @@ const recordNaiveSQL = `
 // called unknown (and counted so, attempt included) before they were
 // recorded, whose reason tells them from rows this record itself just
 // called unknown; and of rows a cancel skipped as they were being claimed
-// (then sent all the same: what happened wins; a row given back untried
-// stays skipped).
+// (then sent all the same: what happened wins; a row given back untried,
+// or pending after a transient failure, was not sent and stays skipped: a
+// cancelled run has no sender left for it).
 const recordLateSQL = `
 		WITH u AS (
 			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
@@ -393,7 +394,7 @@ const recordLateSQL = `
 			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
 			WHERE d.run_id = $1 AND d.subscriber_id = u.id
 			  AND ((d.status = 'unknown' AND d.reason = '` + reasonStopped + `' AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL)))
-			    OR ($6 <> 0 AND NOT u.undo AND d.status = 'skipped' AND d.reason = 'cancelled'))
+			    OR ($6 <> 0 AND NOT u.undo AND u.status <> 'pending' AND d.status = 'skipped' AND d.reason = 'cancelled'))
 			RETURNING u.status, u.undo
 		)
 		SELECT status, undo, count(*) FROM u GROUP BY status, undo`
