@@ -112,12 +112,23 @@ func batchLockKey(runID int64, batch int) int32 {
 // (p), the first of them and the next live claim after it (e), and takes
 // up to $3 free rows before that claim. Attempts are counted when the
 // outcome is recorded; a claimed row shows the attempt it is on.
+//
+// A claim and a cancel never miss each other (run): the claim key-share
+// locks its run, as the claims row's foreign key would only after the
+// rows are read, and claims nothing in a cancelled run. A cancel's
+// FOR UPDATE (changeRun) waits for the claims in flight to commit, so its
+// skip sees them; a claim that waited on the cancel sees the run
+// cancelled. Before, a claim whose snapshot predated the cancel could
+// commit after the skip read the claims: both took the rows, and if the
+// claim's sender died, rows it journaled stayed 'skipped', not 'unknown'.
 const claimSQL = `
-		WITH k AS (
+		WITH run AS (
+			SELECT 1 FROM runs WHERE id = $1 AND status <> 'cancelled' FOR KEY SHARE
+		), k AS (
 			SELECT lo, hi FROM claims WHERE run_id = $1 AND batch = $2
 		), p AS MATERIALIZED (
 			SELECT d.subscriber_id, d.channel, d.attempts FROM deliveries d
-			WHERE d.run_id = $1 AND d.batch = $2 AND d.status = 'pending'
+			WHERE EXISTS (SELECT 1 FROM run) AND d.run_id = $1 AND d.batch = $2 AND d.status = 'pending'
 			  AND NOT EXISTS (SELECT 1 FROM k WHERE d.subscriber_id BETWEEN k.lo AND k.hi)
 		), e AS (
 			SELECT coalesce((SELECT min(k.lo) FROM k WHERE k.lo > f.lo), 9223372036854775807) AS stop
