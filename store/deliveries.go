@@ -112,12 +112,23 @@ func batchLockKey(runID int64, batch int) int32 {
 // (p), the first of them and the next live claim after it (e), and takes
 // up to $3 free rows before that claim. Attempts are counted when the
 // outcome is recorded; a claimed row shows the attempt it is on.
+//
+// A claim and a cancel never miss each other (run): the claim key-share
+// locks its run, as the claims row's foreign key would only after the
+// rows are read, and claims nothing in a cancelled run. A cancel's
+// FOR UPDATE (changeRun) waits for the claims in flight to commit, so its
+// skip sees them; a claim that waited on the cancel sees the run
+// cancelled. Before, a claim whose snapshot predated the cancel could
+// commit after the skip read the claims: both took the rows, and if the
+// claim's sender died, rows it journaled stayed 'skipped', not 'unknown'.
 const claimSQL = `
-		WITH k AS (
+		WITH run AS (
+			SELECT 1 FROM runs WHERE id = $1 AND status <> 'cancelled' FOR KEY SHARE
+		), k AS (
 			SELECT lo, hi FROM claims WHERE run_id = $1 AND batch = $2
 		), p AS MATERIALIZED (
 			SELECT d.subscriber_id, d.channel, d.attempts FROM deliveries d
-			WHERE d.run_id = $1 AND d.batch = $2 AND d.status = 'pending'
+			WHERE EXISTS (SELECT 1 FROM run) AND d.run_id = $1 AND d.batch = $2 AND d.status = 'pending'
 			  AND NOT EXISTS (SELECT 1 FROM k WHERE d.subscriber_id BETWEEN k.lo AND k.hi)
 		), e AS (
 			SELECT coalesce((SELECT min(k.lo) FROM k WHERE k.lo > f.lo), 9223372036854775807) AS stop
@@ -382,8 +393,9 @@ const recordNaiveSQL = `
 // called unknown (and counted so, attempt included) before they were
 // recorded, whose reason tells them from rows this record itself just
 // called unknown; and of rows a cancel skipped as they were being claimed
-// (then sent all the same: what happened wins; a row given back untried
-// stays skipped).
+// (then sent all the same: what happened wins; a row given back untried,
+// or pending after a transient failure, was not sent and stays skipped: a
+// cancelled run has no sender left for it).
 const recordLateSQL = `
 		WITH u AS (
 			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
@@ -393,7 +405,7 @@ const recordLateSQL = `
 			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
 			WHERE d.run_id = $1 AND d.subscriber_id = u.id
 			  AND ((d.status = 'unknown' AND d.reason = '` + reasonStopped + `' AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL)))
-			    OR ($6 <> 0 AND NOT u.undo AND d.status = 'skipped' AND d.reason = 'cancelled'))
+			    OR ($6 <> 0 AND NOT u.undo AND u.status <> 'pending' AND d.status = 'skipped' AND d.reason = 'cancelled'))
 			RETURNING u.status, u.undo
 		)
 		SELECT status, undo, count(*) FROM u GROUP BY status, undo`

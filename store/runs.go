@@ -164,8 +164,8 @@ func (s *Store) CancelRunCounted(ctx context.Context, id int64, actor Actor) (Ru
 		return r, 0, err
 	}
 	// rows a live claim holds are its sender's to record (sent, or skipped
-	// when it hears the cancel); one a claim took as this ran is recorded
-	// over the skip (recordLateSQL)
+	// when it hears the cancel); the run's status is committed, so every
+	// claim is either seen here or claims nothing (claimSQL)
 	res, err := s.db.ExecContext(ctx, `UPDATE deliveries d SET status = 'skipped', reason = 'cancelled', updated_at = now()
 		WHERE d.run_id = $1 AND d.status = 'pending' AND NOT EXISTS (SELECT 1 FROM claims k
 			WHERE k.run_id = $1 AND k.batch = d.batch AND d.subscriber_id BETWEEN k.lo AND k.hi)`, id)

@@ -12,18 +12,35 @@
 --
 -- The claims of workers from before keep their rows 'sending'; those
 -- rows go back to 'pending' here, with their attempt uncounted, and each
--- such claim gets the range of its rows, so the sweeper takes them back
--- the new way (journaled rows unknown, the rest pending). Deploy order as
--- for 00013: stop the old workers before migrating.
+-- such claim gets the ranges of its rows, so the sweeper takes them back
+-- the new way (journaled rows unknown, the rest pending). An old claim's
+-- rows need not be a run of its batch's open rows (it took pending rows
+-- in no order, beside other claims and rows given back), so it becomes
+-- one claim per run of its rows with no other open row between them, all
+-- under its journal (fenced once, read by each). Deploy order as for
+-- 00013: stop the old workers before migrating.
 
 -- +goose Up
 ALTER TABLE claims ADD COLUMN lo bigint NOT NULL DEFAULT 0;
 ALTER TABLE claims ADD COLUMN hi bigint NOT NULL DEFAULT -1;
 CREATE INDEX claims_batch_idx ON claims (run_id, batch);
-UPDATE claims k SET lo = r.lo, hi = r.hi
-FROM (SELECT claim, min(subscriber_id) AS lo, max(subscriber_id) AS hi
-      FROM deliveries WHERE status = 'sending' AND claim IS NOT NULL GROUP BY claim) r
-WHERE k.id = r.claim;
+WITH o AS (
+    SELECT d.subscriber_id, d.status, d.claim,
+        row_number() OVER (PARTITION BY d.run_id, d.batch ORDER BY d.subscriber_id)
+        - row_number() OVER (PARTITION BY d.run_id, d.batch, CASE WHEN d.status = 'sending' THEN d.claim END
+                             ORDER BY d.subscriber_id) AS island
+    FROM deliveries d JOIN (SELECT DISTINCT run_id, batch FROM claims) c ON d.run_id = c.run_id AND d.batch = c.batch
+    WHERE d.status IN ('pending', 'sending')
+), piece AS (
+    SELECT claim, min(subscriber_id) AS lo, max(subscriber_id) AS hi,
+        row_number() OVER (PARTITION BY claim ORDER BY min(subscriber_id)) AS n
+    FROM o WHERE status = 'sending' AND claim IS NOT NULL GROUP BY claim, island
+), first AS (
+    UPDATE claims k SET lo = p.lo, hi = p.hi FROM piece p WHERE k.id = p.claim AND p.n = 1
+)
+INSERT INTO claims (run_id, batch, lease_until, journal, journal_epoch, lo, hi)
+SELECT k.run_id, k.batch, k.lease_until, k.journal, k.journal_epoch, p.lo, p.hi
+FROM piece p JOIN claims k ON k.id = p.claim WHERE p.n > 1;
 UPDATE deliveries SET status = 'pending', attempts = greatest(attempts - 1, 0), claim = NULL
 WHERE status = 'sending' AND claim IS NOT NULL;
 
