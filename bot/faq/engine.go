@@ -134,6 +134,36 @@ func NewEngine(kbs map[string]*KB) *Engine {
 // words (scanCues). A message holding several questions is answered by its
 // main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
+	r := e.answer(lang, question)
+	if r.Action != ActionChoices && (r.Action != ActionDecline || r.Decline != DeclineNoMatch) {
+		return r
+	}
+	return e.answerCore(r, question)
+}
+
+// answerCore retries a message that found no clear answer without the
+// small talk around its question ("Chào bạn, Đề án 06 là gì?"): the
+// greeting's words weigh in the search as words the KB does not know. A
+// short remark Loa has nothing for is part of the small talk ("thanks,
+// that's exactly what I needed"). A message answered as a whole is not
+// cut: its context may be what found the answer.
+func (e *Engine) answerCore(r Result, question string) Result {
+	core, kind := e.smalltalkCore(r.Lang, question)
+	if core == "" {
+		return r
+	}
+	cr := e.answer(r.Lang, core)
+	switch {
+	case cr.Action == ActionAnswer || cr.Action == ActionLocality:
+		return cr
+	case cr.Action == ActionDecline && cr.Decline == DeclineNoMatch && pleasantry(core):
+		return Result{Lang: r.Lang, Fallback: true, Action: ActionSmalltalk, Smalltalk: kind}
+	}
+	return r
+}
+
+// answer is Answer for the message as a whole.
+func (e *Engine) answer(lang, question string) Result {
 	raw := Fold(question)
 	lang = e.detect(lang, question, raw)
 	folded := e.normalize(lang, raw)
@@ -143,6 +173,11 @@ func (e *Engine) Answer(lang, question string) Result {
 	}
 	padded := pad(folded)
 	c := scanCues(padded)
+	if raw != folded {
+		// the concept table may rewrite a question about the bot ("what
+		// else can you do" reads "what features…"): it is asked in words
+		c |= scanCues(pad(raw)) & cueAbout
+	}
 	if c.has(cueInjection) {
 		res.Decline = DeclineRoleplay
 		return res

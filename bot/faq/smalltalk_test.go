@@ -1,0 +1,63 @@
+package faq
+
+import "testing"
+
+// Small talk is recognised by its word classes, whatever the wording:
+// stretched words, goodbyes, wishes and questions about the bot included.
+func TestSmalltalkIsRecognisedInAnyWording(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, c := range []struct{ lang, q, want string }{
+		{"en", "heyyy there", SmalltalkGreeting},
+		{"vi", "chào buổi tối cả nhà", SmalltalkGreeting},
+		{"vi", "chào ad, chúc ad buổi sáng tốt lành", SmalltalkGreeting},
+		{"en", "thanksss loa", SmalltalkThanks},
+		{"en", "cheers, very helpful", SmalltalkThanks},
+		{"en", "ok bye, take care", SmalltalkThanks},
+		{"vi", "thôi chào tạm biệt ad nhé", SmalltalkThanks},
+		{"vi", "cảm ơn, hẹn gặp lại", SmalltalkThanks},
+		{"en", "are u an AI", SmalltalkAbout},
+		{"en", "who built this chatbot?", SmalltalkAbout},
+		{"vi", "bạn có phải robot không", SmalltalkAbout},
+		{"vi", "ai làm ra Loa vậy", SmalltalkAbout},
+		{"en", "what else can you do", SmalltalkAbout},
+	} {
+		if r := e.Answer(c.lang, c.q); r.Action != ActionSmalltalk || r.Smalltalk != c.want {
+			t.Errorf("%q: got %s, want smalltalk:%s", c.q, Got(r), c.want)
+		}
+	}
+}
+
+// A greeting, thanks or question about the bot next to a real question
+// does not hide it: the question is answered.
+func TestRealQuestionWinsOverSmalltalkAroundIt(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, c := range []struct{ lang, q, want string }{
+		{"en", "are you a robot? anyway where do I download VNeID", "vneid-tai-app"},
+		{"vi", "Chào Loa nhé, ứng dụng iHanoi là gì vậy?", "ihanoi-la-gi"},
+		{"en", "thanks. also, what's the number for reporting scam calls?", "dd-156"},
+	} {
+		if got := Got(e.Answer(c.lang, c.q)); got != c.want {
+			t.Errorf("%q: got %s, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+// A short remark after thanks that Loa has no entry for is part of the
+// thanks; a question after a greeting that is out of remit is declined.
+func TestRemarkAfterThanksIsSmalltalkButOffTopicQuestionIsDeclined(t *testing.T) {
+	e, _ := testEngine(t)
+	if r := e.Answer("en", "thanks, you saved my day"); r.Action != ActionSmalltalk || r.Smalltalk != SmalltalkThanks {
+		t.Errorf("remark after thanks: got %s", Got(r))
+	}
+	if r := e.Answer("en", "hi, how do I renew my passport?"); r.Action != ActionDecline {
+		t.Errorf("passport after a greeting: got %s, want a decline", Got(r))
+	}
+}
+
+func TestUnstretchCollapsesRunsOfThreeOrMore(t *testing.T) {
+	for in, want := range map[string]string{"helloooo": "hello", "hiii": "hi", "sooo": "so", "hello": "hello", "cool": "cool"} {
+		if got := unstretch(in); got != want {
+			t.Errorf("unstretch(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
