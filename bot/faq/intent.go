@@ -208,7 +208,12 @@ var legalPhrases = padded(
 var politicsPhrases = padded(
 	"chinh tri", "dang phai", "bau cu", "ung cu", "ban nghi gi ve", "y kien cua ban ve", "quan diem cua ban",
 	"ban ung ho", "ban co thich", "ban thich ai", "ai tot hon", "tong thong", "bien dong", "chien tranh",
-	"politics", "political", "election", "vote for", "who to vote", "which party", "political party", "bau cho ai", "what do you think about", "your opinion", "do you support",
+	"politics", "political", "election",
+	// voting for someone, not "vote for ideas on iHanoi" or rating a
+	// service: who, which candidate or party
+	"who to vote", "who should i vote", "who do i vote", "who would you vote", "who will you vote",
+	"who do you vote", "who are you voting", "who did you vote", "vote for who", "vote for whom",
+	"vote for which", "which candidate", "candidate", "candidates", "ung vien", "which party", "political party", "bau cho ai", "what do you think about", "your opinion", "do you support",
 	"president of", "who is better", "communist", "democracy", "dan chu", "bieu tinh",
 	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",

@@ -243,3 +243,19 @@ func TestAskingFromAbroadIsDeclinedButSayingWhereYouAreFromIsNot(t *testing.T) {
 		}
 	}
 }
+
+// "vote" is politics only when it is about whom to vote for: residents
+// also vote for ideas on iHanoi and rate public services.
+func TestVoteIsPoliticsOnlyWhenAskingWhomToVoteFor(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, q := range []string{"who should I vote for in the election?", "Loa, who would you vote for?", "which candidate should I vote for"} {
+		if r := e.Answer("en", q); r.Action != ActionDecline || r.Decline != DeclinePolitics {
+			t.Errorf("%q: got %s, want a politics decline", q, Got(r))
+		}
+	}
+	for _, q := range []string{"can people vote for city ideas on iHanoi?", "can I vote for the service I used on the public service portal"} {
+		if r := e.Answer("en", q); r.Action == ActionDecline && r.Decline == DeclinePolitics {
+			t.Errorf("%q: declined as politics", q)
+		}
+	}
+}
