@@ -250,7 +250,9 @@ func (e *Engine) answerParts(ix *index, res Result, lang, question, folded strin
 	}
 	var first, best *Result
 	var answered []*Entry
-	firstJoined := segs[0].joined
+	// a first question cut from the next by a connector or put as a
+	// question of its own ("…ở đâu? Mất bao lâu?") is the main one
+	firstJoined := segs[0].joined || segs[0].asked
 	for i, sg := range segs {
 		r := e.ask(ix, res, e.normalize(lang, Fold(sg.text)))
 		if r.Action != ActionAnswer {
@@ -379,6 +381,7 @@ type segment struct {
 	text     string
 	sentence bool // false: clauses of one sentence, after its context
 	joined   bool // cut from the next question by a connector ("…ở đâu và mất bao lâu")
+	asked    bool // a sentence of its own that ends with a question mark
 	trimmed  bool // the last clauses of a long comma-separated sentence, its context cut off
 }
 
@@ -391,30 +394,54 @@ func segments(q string, c cue) []segment {
 		return nil
 	}
 	var out []segment
-	add := func(s string, sentence, joined, trimmed bool) {
+	add := func(s string, sentence, joined, trimmed, asked bool) {
 		s = strings.TrimSpace(s)
 		if strings.Count(s, " ") >= 1 && len(out) < maxSegments {
-			out = append(out, segment{text: s, sentence: sentence, joined: joined, trimmed: trimmed})
+			out = append(out, segment{text: s, sentence: sentence, joined: joined, trimmed: trimmed, asked: asked})
 		}
 	}
-	sentences := strings.FieldsFunc(q, func(r rune) bool {
-		return r == '?' || r == '!' || r == '.' || r == ';' || r == '\n' || r == '…'
-	})
+	sentences := splitSentences(q)
 	several := len(sentences) > 1
 	for _, s := range sentences {
-		parts := splitConnectors(s)
+		parts := splitConnectors(s.text)
 		several = several || len(parts) > 1
 		for _, p := range parts {
 			clauses := strings.Split(p, ",")
 			if len(clauses) > 2 && strings.Count(p, " ") >= 10 {
-				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1, true)
+				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1, true, false)
 				continue
 			}
-			add(p, several, len(parts) > 1, false)
+			add(p, several, len(parts) > 1, false, s.asked && len(parts) == 1 && several)
 		}
 	}
 	if len(out) < 2 && !(len(out) == 1 && !out[0].sentence) {
 		return nil
+	}
+	return out
+}
+
+// sentence is one sentence of a message, and whether a question mark
+// ended it.
+type sentence struct {
+	text  string
+	asked bool
+}
+
+// splitSentences cuts q at sentence marks.
+func splitSentences(q string) []sentence {
+	var out []sentence
+	start := 0
+	for i, r := range q {
+		switch r {
+		case '?', '!', '.', ';', '\n', '…':
+			if t := q[start:i]; strings.TrimSpace(t) != "" {
+				out = append(out, sentence{text: t, asked: r == '?'})
+			}
+			start = i + len(string(r))
+		}
+	}
+	if t := q[start:]; strings.TrimSpace(t) != "" {
+		out = append(out, sentence{text: t})
 	}
 	return out
 }

@@ -176,3 +176,17 @@ func BenchmarkPrechecks(b *testing.B) {
 		}
 	})
 }
+
+// Of two questions put as sentences of their own, the first is the main
+// one and the other is offered, even when the blend of both leans to the
+// second.
+func TestFirstOfTwoAskedQuestionsIsTheMainOne(t *testing.T) {
+	e, _ := testEngine(t)
+	r := e.Answer("vi", "Hà Nội xếp hạng DTI thứ mấy năm 2024? Hà Nội đã đạt mục tiêu top 5 chưa?")
+	if Got(r) != "dti-ha-noi-2024" {
+		t.Fatalf("got %s, want dti-ha-noi-2024 first", Got(r))
+	}
+	if !containsEntry(r.Also, e.Entry("vi", "dti-muc-tieu-dat")) {
+		t.Errorf("the second question is not offered: %v", r.Also)
+	}
+}
