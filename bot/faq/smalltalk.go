@@ -19,6 +19,8 @@ const (
 	stFiller                // address, particles, politeness, wishes: nothing on their own
 	stGreet
 	stThanks // thanks and goodbyes
+	stAck    // "ok", "got it", "tuyệt vời": a closing reply when nothing else is said
+	stAsk    // "help", "cho mình hỏi": asking for help without asking anything yet
 )
 
 // stWords classes single folded words. Markers of one kind count; fillers
@@ -32,29 +34,34 @@ var stWords = func() map[string]stClass {
 	}
 	add(stFiller,
 		// what "cảm ơn" and "chào" come with: acknowledgements and praise
-		"huu", "ich", "hay", "qua", "tot", "great", "helpful", "nice", "awesome", "cool", "perfect", "very",
-		"much", "so", "lot", "lots", "nhieu", "rat", "lam", "oke", "okay", "ok", "okie", "okela", "vang", "da",
-		"uh", "um", "duoc", "roi", "hieu", "got", "it", "understood", "tuyet", "voi", "vai", "xin", "chan",
-		"thanh", "many", "bunch", "again", "anyway", "thoi", "well", "oh", "hmm", "alright", "sure",
+		"huu", "ich", "hay", "qua", "tot", "very", "much", "so", "lot", "lots", "nhieu", "rat", "lam", "vang", "da",
+		"uh", "um", "duoc", "roi", "it", "voi", "vai", "xin", "chan", "thanh", "many", "bunch", "ton", "again",
+		"anyway", "thoi", "well", "oh", "hmm", "sure",
 		// address and particles ("cảm ơn em nha, bác hiểu rồi", "e chào ad ạ")
-		"ban", "loa", "bot", "a", "ad", "admin", "oi", "nhe", "nha", "em", "e", "anh", "chi", "minh", "moi",
+		"ban", "loa", "bot", "a", "ad", "admin", "nhe", "nha", "em", "e", "anh", "chi", "minh", "moi",
 		"nguoi", "you", "there", "all", "everyone", "everybody", "ah", "ak", "ha", "hihi", "hehe", "haha",
-		"lol", "the", "to", "your", "for", "help", "ne", "nhaa", "nhen", "nghen", "hen", "nghe", "bac",
+		"lol", "the", "to", "your", "for", "ne", "nhaa", "nhen", "nghen", "hen", "nghe", "bac",
 		"chau", "chu", "ong", "ba", "con", "co", "cac", "dear", "sir", "madam", "bro", "sis", "man", "mate",
-		"buddy", "dude", "guys", "folks", "ca", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do",
+		"buddy", "dude", "guys", "folks", "ca", "vay", "day", "nhi", "ui", "do",
 		// "có ai không", "anyone around?", "that helped a lot"
 		"ai", "khong", "ko", "k", "hong", "o", "anyone", "anybody", "around", "here", "is", "that", "this",
-		"helped", "really", "appreciate", "appreciated", "useful", "clear", "info",
+		"helped", "really", "useful", "clear", "info", "with", "i", "me", "cho",
 		// wishes: "chúc bạn một ngày tốt lành"
 		"chuc", "mot")
-	add(stGreet, "chao", "hi", "hello", "hey", "heya", "hiya", "alo", "helo", "hii", "yo", "sup",
+	// "Loa ơi", "ad ơi": calling the bot is greeting it
+	add(stGreet, "oi", "oii", "chao", "hi", "hello", "hey", "heya", "hiya", "alo", "helo", "hii", "yo", "sup",
 		"wassup", "whatsup", "morning", "good", "afternoon", "evening", "buoi", "sang", "trua", "chieu",
 		"greetings", "howdy", "halo", "hallo", "hola", "xinchao", "chaoo", "hellu")
 	// "tối" and "lô" fold like "tôi" and the "lô" of an address: they pass
 	// but do not make a greeting on their own.
 	add(stFiller, "toi", "lo")
 	add(stThanks, "cam", "thank", "thanks", "thx", "tks", "ty", "camon", "cmon", "thankyou", "thanku",
-		"tysm", "thnx", "tnx", "cheers", "grateful", "bye", "byebye", "goodbye", "cya", "bb", "later")
+		"tysm", "thnx", "tnx", "cheers", "grateful", "appreciate", "appreciated", "bye", "byebye", "goodbye",
+		"cya", "bb", "later")
+	add(stAck, "ok", "oke", "okay", "okie", "okela", "okey", "alright", "understood", "hieu", "great",
+		"helpful", "nice", "awesome", "cool", "perfect", "tuyet", "excellent", "noted")
+	add(stAsk, "help", "giup", "ho", "tro", "hoi", "ask", "question", "questions", "need", "can", "could",
+		"please", "pls", "something", "anything", "chut", "ti", "xiu", "have", "got", "some")
 	return m
 }()
 
@@ -70,8 +77,12 @@ var stPhrases = func() map[string][]stPhrase {
 	}
 	add(stThanks, "cam on", "tam biet", "hen gap lai", "bai bai", "see you", "see ya", "talk later",
 		"talk soon", "have to go", "gotta go", "got to go", "take care", "good night", "ngu ngon",
-		"di day", "di nhe")
-	add(stGreet, "what is up", "whats up", "good day", "xin chao")
+		"di day", "di nhe", "catch you later", "catch ya later")
+	add(stAck, "got it", "hieu roi")
+	add(stGreet, "what is up", "whats up", "good day", "xin chao", "how are you", "how are you doing", "how are u", "how r u",
+		"how is it going", "how s it going", "khoe khong", "co khoe khong", "khoe ko", "co ai khong",
+		"co ai o day khong", "co ai o do khong", "anyone here", "anyone there", "anybody there",
+		"anybody here", "you there", "are you there")
 	// wishes and "I'm new here": pleasantries a greeting comes with
 	add(stFiller, "ngay tot lanh", "tot lanh", "vui ve", "suc khoe", "nice day", "great day",
 		"nice weekend", "have a", "moi dung", "lan dau", "lan dau tien", "first time", "new here", "ca nha")
@@ -105,26 +116,24 @@ func unstretch(w string) string {
 	return w
 }
 
-// stScan counts the greetings, thanks and other words of folded text.
-func stScan(folded string) (greet, thanks, other int) {
+// stCounts counts the words of a message per stClass.
+type stCounts [stAsk + 1]int
+
+// stScan counts the small-talk words and phrases of folded text, and the
+// other words.
+func stScan(folded string) stCounts {
+	var n stCounts
 	for rest := folded; rest != ""; {
 		if p, ok := stPhraseAt(rest); ok {
 			rest = strings.TrimPrefix(rest[len(p.text):], " ")
-			greet, thanks = greet+b2i(p.class == stGreet), thanks+b2i(p.class == stThanks)
+			n[p.class]++
 			continue
 		}
 		var w string
 		w, rest = nextWord(rest)
-		switch stWords[unstretch(w)] {
-		case stGreet:
-			greet++
-		case stThanks:
-			thanks++
-		case stOther:
-			other++
-		}
+		n[stWords[unstretch(w)]]++
 	}
-	return greet, thanks, other
+	return n
 }
 
 // stPhraseAt returns the small-talk phrase that s starts with, if any.
@@ -138,13 +147,6 @@ func stPhraseAt(s string) (stPhrase, bool) {
 	return stPhrase{}, false
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // smalltalk classifies a whole message as small talk, or returns "". A
 // question about the bot counts only without one of Loa's subjects or a
 // decline cue beside it ("are you a bot? what is iHanoi" asks about iHanoi).
@@ -155,14 +157,19 @@ func smalltalk(folded string, c cue) string {
 	if c.has(cueAbout) && strings.Count(folded, " ") < 12 && !c.has(cueDomain) && remitDecline(c) == "" {
 		return SmalltalkAbout
 	}
-	greet, thanks, other := stScan(folded)
+	n := stScan(folded)
 	switch {
-	case other > 0:
+	case n[stOther] > 0:
 		return ""
-	case thanks > 0:
+	case n[stThanks] > 0:
 		return SmalltalkThanks
-	case greet > 0:
+	case n[stGreet] > 0:
 		return SmalltalkGreeting
+	case n[stAsk] > 0:
+		// "help", "i have a question": what Loa can help with
+		return SmalltalkAbout
+	case n[stAck] > 0:
+		return SmalltalkThanks
 	}
 	return ""
 }
@@ -250,7 +257,11 @@ var aboutPhrases = padded(slices.Concat([]string{
 	"what exactly can you", "what else can you", "what things can you", "what sort of things can you",
 	"what kind of things can you", "tell me about yourself", "about yourself", "introduce yourself",
 	"gioi thieu ve ban", "gioi thieu ban than", "ban hoat dong the nao", "how do you work",
-	"tro ly ao", "is this automated", "your creator",
+	"tro ly ao", "is this automated", "your creator", "who am i talking", "who am i speaking",
+	"who am i chatting", "how does this bot work", "how does this chatbot work", "how does loa work",
+	"ban thuoc co quan nao", "ban la cua co quan nao", "ban cua co quan nao", "ban thuoc ve co quan nao",
+	"ban do co quan nao", "ban la cua ai", "ai lap trinh ra", "do you answer", "can you answer",
+	"stuff do you", "things do you", "what sort of stuff", "what kind of stuff",
 	"person or a machine", "person or machine", "human or a bot", "human or bot", "bot or a human",
 	"bot or human", "nguoi hay bot", "nguoi hay robot", "nguoi that hay",
 },

@@ -20,6 +20,17 @@ func TestSmalltalkIsRecognisedInAnyWording(t *testing.T) {
 		{"vi", "bạn có phải robot không", SmalltalkAbout},
 		{"vi", "ai làm ra Loa vậy", SmalltalkAbout},
 		{"en", "what else can you do", SmalltalkAbout},
+		// "how are you", "anyone there?", calling the bot by name
+		{"en", "hi loa, how's it going?", SmalltalkGreeting},
+		{"vi", "có ai ở đó không ạ", SmalltalkGreeting},
+		{"vi", "ad ơi", SmalltalkGreeting},
+		// an acknowledgement alone gets the closing reply
+		{"en", "alright, noted", SmalltalkThanks},
+		{"vi", "ok hiểu rồi", SmalltalkThanks},
+		// asking for help without asking anything yet: what Loa can do
+		{"en", "i need some help please", SmalltalkAbout},
+		{"vi", "cho em hỏi xíu", SmalltalkAbout},
+		{"vi", "bạn thuộc về cơ quan nào vậy", SmalltalkAbout},
 	} {
 		if r := e.Answer(c.lang, c.q); r.Action != ActionSmalltalk || r.Smalltalk != c.want {
 			t.Errorf("%q: got %s, want smalltalk:%s", c.q, Got(r), c.want)
