@@ -156,7 +156,7 @@ func (e *Engine) answerCore(r Result, question string) Result {
 	switch {
 	case cr.Action == ActionAnswer || cr.Action == ActionLocality:
 		return cr
-	case cr.Action == ActionDecline && cr.Decline == DeclineNoMatch && pleasantry(core):
+	case cr.Action == ActionDecline && cr.Decline == DeclineNoMatch && pleasantry(r.Lang, core, kind):
 		return Result{Lang: r.Lang, Fallback: true, Action: ActionSmalltalk, Smalltalk: kind}
 	}
 	return r

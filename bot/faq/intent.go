@@ -185,6 +185,15 @@ var generalPhrases = padded(
 	// code
 	"python", "javascript", "java", "css", "html", "lap trinh", "programming", "bug", "exception",
 	"sql", "thuat toan", "algorithm", "error 404", "my website", "excel", "vlookup",
+	// everyday life in the city: eating out, shopping, getting around,
+	// renting, jobs, learning the language ("hi, can you recommend a good
+	// restaurant" found iHanoi's features)
+	"recommend a", "recommend me", "recommend some", "restaurant", "restaurants", "cafe", "coffee shop",
+	"quan cafe", "quan ca phe", "hotel", "khach san", "homestay", "want to buy", "where can i buy",
+	"where to buy", "mua o dau", "sim card", "taxi", "book me", "dat xe", "airport", "san bay", "metro",
+	"xe buyt", "bus route", "flight", "ve may bay", "learn vietnamese", "hoc tieng", "thue nha",
+	"rent an apartment", "rent a room", "find a job", "tim viec", "directions to", "chi duong", "duong di",
+	"how do i get to", "safe at night",
 	// more health
 	"dau rang", "tieu duong", "huyet ap", "sot xuat huyet", "dengue", "an kieng", "giam can",
 )

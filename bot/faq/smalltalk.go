@@ -228,11 +228,26 @@ func (e *Engine) clauseSmalltalk(lang, clause string) string {
 	return smalltalk(folded, scanCues(pad(folded)))
 }
 
-// pleasantry reports whether the core left after small talk is a short
-// remark, not a question: no question mark, at most maxPleasantry words.
-func pleasantry(core string) bool {
-	return !strings.Contains(core, "?") && len(strings.Fields(core)) <= maxPleasantry
+// pleasantry reports whether the core left after thanks or a goodbye is
+// a short remark, not a question ("thanks, that's exactly what I needed",
+// not "thanks, also what is 2+2" or "cảm ơn, giá vàng bao nhiêu"): no
+// question mark, at most maxPleasantry words, not opening with a question
+// word and, in Vietnamese, whose question words close the sentence,
+// holding none. After a greeting, what follows is a request: declined
+// when Loa has nothing for it.
+func pleasantry(lang, core, kind string) bool {
+	if kind != SmalltalkThanks || strings.Contains(core, "?") || len(strings.Fields(core)) > maxPleasantry {
+		return false
+	}
+	folded := Fold(core)
+	first, _ := nextWord(folded)
+	return !questionStarts[first] && (lang != "vi" || !hasAny(pad(folded), askWords))
 }
+
+// questionStarts are the words a question or a second one opens with.
+var questionStarts = set("what", "how", "where", "when", "who", "which", "why", "is", "are", "do", "does",
+	"did", "can", "could", "should", "will", "would", "may", "also", "and", "btw", "but", "plus", "one",
+	"cho", "con", "lam", "sao", "o", "bao", "khi", "tai", "co", "ai", "gi", "the", "vay", "nhung", "them")
 
 // aboutPhrases ask who Loa is, who made it and what it can do. Questions
 // about a subject of Loa's ("bạn biết gì về VNeID") are not about the bot:

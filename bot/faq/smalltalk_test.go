@@ -60,8 +60,23 @@ func TestRemarkAfterThanksIsSmalltalkButOffTopicQuestionIsDeclined(t *testing.T)
 	if r := e.Answer("en", "thanks, you saved my day"); r.Action != ActionSmalltalk || r.Smalltalk != SmalltalkThanks {
 		t.Errorf("remark after thanks: got %s", Got(r))
 	}
-	if r := e.Answer("en", "hi, how do I renew my passport?"); r.Action != ActionDecline {
-		t.Errorf("passport after a greeting: got %s, want a decline", Got(r))
+	for _, q := range []string{"hi, how do I renew my passport?", "thanks, also what should I name my dog", "chào bạn, cho hỏi đường đến Văn Miếu",
+		"bye, what should I cook tonight"} {
+		if r := e.Answer("en", q); r.Action != ActionDecline {
+			t.Errorf("%q: got %s, want a decline", q, Got(r))
+		}
+	}
+}
+
+// Everyday life in the city (eating out, shopping, getting around,
+// renting, jobs) is not Loa's, greeting or not.
+func TestEverydayCityLifeIsDeclined(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, q := range []string{"hello! any restaurant you'd recommend in Tay Ho?", "where can I buy a sim card in hanoi",
+		"chào ad, mình muốn thuê nhà gần hồ", "how do i get to the airport from the old quarter"} {
+		if r := e.Answer("en", q); r.Action != ActionDecline {
+			t.Errorf("%q: got %s, want a decline", q, Got(r))
+		}
 	}
 }
 
