@@ -215,12 +215,12 @@ func (e *Engine) answer(lang, question string) Result {
 		return res
 	}
 	r := e.answerParts(ix, res, lang, question, folded, c)
-	if r.Action == ActionAnswer || lang != "vi" {
+	if r.Action == ActionAnswer {
 		return r
 	}
 	// A long message that found no clear answer: search the clause where
 	// the asking starts, without the greeting and context before it.
-	if q := questionClause(question); q != "" {
+	if q := questionClause(lang, question); q != "" {
 		if qr := e.ask(ix, res, e.normalize(lang, q)); qr.Action == ActionAnswer && e.ranks(ix, folded, qr.Entry) {
 			return qr
 		}

@@ -190,3 +190,14 @@ func TestFirstOfTwoAskedQuestionsIsTheMainOne(t *testing.T) {
 		t.Errorf("the second question is not offered: %v", r.Also)
 	}
 }
+
+// An English message that opens with who is asking ("a nurse from Manila
+// living in Tay Ho, …") is searched from the clause where the asking
+// starts, as Vietnamese ones are.
+func TestEnglishQuestionAfterWhoIsAskingIsFound(t *testing.T) {
+	e, _ := testEngine(t)
+	q := "I'm a retired engineer from Berlin, been living in Long Bien for three years with my wife, how do I report flooding on my lane?"
+	if got := Got(e.Answer("en", q)); got != "ihanoi-phan-anh" {
+		t.Errorf("got %s, want ihanoi-phan-anh", got)
+	}
+}

@@ -98,7 +98,8 @@ var injectionPhrases = padded(
 	"you are now", "roleplay", "role play", "from now on you", "developer mode", "dan mode",
 	"bo qua moi", "bo qua cac", "bo qua tat ca", "bo qua huong dan", "bo qua chi dan", "quen het",
 	"quen di cac", "dong vai", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
-	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "poem", "song lyrics", "joke",
+	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "write me an", "write an essay", "essay", "bai luan", "viet bai van",
+	"viet cho toi mot bai", "viet giup toi", "poem", "song lyrics", "joke",
 	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "chui",
 )
 
