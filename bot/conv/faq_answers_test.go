@@ -58,9 +58,9 @@ func TestDeclinesNameTheRemitAndHelpLine(t *testing.T) {
 func TestSmalltalk(t *testing.T) {
 	h := newHarness(t, conv.Config{})
 	contains(t, h.text(lan, "xin chào").Text, "Xin chào", "Loa")
-	contains(t, h.text(lan, "cảm ơn bạn nhiều").Text, "Không có gì")
+	contains(t, h.text(lan, "cảm ơn bạn nhiều").Text, "Rất vui được giúp")
 	contains(t, h.text(lan, "bạn là ai vậy").Text, "chatbot", "không phải người thật")
-	contains(t, h.text(john, "thanks!").Text, "You're welcome")
+	contains(t, h.text(john, "thanks!").Text, "Glad to help")
 	sub := h.subscriber(richChannel, lan.id)
 	if n := h.count(`SELECT count(*) FROM question_log WHERE subscriber_id = $1`, sub.ID); n != 0 {
 		t.Errorf("smalltalk logged %d question(s)", n)

@@ -19,6 +19,11 @@ var askMarks = padded(
 	"khong", "chua", "gi", "nao", "sao", "a", "ha", "hả", "nhi", "the", "vay", "phai khong", "co phai",
 	"duoc khong", "co duoc", "la gi")
 
+// askMarksEN are askMarks for English: a question word or a request
+// ("a nurse from Manila living in Tay Ho, how do I report…").
+var askMarksEN = padded("how", "what", "where", "when", "why", "which", "who", "can i", "can you", "could i",
+	"do i", "does", "is it", "is there", "are there", "should i", "want to", "need to", "help me")
+
 // speakerWords are the words a resident names themself or the bot with
 // ("bác muốn…", "cháu hỏi…"); at the start of the question clause, before
 // its ask mark, they carry nothing about the subject.
@@ -26,10 +31,14 @@ var speakerWords = set("bac", "chau", "co", "chu", "ong", "ba", "anh", "chi", "e
 	"tui", "tao", "ad", "admin", "loa", "ban", "cac", "moi", "nguoi", "oi", "a", "cho", "xin", "chao",
 	"kinh", "thua", "da", "vang", "ma", "nhung", "the", "thi", "gio", "bay", "nay", "con")
 
-// questionClause returns the folded part of q from the clause where the
+// questionClause returns the folded part of q (in lang) from the clause where the
 // asking starts, with the speaker words before its ask mark dropped, or ""
 // when that is the whole message (nothing to strip).
-func questionClause(q string) string {
+func questionClause(lang, q string) string {
+	marks := askMarks
+	if lang == "en" {
+		marks = askMarksEN
+	}
 	clauses := strings.FieldsFunc(q, func(r rune) bool {
 		return r == ',' || r == '.' || r == '?' || r == '!' || r == ';' || r == ':' || r == '\n' || r == '…'
 	})
@@ -38,7 +47,7 @@ func questionClause(q string) string {
 	}
 	start := -1
 	for i, c := range clauses {
-		if hasAny(pad(Fold(c)), askMarks) {
+		if hasAny(pad(Fold(c)), marks) {
 			start = i
 			break
 		}

@@ -103,6 +103,8 @@ var enConcepts = newConcepts(
 		"police app => vneid app", "national id app => vneid app", "eid app => vneid app",
 		"digital id app => vneid app", "electronic id app => vneid app", "e id app => vneid app",
 		"the deal with => _def", "what is it for => _def", "what s it for => _def",
+		// "what's the point of DT Day" asks its purpose (the KB's word)
+		"the point of => the purpose of", "point of => purpose of",
 	},
 	// Asking what something is, around the subject rather than before it
 	// ("explain what Project 06 is about", "Project 06. What is it exactly?").
@@ -176,6 +178,13 @@ var enConcepts = newConcepts(
 		"basic level => level1", "basic e id => level1 eid", "basic eid => level1 eid", "full eid => level2 eid",
 		"full e id => level2 eid",
 	},
+	// Whether level 2 is worth having is whether to upgrade ("why bother
+	// with level 2?", "is level 2 worth it?").
+	[]string{
+		"bother with level => should i upgrade to level", "bother getting level => should i upgrade to level",
+		"worth getting level => should i upgrade to level", "level 2 worth it => should i upgrade to level 2",
+		"level 2 worth => should i upgrade to level 2",
+	},
 	// Level 2 is made at the commune or ward police (the KB's "ward
 	// police"); residents say the police station.
 	[]string{
@@ -191,6 +200,8 @@ var enConcepts = newConcepts(
 	// its benefits; how many people use an app is its users; an e-receipt
 	// is the KB's electronic receipt.
 	[]string{
+		// the verb split round its object: "can I set it up myself?"
+		"set it up => register", "set one up => register", "set that up => register",
 		"set up vneid => register vneid", "set up a vneid => register vneid", "set up an account => register an account",
 		"set up my account => register my account", "set up e id => register e id", "set up an e id => register e id",
 		// what a scheme does for people (not "what did Hanoi do for DT Day")
@@ -237,7 +248,8 @@ var enConcepts = newConcepts(
 	},
 	// Fees and discounts.
 	[]string{
-		"cheaper => fee", "cheap => fee", "discount => fee", "discounted => fee", "pay less => fee",
+		// "who is in charge of…" is no charge to pay: the phrase is kept
+		"in charge => in charge", "cheaper => fee", "cheap => fee", "discount => fee", "discounted => fee", "pay less => fee",
 		"costs => fee", "cost => fee", "fees => fee", "charge => fee", "charges => fee", "charged => fee",
 	},
 	// Reporting a problem in the street to the city (iHanoi).
@@ -295,6 +307,8 @@ var enConcepts = newConcepts(
 		"video call => video call deepfake", "video called => video call deepfake", "face looked => deepfake",
 		"looked weird => deepfake", "voice clone => deepfake", "face swap => deepfake",
 		"liking videos => paid online task commission", "like videos => paid online task commission",
+		"like posts => paid online task commission", "liking posts => paid online task commission",
+		"too good to be true => light work high pay scam",
 		"likes => paid online task commission", "a day for => high pay", "per day => high pay",
 		"work from home => light work high pay job", "easy money => light work high pay", "side job => light work high pay job",
 		"part time job => light work high pay job", "tasks => task", "commissions => commission",

@@ -19,3 +19,20 @@ func TestConceptRewrite(t *testing.T) {
 		}
 	}
 }
+
+// Casual English names a concept with a phrase the KB never uses: "the
+// point of" is its purpose, "in charge" is no charge to pay, "worth it"
+// asks whether to upgrade, and "set it up" splits the verb round its object.
+func TestCasualEnglishPhrasesReachTheirConcept(t *testing.T) {
+	e, _ := testEngine(t)
+	for q, want := range map[string]string{
+		"what's the point of DT day anyway":              "ngay-cds-muc-dich",
+		"who's in charge of Hanoi's digital stuff":       "co-quan-cds-hn",
+		"is level 2 worth it for a retiree like me?":     "vneid-muc-1-2",
+		"level 1 - can I set it up at home on my phone?": "vneid-dk-muc-1",
+	} {
+		if got := Got(e.Answer("en", q)); got != want {
+			t.Errorf("%q: got %s, want %s", q, got, want)
+		}
+	}
+}

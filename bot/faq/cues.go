@@ -106,8 +106,13 @@ func botNamed(ps phrases) phrases {
 		if !ok {
 			continue
 		}
-		for _, v := range []string{" loa " + rest, " ban co " + rest, " loa co " + rest} {
-			if !have[v] && !strings.HasPrefix(rest, "co ") {
+		vs := []string{" loa " + rest}
+		if !strings.HasPrefix(rest, "co ") {
+			// "bạn có phải AI" is "Loa có phải AI", not "Loa có có phải…"
+			vs = append(vs, " ban co "+rest, " loa co "+rest)
+		}
+		for _, v := range vs {
+			if !have[v] {
 				have[v] = true
 				out = append(out, v)
 			}

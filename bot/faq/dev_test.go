@@ -5,16 +5,17 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev12.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev14.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
-// blindDev is the newest dev set, whose misses are not logged so that it
-// stays a fresh check for the next round of changes (only its aggregate
-// is read while tuning). Session 7 (faq11) read dev5's misses by mistake
+// blindDevs are the dev sets whose misses are not logged, so that they
+// stay fresh checks for the next round of changes (only their aggregates
+// are read while tuning). Session 7 (faq11) read dev5's misses by mistake
 // while tuning, so dev5 is no longer blind; dev12.yaml, written after that
-// round's first changes, is the unread set now.
-const blindDev = "faq/dev12.yaml"
+// round's first changes, stays unread, and dev14.yaml, written in session
+// 8 (faq12) before its engine changes, is that round's own unread check.
+var blindDevs = map[string]bool{"faq/dev12.yaml": true, "faq/dev14.yaml": true}
 
 // devSets are the development sets TestDevSet and TestDevDistinct check:
 // DevFiles without eval.yaml, which keeps the targets (TestEval).
@@ -102,11 +103,25 @@ func TestDevSet(t *testing.T) {
 		// while tuning, so it is a tuning set now. The floors sit just
 		// under the latter.
 		"faq/dev11.yaml": {KindAccented: 0.88, KindPlain: 0.99, KindEnglish: 0.97, KindOOS: 0.95},
-		// dev12.yaml (blindDev), written in session 7 after faq11's first
+		// dev12.yaml (blind, see blindDevs), written in session 7 after faq11's first
 		// changes; only its aggregate was read. It measured
 		// 80.0/60.0/88.6/100% (accented, plain, English, OOS declined)
 		// at the end of that round; the floors sit just under it.
 		"faq/dev12.yaml": {KindAccented: 0.79, KindPlain: 0.59, KindEnglish: 0.88, KindOOS: 0.95},
+		// dev13.yaml, written in session 8 (faq12) before its engine
+		// changes: small talk (alone and before a question), casual
+		// English, several questions, asking from abroad, "vote", near
+		// ties. It measured 81.8/100/87.5/81.8/31.8% (accented, plain,
+		// English, OOS declined, smalltalk; 2 OOS answered) before them;
+		// its misses are read while tuning. At the end of that round:
+		// 90.9/100/94.6/100/100%.
+		"faq/dev13.yaml": {KindAccented: 0.90, KindPlain: 0.99, KindEnglish: 0.94, KindOOS: 0.99,
+			KindSmalltalk: 0.99},
+		// dev14.yaml (blind, see blindDevs), written with dev13; only its
+		// aggregates are read. It measured 75.0/100/77.3/85.7/52.9%
+		// before faq12's changes and 75.0/100/77.3/100/94.1% after them.
+		"faq/dev14.yaml": {KindAccented: 0.74, KindPlain: 0.99, KindEnglish: 0.77, KindOOS: 0.99,
+			KindSmalltalk: 0.94},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]
@@ -124,8 +139,8 @@ func TestDevSet(t *testing.T) {
 				t.Errorf("%s %s accuracy %.1f%% is under its floor %.0f%%", name, k, 100*r.Accuracy(k), 100*floor[k])
 			}
 		}
-		if name == blindDev {
-			continue // its misses are not shown: see blindDev
+		if blindDevs[name] {
+			continue // its misses are not shown: see blindDevs
 		}
 		for _, m := range r.Misses {
 			t.Logf("miss %-8s want %-24s got %-24s %.2f %q", m.Case.Kind, m.Case.Expect, m.Got, m.Score, m.Case.Q)

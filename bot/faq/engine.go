@@ -134,6 +134,36 @@ func NewEngine(kbs map[string]*KB) *Engine {
 // words (scanCues). A message holding several questions is answered by its
 // main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
+	r := e.answer(lang, question)
+	if r.Action != ActionChoices && (r.Action != ActionDecline || r.Decline != DeclineNoMatch) {
+		return r
+	}
+	return e.answerCore(r, question)
+}
+
+// answerCore retries a message that found no clear answer without the
+// small talk around its question ("Chào bạn, Đề án 06 là gì?"): the
+// greeting's words weigh in the search as words the KB does not know. A
+// short remark Loa has nothing for is part of the small talk ("thanks,
+// that's exactly what I needed"). A message answered as a whole is not
+// cut: its context may be what found the answer.
+func (e *Engine) answerCore(r Result, question string) Result {
+	core, kind := e.smalltalkCore(r.Lang, question)
+	if core == "" {
+		return r
+	}
+	cr := e.answer(r.Lang, core)
+	switch {
+	case cr.Action == ActionAnswer || cr.Action == ActionLocality:
+		return cr
+	case cr.Action == ActionDecline && cr.Decline == DeclineNoMatch && pleasantry(r.Lang, core, kind):
+		return Result{Lang: r.Lang, Fallback: true, Action: ActionSmalltalk, Smalltalk: kind}
+	}
+	return r
+}
+
+// answer is Answer for the message as a whole.
+func (e *Engine) answer(lang, question string) Result {
 	raw := Fold(question)
 	lang = e.detect(lang, question, raw)
 	folded := e.normalize(lang, raw)
@@ -143,6 +173,11 @@ func (e *Engine) Answer(lang, question string) Result {
 	}
 	padded := pad(folded)
 	c := scanCues(padded)
+	if raw != folded {
+		// the concept table may rewrite a question about the bot ("what
+		// else can you do" reads "what features…"): it is asked in words
+		c |= scanCues(pad(raw)) & cueAbout
+	}
 	if c.has(cueInjection) {
 		res.Decline = DeclineRoleplay
 		return res
@@ -180,12 +215,12 @@ func (e *Engine) Answer(lang, question string) Result {
 		return res
 	}
 	r := e.answerParts(ix, res, lang, question, folded, c)
-	if r.Action == ActionAnswer || lang != "vi" {
+	if r.Action == ActionAnswer {
 		return r
 	}
 	// A long message that found no clear answer: search the clause where
 	// the asking starts, without the greeting and context before it.
-	if q := questionClause(question); q != "" {
+	if q := questionClause(lang, question); q != "" {
 		if qr := e.ask(ix, res, e.normalize(lang, q)); qr.Action == ActionAnswer && e.ranks(ix, folded, qr.Entry) {
 			return qr
 		}
@@ -215,7 +250,9 @@ func (e *Engine) answerParts(ix *index, res Result, lang, question, folded strin
 	}
 	var first, best *Result
 	var answered []*Entry
-	firstJoined := segs[0].joined
+	// a first question cut from the next by a connector or put as a
+	// question of its own ("…ở đâu? Mất bao lâu?") is the main one
+	firstJoined := segs[0].joined || segs[0].asked
 	for i, sg := range segs {
 		r := e.ask(ix, res, e.normalize(lang, Fold(sg.text)))
 		if r.Action != ActionAnswer {
@@ -344,6 +381,7 @@ type segment struct {
 	text     string
 	sentence bool // false: clauses of one sentence, after its context
 	joined   bool // cut from the next question by a connector ("…ở đâu và mất bao lâu")
+	asked    bool // a sentence of its own that ends with a question mark
 	trimmed  bool // the last clauses of a long comma-separated sentence, its context cut off
 }
 
@@ -356,30 +394,54 @@ func segments(q string, c cue) []segment {
 		return nil
 	}
 	var out []segment
-	add := func(s string, sentence, joined, trimmed bool) {
+	add := func(s string, sentence, joined, trimmed, asked bool) {
 		s = strings.TrimSpace(s)
 		if strings.Count(s, " ") >= 1 && len(out) < maxSegments {
-			out = append(out, segment{text: s, sentence: sentence, joined: joined, trimmed: trimmed})
+			out = append(out, segment{text: s, sentence: sentence, joined: joined, trimmed: trimmed, asked: asked})
 		}
 	}
-	sentences := strings.FieldsFunc(q, func(r rune) bool {
-		return r == '?' || r == '!' || r == '.' || r == ';' || r == '\n' || r == '…'
-	})
+	sentences := splitSentences(q)
 	several := len(sentences) > 1
 	for _, s := range sentences {
-		parts := splitConnectors(s)
+		parts := splitConnectors(s.text)
 		several = several || len(parts) > 1
 		for _, p := range parts {
 			clauses := strings.Split(p, ",")
 			if len(clauses) > 2 && strings.Count(p, " ") >= 10 {
-				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1, true)
+				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1, true, false)
 				continue
 			}
-			add(p, several, len(parts) > 1, false)
+			add(p, several, len(parts) > 1, false, s.asked && len(parts) == 1 && several)
 		}
 	}
 	if len(out) < 2 && !(len(out) == 1 && !out[0].sentence) {
 		return nil
+	}
+	return out
+}
+
+// sentence is one sentence of a message, and whether a question mark
+// ended it.
+type sentence struct {
+	text  string
+	asked bool
+}
+
+// splitSentences cuts q at sentence marks.
+func splitSentences(q string) []sentence {
+	var out []sentence
+	start := 0
+	for i, r := range q {
+		switch r {
+		case '?', '!', '.', ';', '\n', '…':
+			if t := q[start:i]; strings.TrimSpace(t) != "" {
+				out = append(out, sentence{text: t, asked: r == '?'})
+			}
+			start = i + len(string(r))
+		}
+	}
+	if t := q[start:]; strings.TrimSpace(t) != "" {
+		out = append(out, sentence{text: t})
 	}
 	return out
 }

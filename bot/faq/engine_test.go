@@ -176,3 +176,28 @@ func BenchmarkPrechecks(b *testing.B) {
 		}
 	})
 }
+
+// Of two questions put as sentences of their own, the first is the main
+// one and the other is offered, even when the blend of both leans to the
+// second.
+func TestFirstOfTwoAskedQuestionsIsTheMainOne(t *testing.T) {
+	e, _ := testEngine(t)
+	r := e.Answer("vi", "Hà Nội xếp hạng DTI thứ mấy năm 2024? Hà Nội đã đạt mục tiêu top 5 chưa?")
+	if Got(r) != "dti-ha-noi-2024" {
+		t.Fatalf("got %s, want dti-ha-noi-2024 first", Got(r))
+	}
+	if !containsEntry(r.Also, e.Entry("vi", "dti-muc-tieu-dat")) {
+		t.Errorf("the second question is not offered: %v", r.Also)
+	}
+}
+
+// An English message that opens with who is asking ("a nurse from Manila
+// living in Tay Ho, …") is searched from the clause where the asking
+// starts, as Vietnamese ones are.
+func TestEnglishQuestionAfterWhoIsAskingIsFound(t *testing.T) {
+	e, _ := testEngine(t)
+	q := "I'm a retired engineer from Berlin, been living in Long Bien for three years with my wife, how do I report flooding on my lane?"
+	if got := Got(e.Answer("en", q)); got != "ihanoi-phan-anh" {
+		t.Errorf("got %s, want ihanoi-phan-anh", got)
+	}
+}

@@ -98,7 +98,8 @@ var injectionPhrases = padded(
 	"you are now", "roleplay", "role play", "from now on you", "developer mode", "dan mode",
 	"bo qua moi", "bo qua cac", "bo qua tat ca", "bo qua huong dan", "bo qua chi dan", "quen het",
 	"quen di cac", "dong vai", "gia vo ban", "hay gia vo", "tu gio ban la", "tu bay gio ban",
-	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "poem", "song lyrics", "joke",
+	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "write me an", "write an essay", "essay", "bai luan", "viet bai van",
+	"viet cho toi mot bai", "viet giup toi", "poem", "song lyrics", "joke",
 	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "chui",
 )
 
@@ -185,6 +186,15 @@ var generalPhrases = padded(
 	// code
 	"python", "javascript", "java", "css", "html", "lap trinh", "programming", "bug", "exception",
 	"sql", "thuat toan", "algorithm", "error 404", "my website", "excel", "vlookup",
+	// everyday life in the city: eating out, shopping, getting around,
+	// renting, jobs, learning the language ("hi, can you recommend a good
+	// restaurant" found iHanoi's features)
+	"recommend a", "recommend me", "recommend some", "restaurant", "restaurants", "cafe", "coffee shop",
+	"quan cafe", "quan ca phe", "hotel", "khach san", "homestay", "want to buy", "where can i buy",
+	"where to buy", "mua o dau", "sim card", "taxi", "book me", "dat xe", "airport", "san bay", "metro",
+	"xe buyt", "bus route", "flight", "ve may bay", "learn vietnamese", "hoc tieng", "thue nha",
+	"rent an apartment", "rent a room", "find a job", "tim viec", "directions to", "chi duong", "duong di",
+	"how do i get to", "safe at night",
 	// more health
 	"dau rang", "tieu duong", "huyet ap", "sot xuat huyet", "dengue", "an kieng", "giam can",
 )
@@ -208,7 +218,12 @@ var legalPhrases = padded(
 var politicsPhrases = padded(
 	"chinh tri", "dang phai", "bau cu", "ung cu", "ban nghi gi ve", "y kien cua ban ve", "quan diem cua ban",
 	"ban ung ho", "ban co thich", "ban thich ai", "ai tot hon", "tong thong", "bien dong", "chien tranh",
-	"politics", "political", "election", "vote for", "who to vote", "which party", "political party", "bau cho ai", "what do you think about", "your opinion", "do you support",
+	"politics", "political", "election",
+	// voting for someone, not "vote for ideas on iHanoi" or rating a
+	// service: who, which candidate or party
+	"who to vote", "who should i vote", "who do i vote", "who would you vote", "who will you vote",
+	"who do you vote", "who are you voting", "who did you vote", "vote for who", "vote for whom",
+	"vote for which", "which candidate", "candidate", "candidates", "ung vien", "which party", "political party", "bau cho ai", "what do you think about", "your opinion", "do you support",
 	"president of", "who is better", "communist", "democracy", "dan chu", "bieu tinh",
 	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",
@@ -235,79 +250,6 @@ func remitDecline(c cue) string {
 		return DeclineService
 	case c.has(cueGeneral):
 		return DeclineGeneral
-	}
-	return ""
-}
-
-// Smalltalk vocabulary. A message is smalltalk when, once these and the
-// filler words are removed, nothing is left.
-var (
-	greetWords = set("xin", "chao", "hi", "hello", "hey", "alo", "helo", "hii", "hiii", "yo", "morning",
-		"good", "afternoon", "evening", "buoi", "sang", "trua", "chieu", "toi", "greetings", "howdy",
-		"halo", "hallo", "hola", "chaoo", "chaooo", "xinchao", "lo")
-	thanksWords = set("cam", "on", "thank", "thanks", "thx", "tks", "ty", "camon", "cmon", "thankyou",
-		"thanku", "tnx", "cam_on", "huu", "ich", "hay", "qua", "tot", "great", "helpful", "nice",
-		"awesome", "cool", "perfect", "very", "much", "so", "lot", "nhieu", "rat", "lam", "oke", "okay",
-		"ok", "okie", "vang", "da", "uh", "um", "duoc", "roi", "hieu", "got", "it", "understood",
-		"tuyet", "voi", "vai", "xin", "chan", "thanh")
-	fillerWords = set("ban", "loa", "bot", "a", "ad", "admin", "oi", "nhe", "nha", "em", "anh", "chi",
-		"minh", "moi", "nguoi", "you", "there", "all", "everyone", "again", "nhieu", "nhe", "nhaa",
-		"ah", "ak", "ha", "hihi", "hehe", "haha", "lol", "the", "to", "your", "for", "help", "ne", "nhá",
-		// "có ai không", "anyone there", "that helped a lot"
-		"co", "ai", "khong", "ko", "k", "hong", "o", "anyone", "there", "is", "that", "this", "helped", "really", "appreciate",
-		"appreciated", "useful", "clear", "info",
-		// southern and central particles, and the kin words residents name
-		// themselves and the bot with ("cảm ơn em nha, bác hiểu rồi")
-		"nhen", "nghen", "hen", "nhe", "nghe", "bac", "chau", "chu", "ong", "ba", "con", "co", "cac",
-		"dear", "sir", "madam", "bro", "sis", "man", "mate", "buddy", "dude", "ca", "nha", "vay", "day", "nhi", "ui", "oii", "ho", "tro", "giup", "do")
-	aboutPhrases = padded(
-		"ban la ai", "ban la gi", "loa la ai", "loa la gi", "ban la bot", "ban la nguoi", "ban co phai la nguoi",
-		"ban co phai nguoi", "ban co phai may", "ban co phai robot", "ban ten gi", "ten ban la gi",
-		"ban lam duoc gi", "ban giup duoc gi", "ban co the lam gi", "ban co the giup gi", "ban biet lam gi",
-		"ban tra loi duoc gi", "ban ho tro duoc gi", "ban ho tro gi", "loa lam duoc gi", "loa giup duoc gi",
-		"loa co the lam gi", "ai tao ra ban", "ai lam ra ban", "ban cua ai", "ban do ai", "chatbot nay",
-		"bot nay", "ung dung nay la gi", "who are you", "what are you", "what is loa", "who is loa",
-		"what can you do", "what can you help", "what do you do", "how can you help", "are you a bot",
-		"are you human", "are you a robot", "are you a real", "real person", "nguoi that", "nguoi hay may", "are you real", "are you ai", "who made you", "who built you",
-		"your name", "what is this bot", "who runs this bot", "is this a bot", "ban hoi duoc gi",
-		"hoi ban nhung gi", "hoi duoc nhung gi", "what can i ask", "what questions can i ask",
-		"what kind of questions", "what sort of questions", "which questions can i ask",
-		"loa giup duoc toi nhung", "ban giup duoc toi nhung", "loa giup duoc nhung", "ban giup duoc nhung",
-		"loa lam duoc nhung", "ban lam duoc nhung", "loa ho tro duoc nhung", "ban ho tro duoc nhung",
-	)
-	greetPrefixes = set("xin", "chao", "hi", "hello", "hey", "alo", "helo", "hii", "ad", "admin", "oi", "a", "ban", "loa", "bot", "da", "good", "morning")
-)
-
-// smalltalk classifies a whole message as smalltalk, or returns "".
-func smalltalk(folded string, c cue) string {
-	if folded == "" {
-		return ""
-	}
-	if c.has(cueAbout) && strings.Count(folded, " ") < 12 {
-		return SmalltalkAbout
-	}
-	greet, thanks, other := 0, 0, 0
-	for rest := folded; rest != ""; {
-		var w string
-		w, rest = nextWord(rest)
-		switch {
-		case w == "cam" || w == "thank" || w == "thanks" || w == "thx" || w == "tks" || w == "ty" ||
-			w == "camon" || w == "cmon" || w == "thankyou" || w == "thanku":
-			thanks++
-		case greetWords[w] && w != "toi" && w != "lo":
-			greet++
-		case thanksWords[w] || fillerWords[w] || greetWords[w]:
-		default:
-			other++
-		}
-	}
-	switch {
-	case other > 0:
-		return ""
-	case thanks > 0:
-		return SmalltalkThanks
-	case greet > 0:
-		return SmalltalkGreeting
 	}
 	return ""
 }

@@ -220,3 +220,42 @@ func TestScanCuesAgreesWithContains(t *testing.T) {
 		t.Error("Bộ Chính trị taken for politics")
 	}
 }
+
+// Asking to do something from another country is declined like another
+// province ("register VNeID level 2 from Korea" was answered with the
+// Hanoi procedure); saying where one comes from is not asking about it.
+func TestAskingFromAbroadIsDeclinedButSayingWhereYouAreFromIsNot(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, c := range []struct{ lang, q, want string }{
+		{"en", "register VNeID level 2 from Korea", "decline:other-province"},
+		{"en", "can my son apply for a vneid account from Singapore?", "decline:other-province"},
+		{"en", "I'm from Korea, how do I register VNeID level 2?", "vneid-dk-muc-2"},
+		{"en", "a teacher from the Philippines here, where do I get VNeID level 2 done?", "vneid-dk-muc-2"},
+		{"vi", "tôi đến từ Hàn Quốc, đăng ký định danh mức 2 ở đâu", "vneid-dk-muc-2"},
+	} {
+		r := e.Answer(c.lang, c.q)
+		got := Got(r)
+		if r.Action == ActionDecline {
+			got = "decline:" + r.Decline
+		}
+		if got != c.want {
+			t.Errorf("%q: got %s, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+// "vote" is politics only when it is about whom to vote for: residents
+// also vote for ideas on iHanoi and rate public services.
+func TestVoteIsPoliticsOnlyWhenAskingWhomToVoteFor(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, q := range []string{"who should I vote for in the election?", "Loa, who would you vote for?", "which candidate should I vote for"} {
+		if r := e.Answer("en", q); r.Action != ActionDecline || r.Decline != DeclinePolitics {
+			t.Errorf("%q: got %s, want a politics decline", q, Got(r))
+		}
+	}
+	for _, q := range []string{"can people vote for city ideas on iHanoi?", "can I vote for the service I used on the public service portal"} {
+		if r := e.Answer("en", q); r.Action == ActionDecline && r.Decline == DeclinePolitics {
+			t.Errorf("%q: declined as politics", q)
+		}
+	}
+}

@@ -232,10 +232,7 @@ func (p *places) otherProvince(padded string) string {
 			if prev == "phuong" || prev == "xa" || prev == "quan" || prev == "huyen" {
 				continue // a Hanoi-style unit of that name
 			}
-			if _, ok := countries[c]; ok && (prev == "nguoi" || prev == "from" || prev == "tu" && word(i-2) == "den") {
-				// a nationality or where the resident comes from: "người
-				// Hàn Quốc ở Việt Nam làm VNeID", "a teacher from
-				// Australia living in Ba Dinh", "tôi đến từ Nhật Bản"
+			if _, ok := countries[c]; ok && selfFrom(word, i) {
 				continue
 			}
 			if p.weak[c] && prev != "tinh" && prev != "tp" && prev != "province" && prev != "city" &&
@@ -247,6 +244,35 @@ func (p *places) otherProvince(padded string) string {
 	}
 	return ""
 }
+
+// selfFrom reports whether the country at word i says who the resident
+// is: a nationality or where they come from ("người Hàn Quốc ở Việt Nam
+// làm VNeID", "a teacher from Australia living in Ba Dinh", "I'm from the
+// Philippines", "tôi đến từ Nhật Bản"). Asking to do something from there
+// ("register VNeID level 2 from Korea") is about that country: declined.
+func selfFrom(word func(int) string, i int) bool {
+	if word(i-1) == "the" {
+		i--
+	}
+	switch word(i - 1) {
+	case "nguoi":
+		return true
+	case "tu":
+		return word(i-2) == "den"
+	case "from":
+		return fromSpeaker[word(i-2)]
+	}
+	return false
+}
+
+// fromSpeaker are the words before "from" that describe a person: a verb
+// of being or coming ("I am from", "we came from", "originally from") or
+// a person ("a nurse from", "my wife from").
+var fromSpeaker = set("am", "m", "is", "s", "are", "re", "was", "were", "be", "come", "comes", "came",
+	"originally", "teacher", "nurse", "student", "expat", "foreigner", "engineer", "worker", "doctor",
+	"retiree", "guy", "man", "woman", "lady", "friend", "wife", "husband", "family", "colleague",
+	"people", "someone", "somebody", "citizen", "national", "resident", "tourist", "visitor",
+	"volunteer", "couple", "girl", "boy", "myself", "immigrant")
 
 // hanoiPlace finds the longest Hanoi unit name in the folded words,
 // reporting whether a unit type word ("phường", "quận"…) came just before.
