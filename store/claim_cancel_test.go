@@ -116,3 +116,46 @@ func TestAClaimWritesNoneOfItsRows(t *testing.T) {
 		t.Errorf("claimed rows were rewritten: row versions %v, then %v", before, after)
 	}
 }
+
+// A late record never puts a row back to pending inside a newer claim's
+// range (neither that claim's to send nor free): it stays unknown.
+func TestALateGiveBackInsideANewerClaimStaysUnknown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := storetest.New(t)
+	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 10, ChatIDBase: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
+	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
+	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
+		t.Fatal(err)
+	}
+	lease := time.Now().Add(time.Minute)
+	k1, _ := st.ClaimDeliveries(ctx, run, 0, 4, lease, store.Journal{Token: 1})
+	k2, _ := st.ClaimDeliveries(ctx, run, 0, 3, lease.Add(time.Hour), store.Journal{Token: 2})
+	if len(k1.Rows) != 4 || len(k2.Rows) != 3 {
+		t.Fatalf("claims of %d and %d rows", len(k1.Rows), len(k2.Rows))
+	}
+	// k1's first row failed for now (given back pending), its second was
+	// journaled; then its worker stalled past the lease
+	if _, err := st.RecordResults(ctx, run, k1.ID, []store.Result{{SubscriberID: k1.Rows[0].SubscriberID, Status: "pending", Reason: "429"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	fence := func(context.Context, []store.Journal) ([]int64, error) { return []int64{k1.Rows[1].SubscriberID}, nil }
+	if _, err := st.ExpireClaims(ctx, lease.Add(time.Second), fence); err != nil {
+		t.Fatal(err)
+	}
+	k3, err := st.ClaimDeliveries(ctx, run, 0, 10, lease, store.Journal{Token: 3})
+	if err != nil || len(k3.Rows) != 3 {
+		t.Fatalf("the newer claim took %d rows (%v), want rows 1, 3 and 4 of the first", len(k3.Rows), err)
+	}
+	// the stalled sender wakes and gives its journaled row back untried
+	if _, err := st.RecordResults(ctx, run, k1.ID, []store.Result{{SubscriberID: k1.Rows[1].SubscriberID, Status: "pending", Unclaim: true}}, true); err != nil {
+		t.Fatal(err)
+	}
+	var status string
+	if err := st.DB().Get(&status, `SELECT status FROM deliveries WHERE run_id = $1 AND subscriber_id = $2`, run, k1.Rows[1].SubscriberID); err != nil || status != "unknown" {
+		t.Errorf("the row inside the newer claim is %q (%v), want unknown", status, err)
+	}
+}

@@ -395,7 +395,9 @@ const recordNaiveSQL = `
 // called unknown; and of rows a cancel skipped as they were being claimed
 // (then sent all the same: what happened wins; a row given back untried,
 // or pending after a transient failure, was not sent and stays skipped: a
-// cancelled run has no sender left for it).
+// cancelled run has no sender left for it). A row would go back to pending
+// only outside every live claim: inside a newer claim's range it would be
+// neither that claim's to send nor free, so it stays unknown.
 const recordLateSQL = `
 		WITH u AS (
 			UPDATE deliveries d SET status = u.status, reason = u.reason, updated_at = now(),
@@ -404,7 +406,9 @@ const recordLateSQL = `
 				claim = CASE WHEN $6 = 0 THEN d.claim ELSE $6 END
 			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bool[]) AS u(id, status, reason, undo)
 			WHERE d.run_id = $1 AND d.subscriber_id = u.id
-			  AND ((d.status = 'unknown' AND d.reason = '` + reasonStopped + `' AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL)))
+			  AND ((d.status = 'unknown' AND d.reason = '` + reasonStopped + `' AND (d.claim = $6 OR ($6 = 0 AND d.claim IS NULL))
+			        AND (u.status <> 'pending' OR NOT EXISTS (SELECT 1 FROM claims k WHERE k.run_id = $1
+			            AND k.batch = d.batch AND d.subscriber_id BETWEEN k.lo AND k.hi)))
 			    OR ($6 <> 0 AND NOT u.undo AND u.status <> 'pending' AND d.status = 'skipped' AND d.reason = 'cancelled'))
 			RETURNING u.status, u.undo
 		)
