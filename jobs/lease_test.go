@@ -241,3 +241,33 @@ func TestMetricsAgreeWithTheRecordsAfterACancel(t *testing.T) {
 }
 
 func strconvParse(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
+// Rows a claim gives back after its run was cancelled (here a shutdown)
+// have no sender left: the sweeper skips them, so the report shows none
+// pending forever.
+func TestRowsGivenBackAfterACancelAreSkippedByTheSweeper(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t, envOpts{cfg: fastCfg()})
+	v.subscribers(10)
+	run := v.frozenRun()
+	b := &batch{e: v.e, runID: run}
+	k, err := b.claim(v.ctx)
+	if err != nil || len(k.Rows) != 10 {
+		t.Fatalf("claim %d rows: %v", len(k.Rows), err)
+	}
+	if _, err := v.e.Cancel(v.ctx, run, store.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.st.RecordResults(v.ctx, run, k.ID, giveBack(k.Rows, "stop"), true); err != nil {
+		t.Fatal(err)
+	}
+	if got := v.progress(run); got[store.DeliveryPending] != 10 {
+		t.Fatalf("before the sweep: %v, want the 10 given back pending", got)
+	}
+	if err := v.e.Sweep(v.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := v.progress(run); got[store.DeliverySkipped] != 10 {
+		t.Errorf("after the sweep: %v, want 10 skipped", got)
+	}
+}

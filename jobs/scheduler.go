@@ -137,6 +137,11 @@ func (e *Engine) sweepRun(ctx context.Context, r store.Run) error {
 		if r.FinishedAt != nil && time.Since(*r.FinishedAt) > 24*time.Hour {
 			return nil
 		}
+		if n, err := e.Store.SkipUnclaimed(ctx, r.ID); err != nil {
+			return err
+		} else if n > 0 && e.Metrics != nil {
+			e.Metrics.outcome(store.DeliverySkipped, n)
+		}
 		_, err := e.Store.ReconcileStale(ctx, r.ID, e.Cfg.StaleAfter)
 		return err
 	}

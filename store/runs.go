@@ -166,14 +166,24 @@ func (s *Store) CancelRunCounted(ctx context.Context, id int64, actor Actor) (Ru
 	// rows a live claim holds are its sender's to record (sent, or skipped
 	// when it hears the cancel); the run's status is committed, so every
 	// claim is either seen here or claims nothing (claimSQL)
+	n, err := s.SkipUnclaimed(ctx, id)
+	return r, n, err
+}
+
+// SkipUnclaimed skips ('cancelled') the pending rows of a cancelled run
+// that no live claim holds: at the cancel, and from the sweeper for rows a
+// claim gave back after it (a transient failure, a shutdown, a lease
+// lost), which no sender would take again. It reads no row unless the
+// run's counters hold pending ones.
+func (s *Store) SkipUnclaimed(ctx context.Context, id int64) (int, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE deliveries d SET status = 'skipped', reason = 'cancelled', updated_at = now()
-		WHERE d.run_id = $1 AND d.status = 'pending' AND NOT EXISTS (SELECT 1 FROM claims k
+		WHERE d.run_id = $1 AND d.status = 'pending' AND `+anyCounted("pending")+` AND NOT EXISTS (SELECT 1 FROM claims k
 			WHERE k.run_id = $1 AND k.batch = d.batch AND d.subscriber_id BETWEEN k.lo AND k.hi)`, id)
 	if err != nil {
-		return r, 0, translate(err)
+		return 0, fmt.Errorf("skip unclaimed rows of run %d: %w", id, translate(err))
 	}
 	n, err := res.RowsAffected()
-	return r, int(n), err
+	return int(n), err
 }
 
 // changeRun applies a status change allowed only from the given statuses.
