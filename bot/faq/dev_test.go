@@ -1,11 +1,12 @@
 package faq
 
 import (
+	"slices"
 	"testing"
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev14.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev15.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -122,6 +123,14 @@ func TestDevSet(t *testing.T) {
 		// before faq12's changes and 75.0/100/77.3/100/94.1% after them.
 		"faq/dev14.yaml": {KindAccented: 0.74, KindPlain: 0.99, KindEnglish: 0.77, KindOOS: 0.99,
 			KindSmalltalk: 0.94},
+		// dev15.yaml, written in session 8 (faq13) before its engine
+		// changes: long accented Vietnamese questions, near ties between
+		// same-topic entries, and gap questions (no entry: right when not
+		// answered confidently). It measured 93.5/50.0/50.0/100/66.7% and
+		// gap 75.0% (accented, plain, English, OOS declined, smalltalk)
+		// before them; its misses are read while tuning.
+		"faq/dev15.yaml": {KindAccented: 0.93, KindPlain: 0.5, KindEnglish: 0.5, KindOOS: 0.99,
+			KindSmalltalk: 0.66, KindGap: 0.74},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]
@@ -133,7 +142,10 @@ func TestDevSet(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := Evaluate(e, cases)
-		for _, k := range Kinds {
+		for _, k := range append(slices.Clone(Kinds), KindGap) {
+			if k == KindGap && r.Total[k] == 0 {
+				continue
+			}
 			t.Logf("%s %-9s %5.1f%% (%d/%d)", name, k, 100*r.Accuracy(k), r.Correct[k], r.Total[k])
 			if r.Accuracy(k) < floor[k] {
 				t.Errorf("%s %s accuracy %.1f%% is under its floor %.0f%%", name, k, 100*r.Accuracy(k), 100*floor[k])
