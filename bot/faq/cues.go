@@ -30,6 +30,7 @@ const (
 	cueGeneral   // general knowledge, homework, recipes, health, code
 	cueCompare   // "so với", "higher than": two places weighed against each other
 	cueLocRename // "đổi tên", "what happened to": a locality cue with a place found
+	cueElsewhere // a hacked social account, a theft: another body's matter (elsewherePhrases)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -83,6 +84,7 @@ var cues = func() cueTable {
 	t.add(cueHanoi, hanoiWords)
 	t.add(cueConnector, foldedConnectors)
 	t.add(cueService, servicePhrases)
+	t.add(cueElsewhere, elsewherePhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",
