@@ -155,6 +155,27 @@ var elsewherePhrases = padded(
 	"stolen", "got robbed", "was robbed", "pickpocket",
 )
 
+// otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
+// are): social networks, e-mail, e-wallets. Banks are left out: a bank
+// account locked for want of biometrics is Loa's (see paperPhrases).
+var otherAppPhrases = padded("mang xa hoi", "social network", "facebook", "gmail", "email", "e mail",
+	"vi dien tu", "vi momo", "momo", "zalopay", "zalo pay", "shopee", "telegram", "messenger", "youtube",
+	"e wallet", "ewallet", "e-wallet", "viber", "nick")
+
+// accountTroublePhrases are an account's troubles, which the VNeID
+// account entry answers for VNeID.
+var accountTroublePhrases = padded("bi khoa", "mo khoa", "khoa tai khoan", "quen mat khau", "doi mat khau",
+	"lay lai mat khau", "mat mat khau", "khong dang nhap duoc", "dang nhap khong duoc", "khong vao duoc",
+	"lay lai tai khoan", "khoi phuc", "locked", "unlock", "forgot my password", "forgot the password",
+	"forgot password", "reset my password", "cant log in", "can t log in", "cannot log in", "cant login",
+	"recover", "get it back", "lay lai")
+
+// paperPhrases: ID papers, biometrics and money, which make another
+// platform's account question Loa's ("Facebook đòi ảnh căn cước để mở
+// khóa", "an fb page promising to recover scammed money").
+var paperPhrases = padded("giay to", "can cuoc", "cccd", "cmnd", "id card", "photo of my id", "sinh trac",
+	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua")
+
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
 	"doi tuyen", "cau thu", "ngoai hang anh", "champions league", "football", "soccer", "match tonight",
@@ -267,6 +288,10 @@ func remitDecline(c cue) string {
 	case c.has(cueService):
 		return DeclineService
 	case c.has(cueElsewhere) && !c.has(cueDomain):
+		return DeclineService
+	case c.has(cueOtherApp) && c.has(cueAccount) && !c.has(cueDomain) && !c.has(cuePapers):
+		// "ví điện tử bị khóa thì mở lại sao" found the VNeID unlock
+		// entry: another platform's account is that platform's to fix
 		return DeclineService
 	case c.has(cueGeneral):
 		return DeclineGeneral
