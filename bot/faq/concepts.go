@@ -370,6 +370,13 @@ var viConcepts = newConcepts(
 		"mk1 => muc1", "mk2 => muc2",
 		"be => tre em", "chau nho => tre em", "dthoai => dien thoai",
 	},
+	// Every procedure named as all of them ("nhận tất cả hồ sơ"): the KB
+	// writes "100% thủ tục". ("Qua mạng", "trên mạng" are left: the KB
+	// writes them too.)
+	[]string{
+		"tat ca thu tuc => 100 thu tuc", "tat ca ho so => 100 ho so", "toan bo thu tuc => 100 thu tuc",
+		"toan bo ho so => 100 ho so", "moi thu tuc => 100 thu tuc", "moi ho so => 100 ho so",
+	},
 	// VNeID named by what it is.
 	[]string{
 		"app dinh danh => vneid", "ung dung dinh danh => vneid", "app cong an => vneid",
