@@ -34,6 +34,7 @@ const (
 	cueOtherApp  // a social network, e-mail or e-wallet: another platform's account
 	cueAccount   // an account's trouble: locked, password forgotten, cannot log in
 	cuePapers    // ID papers or biometrics: what ties another platform's account to Loa's subjects
+	cueEveryday  // a household service no entry covers: tax, health-insurance renewal, school places, power cuts
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -91,6 +92,7 @@ var cues = func() cueTable {
 	t.add(cueOtherApp, otherAppPhrases)
 	t.add(cueAccount, accountTroublePhrases)
 	t.add(cuePapers, paperPhrases)
+	t.add(cueEveryday, everydayPhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",

@@ -170,11 +170,33 @@ var accountTroublePhrases = padded("bi khoa", "mo khoa", "khoa tai khoan", "quen
 	"forgot password", "reset my password", "cant log in", "can t log in", "cannot log in", "cant login",
 	"recover", "get it back", "lay lai")
 
+// everydayPhrases are household services no entry covers, whose words
+// meet an entry's ("Thẻ BHYT hết hạn, gia hạn trên mạng" found the entry
+// on putting the card into VNeID, "mạng internet chậm, báo cho ai" the one
+// on reporting a scam, "hộ nghèo được hỗ trợ điện thoại" the community
+// teams'): tax, health-insurance renewal, school places, internet, power
+// and water cuts, support for poor households. Paying them by bank is
+// Loa's (see paperPhrases), and so is a scam that names them ("dọa cắt
+// điện nếu không chuyển tiền").
+var everydayPhrases = padded(
+	"quyet toan thue", "ma so thue", "thue thu nhap", "nop thue", "khai thue", "hoan thue",
+	"gia han bao hiem", "gia han the bao hiem", "bao hiem y te het han", "het han bao hiem", "bao hiem xa hoi",
+	"bhyt het han", "het han bhyt", "bao hiem het han", "gia han", // no entry renews anything
+	"tuyen sinh", "vao lop 1", "vao lop 6", "vao lop 10", "nhap hoc", "diem thi",
+	"mang cham", "internet cham", "mat mang", "rot mang", "wifi cham", "mang yeu",
+	"internet nha", "wifi nha", "mang nha", "chap chon",
+	"cat dien", "mat dien", "cup dien", "mat nuoc", "cat nuoc", "cup nuoc",
+	"ho ngheo", "ho can ngheo", "tro cap",
+	"tax return", "tax code", "income tax", "school enrolment", "school enrollment", "power cut",
+	"power outage", "internet is slow", "slow internet",
+)
+
 // paperPhrases: ID papers, biometrics and money, which make another
 // platform's account question Loa's ("Facebook đòi ảnh căn cước để mở
 // khóa", "an fb page promising to recover scammed money").
 var paperPhrases = padded("giay to", "can cuoc", "cccd", "cmnd", "id card", "photo of my id", "sinh trac",
-	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua")
+	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua", "ngan hang", "chuyen khoan",
+	"bank", "mobile banking")
 
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
@@ -289,7 +311,7 @@ func remitDecline(c cue) string {
 		return DeclineService
 	case c.has(cueElsewhere) && !c.has(cueDomain):
 		return DeclineService
-	case c.has(cueOtherApp) && c.has(cueAccount) && !c.has(cueDomain) && !c.has(cuePapers):
+	case (c.has(cueOtherApp) && c.has(cueAccount) || c.has(cueEveryday)) && !c.has(cueDomain) && !c.has(cuePapers):
 		// "ví điện tử bị khóa thì mở lại sao" found the VNeID unlock
 		// entry: another platform's account is that platform's to fix
 		return DeclineService
