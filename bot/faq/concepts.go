@@ -370,6 +370,12 @@ var viConcepts = newConcepts(
 		"mk1 => muc1", "mk2 => muc2",
 		"be => tre em", "chau nho => tre em", "dthoai => dien thoai",
 	},
+	// A new SIM or number is the KB's "đổi số điện thoại".
+	[]string{
+		"doi sim => doi so dien thoai", "thay sim => doi so dien thoai", "sim moi => so dien thoai moi",
+		"so dien thoai moi => doi so dien thoai", "so moi => doi so dien thoai",
+		"thay so dien thoai => doi so dien thoai", "doi so khac => doi so dien thoai",
+	},
 	// Every procedure named as all of them ("nhận tất cả hồ sơ"): the KB
 	// writes "100% thủ tục". ("Qua mạng", "trên mạng" are left: the KB
 	// writes them too.)
