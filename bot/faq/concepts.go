@@ -1,6 +1,9 @@
 package faq
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Concept lexicon: residents name the KB's concepts in their own words
 // ("the ID app", "upgrade my account", "someone called saying they're
@@ -89,6 +92,7 @@ func hasWordsAt(words []string, at int, want []string) bool {
 
 // enConcepts: English paraphrases → the English KB's words.
 var enConcepts = newConcepts(
+	adultAges("years old", "year old", "yo"),
 	// Contractions whose apostrophe folding left apart ("what's" → "what s").
 	[]string{
 		"what s => what is", "where s => where is", "who s => who is", "how s => how is",
@@ -363,6 +367,7 @@ var enConcepts = newConcepts(
 // viConcepts: Vietnamese (folded) paraphrases and shorthand → the
 // Vietnamese KB's words.
 var viConcepts = newConcepts(
+	adultAges("tuoi"),
 	// Shorthand the chat table leaves.
 	[]string{
 		"kq => ket qua", "hs => ho so", "hso => ho so", "bdhvs => binh dan hoc vu so", "ctv => cong tac vien",
@@ -517,6 +522,20 @@ var viConcepts = newConcepts(
 		"mxh => mang xa hoi", "zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
 	},
 )
+
+// adultAges drops an adult's age ("bố mình 75 tuổi", "my 80 year old
+// mum"): it is the context of a question about a parent, and "tuổi"
+// weighs in the search for the children's VNeID entry, where an age
+// under 18 ("con 15 tuổi") does matter and is kept.
+func adultAges(units ...string) []string {
+	var out []string
+	for n := 18; n <= 110; n++ {
+		for _, u := range units {
+			out = append(out, fmt.Sprintf("%d %s =>", n, u))
+		}
+	}
+	return out
+}
 
 // conceptsFor returns the concept table of lang.
 func conceptsFor(lang string) conceptTable {
