@@ -1,6 +1,9 @@
 package faq
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Concept lexicon: residents name the KB's concepts in their own words
 // ("the ID app", "upgrade my account", "someone called saying they're
@@ -89,6 +92,7 @@ func hasWordsAt(words []string, at int, want []string) bool {
 
 // enConcepts: English paraphrases → the English KB's words.
 var enConcepts = newConcepts(
+	adultAges("years old", "year old", "yo"),
 	// Contractions whose apostrophe folding left apart ("what's" → "what s").
 	[]string{
 		"what s => what is", "where s => where is", "who s => who is", "how s => how is",
@@ -363,12 +367,26 @@ var enConcepts = newConcepts(
 // viConcepts: Vietnamese (folded) paraphrases and shorthand → the
 // Vietnamese KB's words.
 var viConcepts = newConcepts(
+	adultAges("tuoi"),
 	// Shorthand the chat table leaves.
 	[]string{
 		"kq => ket qua", "hs => ho so", "hso => ho so", "bdhvs => binh dan hoc vu so", "ctv => cong tac vien",
 		"da 06 => de an 06", "da06 => de an 06", "da 6 => de an 06", "d a 06 => de an 06",
 		"mk1 => muc1", "mk2 => muc2",
 		"be => tre em", "chau nho => tre em", "dthoai => dien thoai",
+	},
+	// A new SIM or number is the KB's "đổi số điện thoại".
+	[]string{
+		"doi sim => doi so dien thoai", "thay sim => doi so dien thoai", "sim moi => so dien thoai moi",
+		"so dien thoai moi => doi so dien thoai", "so moi => doi so dien thoai",
+		"thay so dien thoai => doi so dien thoai", "doi so khac => doi so dien thoai",
+	},
+	// Every procedure named as all of them ("nhận tất cả hồ sơ"): the KB
+	// writes "100% thủ tục". ("Qua mạng", "trên mạng" are left: the KB
+	// writes them too.)
+	[]string{
+		"tat ca thu tuc => 100 thu tuc", "tat ca ho so => 100 ho so", "toan bo thu tuc => 100 thu tuc",
+		"toan bo ho so => 100 ho so", "moi thu tuc => 100 thu tuc", "moi ho so => 100 ho so",
 	},
 	// VNeID named by what it is.
 	[]string{
@@ -504,6 +522,20 @@ var viConcepts = newConcepts(
 		"mxh => mang xa hoi", "zalo => mang xa hoi", "tiktok => mang xa hoi", "insta => mang xa hoi", "instagram => mang xa hoi",
 	},
 )
+
+// adultAges drops an adult's age ("bố mình 75 tuổi", "my 80 year old
+// mum"): it is the context of a question about a parent, and "tuổi"
+// weighs in the search for the children's VNeID entry, where an age
+// under 18 ("con 15 tuổi") does matter and is kept.
+func adultAges(units ...string) []string {
+	var out []string
+	for n := 18; n <= 110; n++ {
+		for _, u := range units {
+			out = append(out, fmt.Sprintf("%d %s =>", n, u))
+		}
+	}
+	return out
+}
 
 // conceptsFor returns the concept table of lang.
 func conceptsFor(lang string) conceptTable {

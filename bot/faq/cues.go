@@ -30,6 +30,11 @@ const (
 	cueGeneral   // general knowledge, homework, recipes, health, code
 	cueCompare   // "so với", "higher than": two places weighed against each other
 	cueLocRename // "đổi tên", "what happened to": a locality cue with a place found
+	cueElsewhere // a hacked social account, a theft: another body's matter (elsewherePhrases)
+	cueOtherApp  // a social network, e-mail or e-wallet: another platform's account
+	cueAccount   // an account's trouble: locked, password forgotten, cannot log in
+	cuePapers    // ID papers or biometrics: what ties another platform's account to Loa's subjects
+	cueEveryday  // a household service no entry covers: tax, health-insurance renewal, school places, power cuts
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -83,6 +88,11 @@ var cues = func() cueTable {
 	t.add(cueHanoi, hanoiWords)
 	t.add(cueConnector, foldedConnectors)
 	t.add(cueService, servicePhrases)
+	t.add(cueElsewhere, elsewherePhrases)
+	t.add(cueOtherApp, otherAppPhrases)
+	t.add(cueAccount, accountTroublePhrases)
+	t.add(cuePapers, paperPhrases)
+	t.add(cueEveryday, everydayPhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",

@@ -1,11 +1,12 @@
 package faq
 
 import (
+	"slices"
 	"testing"
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev14.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev15.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -106,7 +107,8 @@ func TestDevSet(t *testing.T) {
 		// dev12.yaml (blind, see blindDevs), written in session 7 after faq11's first
 		// changes; only its aggregate was read. It measured
 		// 80.0/60.0/88.6/100% (accented, plain, English, OOS declined)
-		// at the end of that round; the floors sit just under it.
+		// at the end of that round, and the same after faq12 and faq13;
+		// the floors sit just under it.
 		"faq/dev12.yaml": {KindAccented: 0.79, KindPlain: 0.59, KindEnglish: 0.88, KindOOS: 0.95},
 		// dev13.yaml, written in session 8 (faq12) before its engine
 		// changes: small talk (alone and before a question), casual
@@ -119,9 +121,20 @@ func TestDevSet(t *testing.T) {
 			KindSmalltalk: 0.99},
 		// dev14.yaml (blind, see blindDevs), written with dev13; only its
 		// aggregates are read. It measured 75.0/100/77.3/85.7/52.9%
-		// before faq12's changes and 75.0/100/77.3/100/94.1% after them.
+		// before faq12's changes and 75.0/100/77.3/100/94.1% after them;
+		// faq13's changes left it unchanged.
 		"faq/dev14.yaml": {KindAccented: 0.74, KindPlain: 0.99, KindEnglish: 0.77, KindOOS: 0.99,
 			KindSmalltalk: 0.94},
+		// dev15.yaml, written in session 8 (faq13) before its engine
+		// changes: long accented Vietnamese questions, near ties between
+		// same-topic entries, and gap questions (no entry: right when not
+		// answered confidently). It measured 93.5/50.0/50.0/100/66.7% and
+		// gap 75.0% (accented, plain, English, OOS declined, smalltalk)
+		// before them; its misses are read while tuning. 17 more gap
+		// questions were added after the first change (see its header).
+		// At the end of that round: 97.4/100/50.0/100/100%, gap 100%.
+		"faq/dev15.yaml": {KindAccented: 0.97, KindPlain: 0.99, KindEnglish: 0.5, KindOOS: 0.99,
+			KindSmalltalk: 0.99, KindGap: 0.99},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]
@@ -133,7 +146,10 @@ func TestDevSet(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := Evaluate(e, cases)
-		for _, k := range Kinds {
+		for _, k := range append(slices.Clone(Kinds), KindGap) {
+			if k == KindGap && r.Total[k] == 0 {
+				continue
+			}
 			t.Logf("%s %-9s %5.1f%% (%d/%d)", name, k, 100*r.Accuracy(k), r.Correct[k], r.Total[k])
 			if r.Accuracy(k) < floor[k] {
 				t.Errorf("%s %s accuracy %.1f%% is under its floor %.0f%%", name, k, 100*r.Accuracy(k), 100*floor[k])

@@ -137,6 +137,67 @@ var servicePhrases = padded(
 	"nghi tet", "lich nghi", "nghi le", "public holiday", "tet holiday", "days off for tet",
 )
 
+// elsewherePhrases name matters no entry covers whose words meet the
+// scam entries': a social account taken over ("Facebook bị hack, lấy lại
+// thế nào" found the entry on recovering scammed money) and a theft to
+// report ("mất trộm xe máy, trình báo" found the one on having been
+// scammed). The platform or the police handle them. A subject of Loa's
+// own named too ("VNeID bị hack", "bị lừa đảo rồi mất trộm…") is still
+// searched: see remitDecline.
+var elsewherePhrases = padded(
+	"bi hack", "hack mat", "hack roi", "hacked", "got hacked", "been hacked", "hacker chiem",
+	"bi chiem tai khoan", "chiem mat", "chiem quyen tai khoan", "chiem nick",
+	"bi chiem nick", "mat nick", "bi mat nick", "lay lai nick", "khoi phuc nick",
+	"lay lai facebook", "lay lai zalo", "lay lai tai khoan facebook", "lay lai tai khoan zalo",
+	"khoi phuc tai khoan facebook", "khoi phuc tai khoan zalo", "took over my account",
+	"taken over my account", "recover my account", "recover my facebook", "recover my instagram",
+	"mat trom", "bi trom", "trom cap", "trom mat", "bi cuop", "cuop giat", "moc tui", "bi moc tui",
+	"stolen", "got robbed", "was robbed", "pickpocket",
+)
+
+// otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
+// are): social networks, e-mail, e-wallets. Banks are left out: a bank
+// account locked for want of biometrics is Loa's (see paperPhrases).
+var otherAppPhrases = padded("mang xa hoi", "social network", "facebook", "gmail", "email", "e mail",
+	"vi dien tu", "vi momo", "momo", "zalopay", "zalo pay", "shopee", "telegram", "messenger", "youtube",
+	"e wallet", "ewallet", "e-wallet", "viber", "nick")
+
+// accountTroublePhrases are an account's troubles, which the VNeID
+// account entry answers for VNeID.
+var accountTroublePhrases = padded("bi khoa", "mo khoa", "khoa tai khoan", "quen mat khau", "doi mat khau",
+	"lay lai mat khau", "mat mat khau", "khong dang nhap duoc", "dang nhap khong duoc", "khong vao duoc",
+	"lay lai tai khoan", "khoi phuc", "locked", "unlock", "forgot my password", "forgot the password",
+	"forgot password", "reset my password", "cant log in", "can t log in", "cannot log in", "cant login",
+	"recover", "get it back", "lay lai")
+
+// everydayPhrases are household services no entry covers, whose words
+// meet an entry's ("Thẻ BHYT hết hạn, gia hạn trên mạng" found the entry
+// on putting the card into VNeID, "mạng internet chậm, báo cho ai" the one
+// on reporting a scam, "hộ nghèo được hỗ trợ điện thoại" the community
+// teams'): tax, health-insurance renewal, school places, internet, power
+// and water cuts, support for poor households. Paying them by bank is
+// Loa's (see paperPhrases), and so is a scam that names them ("dọa cắt
+// điện nếu không chuyển tiền").
+var everydayPhrases = padded(
+	"quyet toan thue", "ma so thue", "thue thu nhap", "nop thue", "khai thue", "hoan thue",
+	"gia han bao hiem", "gia han the bao hiem", "bao hiem y te het han", "het han bao hiem", "bao hiem xa hoi",
+	"bhyt het han", "het han bhyt", "bao hiem het han", "gia han", // no entry renews anything
+	"tuyen sinh", "vao lop 1", "vao lop 6", "vao lop 10", "nhap hoc", "diem thi",
+	"mang cham", "internet cham", "mat mang", "rot mang", "wifi cham", "mang yeu",
+	"internet nha", "wifi nha", "mang nha", "chap chon",
+	"cat dien", "mat dien", "cup dien", "mat nuoc", "cat nuoc", "cup nuoc",
+	"ho ngheo", "ho can ngheo", "tro cap",
+	"tax return", "tax code", "income tax", "school enrolment", "school enrollment", "power cut",
+	"power outage", "internet is slow", "slow internet",
+)
+
+// paperPhrases: ID papers, biometrics and money, which make another
+// platform's account question Loa's ("Facebook đòi ảnh căn cước để mở
+// khóa", "an fb page promising to recover scammed money").
+var paperPhrases = padded("giay to", "can cuoc", "cccd", "cmnd", "id card", "photo of my id", "sinh trac",
+	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua", "ngan hang", "chuyen khoan",
+	"bank", "mobile banking")
+
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
 	"doi tuyen", "cau thu", "ngoai hang anh", "champions league", "football", "soccer", "match tonight",
@@ -247,6 +308,12 @@ func remitDecline(c cue) string {
 	case c.has(cuePolitics):
 		return DeclinePolitics
 	case c.has(cueService):
+		return DeclineService
+	case c.has(cueElsewhere) && !c.has(cueDomain):
+		return DeclineService
+	case (c.has(cueOtherApp) && c.has(cueAccount) || c.has(cueEveryday)) && !c.has(cueDomain) && !c.has(cuePapers):
+		// "ví điện tử bị khóa thì mở lại sao" found the VNeID unlock
+		// entry: another platform's account is that platform's to fix
 		return DeclineService
 	case c.has(cueGeneral):
 		return DeclineGeneral

@@ -47,7 +47,9 @@ var stWords = func() map[string]stClass {
 		"ai", "khong", "ko", "k", "hong", "o", "anyone", "anybody", "around", "here", "is", "that", "this",
 		"helped", "really", "useful", "clear", "info", "with", "i", "me", "cho",
 		// wishes: "chúc bạn một ngày tốt lành"
-		"chuc", "mot")
+		"chuc", "mot",
+		// "hôm nay bạn có khỏe không", "dạo này Loa khỏe không"
+		"hom", "nay", "dao")
 	// "Loa ơi", "ad ơi": calling the bot is greeting it
 	add(stGreet, "oi", "oii", "chao", "hi", "hello", "hey", "heya", "hiya", "alo", "helo", "hii", "yo", "sup",
 		"wassup", "whatsup", "morning", "good", "afternoon", "evening", "buoi", "sang", "trua", "chieu",

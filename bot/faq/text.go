@@ -303,8 +303,12 @@ var viMarks = map[string]map[string]string{
 	// nghệ số làm gì" against "tổ công nghệ số là gì")
 	"lam":  {"gi": "_task"},
 	"viec": {"gi": "_task"},
-	// "qua các năm": a topic's history (see weightHistory)
-	"cac": {"nam": "_hist"},
+	// "qua các năm": a topic's history (see weightHistory); residents
+	// also say "qua từng năm", "những năm qua", "lên xuống thế nào"
+	"cac":   {"nam": "_hist"},
+	"tung":  {"nam": "_hist"},
+	"nhung": {"nam": "_hist"},
+	"len":   {"xuong": "_hist"},
 }
 
 var enMarks = map[string]map[string]string{
