@@ -17,14 +17,7 @@ func TestCancelLeavesClaimedRowsToTheirSenders(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 10, ChatIDBase: 1}); err != nil {
-		t.Fatal(err)
-	}
-	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
-	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
-	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
-		t.Fatal(err)
-	}
+	run := frozenRun(t, st, 10)
 	k, err := st.ClaimDeliveries(ctx, run, 0, 4, time.Now().Add(time.Minute), store.Journal{Token: 1})
 	if err != nil || len(k.Rows) != 4 {
 		t.Fatalf("claim %+v %v", k, err)
@@ -51,14 +44,7 @@ func TestARowSkippedAsItWasClaimedIsRecordedSent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 3, ChatIDBase: 1}); err != nil {
-		t.Fatal(err)
-	}
-	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
-	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
-	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
-		t.Fatal(err)
-	}
+	run := frozenRun(t, st, 3)
 	k, err := st.ClaimDeliveries(ctx, run, 0, 3, time.Now().Add(time.Minute), store.Journal{Token: 1})
 	if err != nil || len(k.Rows) != 3 {
 		t.Fatalf("claim %+v %v", k, err)
@@ -87,14 +73,7 @@ func TestAClaimWritesNoneOfItsRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 10, ChatIDBase: 1}); err != nil {
-		t.Fatal(err)
-	}
-	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
-	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
-	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
-		t.Fatal(err)
-	}
+	run := frozenRun(t, st, 10)
 	versions := func() []string {
 		var xs []string
 		if err := st.DB().Select(&xs, `SELECT xmin::text FROM deliveries WHERE run_id = $1 ORDER BY subscriber_id`, run); err != nil {
@@ -123,14 +102,7 @@ func TestALateGiveBackInsideANewerClaimStaysUnknown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 10, ChatIDBase: 1}); err != nil {
-		t.Fatal(err)
-	}
-	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
-	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
-	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
-		t.Fatal(err)
-	}
+	run := frozenRun(t, st, 10)
 	lease := time.Now().Add(time.Minute)
 	k1, _ := st.ClaimDeliveries(ctx, run, 0, 4, lease, store.Journal{Token: 1})
 	k2, _ := st.ClaimDeliveries(ctx, run, 0, 3, lease.Add(time.Hour), store.Journal{Token: 2})
@@ -158,4 +130,20 @@ func TestALateGiveBackInsideANewerClaimStaysUnknown(t *testing.T) {
 	if err := st.DB().Get(&status, `SELECT status FROM deliveries WHERE run_id = $1 AND subscriber_id = $2`, run, k1.Rows[1].SubscriberID); err != nil || status != "unknown" {
 		t.Errorf("the row inside the newer claim is %q (%v), want unknown", status, err)
 	}
+}
+
+// frozenRun is a run of an approved broadcast to n new subscribers, its
+// audience frozen in batches of 10.
+func frozenRun(t *testing.T, st *store.Store, n int) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: n, ChatIDBase: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
+	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
+	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
+		t.Fatal(err)
+	}
+	return run
 }

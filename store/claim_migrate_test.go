@@ -7,7 +7,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/loa-vn/loa/messages"
 	"github.com/loa-vn/loa/store"
 	"github.com/loa-vn/loa/store/storetest"
 )
@@ -22,14 +21,7 @@ func TestMigratedClaimsOfOldWorkersMakeUnknownOnlyTheirOwnRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 6, ChatIDBase: 1}); err != nil {
-		t.Fatal(err)
-	}
-	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
-	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
-	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
-		t.Fatal(err)
-	}
+	run := frozenRun(t, st, 6)
 	var ids []int64
 	if err := st.DB().Select(&ids, `SELECT subscriber_id FROM deliveries WHERE run_id = $1 ORDER BY subscriber_id`, run); err != nil {
 		t.Fatal(err)

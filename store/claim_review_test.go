@@ -18,14 +18,7 @@ func TestATransientFailureAfterARacingCancelStaysSkipped(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := storetest.New(t)
-	if _, _, err := st.GenerateSubscribers(ctx, store.Generated{N: 2, ChatIDBase: 1}); err != nil {
-		t.Fatal(err)
-	}
-	bc, _ := st.CreateBroadcast(ctx, store.NewBroadcast{Spec: spec("x", messages.Audience{}), Approved: true}, store.CLIActor)
-	run, _ := st.CreateRun(ctx, bc.ID, time.Now(), store.CLIActor)
-	if _, err := st.FreezeAudience(ctx, run, 10); err != nil {
-		t.Fatal(err)
-	}
+	run := frozenRun(t, st, 2)
 	k, err := st.ClaimDeliveries(ctx, run, 0, 2, time.Now().Add(time.Minute), store.Journal{Token: 1})
 	if err != nil || len(k.Rows) != 2 {
 		t.Fatalf("claim %+v %v", k, err)
