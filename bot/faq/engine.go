@@ -192,7 +192,7 @@ func (e *Engine) answer(lang, question string) Result {
 		// the chat table must not hide a place: "Can Tho" is not "can though"
 		prov = pl.otherProvince(pad(raw))
 	}
-	if q := locality(folded, c, pl); q != nil && (prov == "" || len(q.Places) > 0) {
+	if q := locality(folded, c, pl); q != nil && (prov == "" || len(q.Places) > 0) && !q.typedAsOther(question) {
 		res.Action, res.Decline, res.Locality = ActionLocality, "", q
 		return res
 	}

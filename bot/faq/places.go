@@ -278,6 +278,11 @@ var fromSpeaker = set("am", "m", "is", "s", "are", "re", "was", "were", "be", "c
 // reporting whether a unit type word ("phường", "quận"…) came just before.
 func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixed bool) {
 	for n := p.maxWords; n >= 1; n-- {
+		// of the names this long, one right after a unit word wins: in
+		// "phường Trung Hòa" the name is Trung Hòa, not "Phương Trung"
+		// swallowing the unit word
+		var bare []Place
+		bareText := ""
 		for i := 0; i+n <= len(words); i++ {
 			c := strings.Join(words[i:i+n], " ")
 			cands, ok := p.hanoi[c]
@@ -292,13 +297,16 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 				// English puts the type word after the name: "Tu Liem district"
 				pre, unit = true, words[i+n]
 			}
-			if n == 1 && !pre {
-				continue // one syllable alone is too often an ordinary word
+			if !pre {
+				if n > 1 && bare == nil { // one syllable alone is too often an ordinary word
+					bare, bareText = cands, c
+				}
+				continue
 			}
-			if pre {
-				cands = preferKind(cands, unit)
-			}
-			return cands, c, pre
+			return preferKind(cands, unit), c, true
+		}
+		if bare != nil {
+			return bare, bareText, false
 		}
 	}
 	return nil, "", false
