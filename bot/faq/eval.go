@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -230,18 +231,26 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 // shares a province's name counts too: it errs towards counting.
 func MentionsProvince(q string) bool {
 	words := strings.Fields(Fold(q))
-	for _, pr := range placeTables().provinces {
-		for _, name := range append([]string{pr.Name}, pr.Former...) {
-			c := strings.Fields(core(Fold(name)))
-			if len(c) == 0 || strings.Join(c, " ") == "ha noi" {
-				continue
-			}
-			for i := 0; i+len(c) <= len(words); i++ {
-				if slices.Equal(words[i:i+len(c)], c) {
-					return true
-				}
+	for _, c := range provinceNames() {
+		for i := 0; i+len(c) <= len(words); i++ {
+			if slices.Equal(words[i:i+len(c)], c) {
+				return true
 			}
 		}
 	}
 	return false
 }
+
+// provinceNames are the folded words of every province's name but Hà
+// Nội's, new and former, made once.
+var provinceNames = sync.OnceValue(func() [][]string {
+	var out [][]string
+	for _, pr := range placeTables().provinces {
+		for _, name := range append([]string{pr.Name}, pr.Former...) {
+			if c := strings.Fields(core(Fold(name))); len(c) > 0 && strings.Join(c, " ") != "ha noi" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+})

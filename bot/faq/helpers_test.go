@@ -31,3 +31,11 @@ func testEngine(t testing.TB) (*Engine, map[string]*KB) {
 	}
 	return engineVal, kbsVal
 }
+
+// gotOrDecline is Got, with a decline written "decline:<reason>".
+func gotOrDecline(res Result) string {
+	if res.Action == ActionDecline {
+		return "decline:" + res.Decline
+	}
+	return Got(res)
+}

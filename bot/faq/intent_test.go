@@ -93,12 +93,7 @@ func TestIntents(t *testing.T) {
 		{"vi", "Phường Phương Mai Đống Đa", "locality:phuong mai"},
 		{"vi", "phuong mai dong da", "locality:phuong mai"},
 	} {
-		res := e.Answer(c.lang, c.q)
-		got := Got(res)
-		if res.Action == ActionDecline {
-			got = "decline:" + res.Decline
-		}
-		if got != c.want {
+		if got := gotOrDecline(e.Answer(c.lang, c.q)); got != c.want {
 			t.Errorf("Answer(%q) = %s, want %s", c.q, got, c.want)
 		}
 	}
@@ -233,12 +228,7 @@ func TestAskingFromAbroadIsDeclinedButSayingWhereYouAreFromIsNot(t *testing.T) {
 		{"en", "a teacher from the Philippines here, where do I get VNeID level 2 done?", "vneid-dk-muc-2"},
 		{"vi", "tôi đến từ Hàn Quốc, đăng ký định danh mức 2 ở đâu", "vneid-dk-muc-2"},
 	} {
-		r := e.Answer(c.lang, c.q)
-		got := Got(r)
-		if r.Action == ActionDecline {
-			got = "decline:" + r.Decline
-		}
-		if got != c.want {
+		if got := gotOrDecline(e.Answer(c.lang, c.q)); got != c.want {
 			t.Errorf("%q: got %s, want %s", c.q, got, c.want)
 		}
 	}
