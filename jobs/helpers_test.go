@@ -156,6 +156,19 @@ func (v *env) frozenRun() int64 {
 	return run
 }
 
+// claimedRun makes subs subscribers, freezes a run for them and claims its
+// first rows as a worker would, failing unless the claim holds n rows.
+func (v *env) claimedRun(subs, n int) (run int64, k journaled) {
+	v.t.Helper()
+	v.subscribers(subs)
+	run = v.frozenRun()
+	k, err := (&batch{e: v.e, runID: run}).claim(v.ctx)
+	if err != nil || len(k.Rows) != n {
+		v.t.Fatalf("claim %d rows, want %d: %v", len(k.Rows), n, err)
+	}
+	return run, k
+}
+
 func (v *env) startRunOf(bid int64, occ time.Time) int64 {
 	v.t.Helper()
 	id, err := v.st.CreateRun(v.ctx, bid, occ, store.CLIActor)

@@ -26,14 +26,8 @@ func TestDeadWorkersClaimIsTakenBackWhenItsLeaseRunsOut(t *testing.T) {
 	cfg := fastCfg()
 	cfg.Now, cfg.LeaseTTL = clk.now, 15*time.Second
 	v := newEnv(t, envOpts{cfg: cfg})
-	v.subscribers(100)
-	run := v.frozenRun()
 	// the worker that dies: claims 50 rows, journals 8, sends 5, records 3
-	b := &batch{e: v.e, runID: run}
-	k, err := b.claim(v.ctx)
-	if err != nil || len(k.Rows) != 50 {
-		t.Fatalf("claim %d rows: %v", len(k.Rows), err)
-	}
+	run, k := v.claimedRun(100, 50)
 	if err := v.e.noteJournal(v.ctx, k.j.Token, k.Rows[7].SubscriberID); err != nil {
 		t.Fatal(err)
 	}
@@ -248,13 +242,7 @@ func strconvParse(s string) (float64, error) { return strconv.ParseFloat(s, 64) 
 func TestRowsGivenBackAfterACancelAreSkippedByTheSweeper(t *testing.T) {
 	t.Parallel()
 	v := newEnv(t, envOpts{cfg: fastCfg()})
-	v.subscribers(10)
-	run := v.frozenRun()
-	b := &batch{e: v.e, runID: run}
-	k, err := b.claim(v.ctx)
-	if err != nil || len(k.Rows) != 10 {
-		t.Fatalf("claim %d rows: %v", len(k.Rows), err)
-	}
+	run, k := v.claimedRun(10, 10)
 	if _, err := v.e.Cancel(v.ctx, run, store.CLIActor); err != nil {
 		t.Fatal(err)
 	}
