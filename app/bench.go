@@ -39,7 +39,7 @@ func newBenchCmd(a *App) *cobra.Command {
 	f.IntVar(&o.RSSSecs, "rss-seconds", 10, "how long each RSS worker subprocess sends after planning")
 	f.IntVar(&o.Concurrency, "concurrency", 0, "Asynq concurrency of the measured worker (default: LOA_WORKER_CONCURRENCY)")
 	f.BoolVar(&o.Quick, "quick", false, "a smoke run, not a measurement: 100,000 recipients, 5,000 sends, 10 s of rate")
-	f.StringVar(&o.Only, "only", "", "measure only these rows, comma-separated: uncapped, naive, capped, strict, crash, freeze, zalo")
+	f.StringVar(&o.Only, "only", "", "measure only these rows, comma-separated: uncapped, naive, capped, floor, strict, crash, freeze, zalo")
 	f.Int64Var(&o.Child, "worker-child", 0, "internal: run as the RSS worker subprocess for this run id")
 	f.StringVar(&o.ChildDSN, "child-dsn", "", "internal")
 	f.StringVar(&o.ChildRedis, "child-redis", "", "internal")
@@ -47,7 +47,8 @@ func newBenchCmd(a *App) *cobra.Command {
 	f.BoolVar(&o.ChildServe, "child-serve", false, "internal")
 	f.BoolVar(&o.ChildPaid, "child-paid", false, "internal")
 	f.IntVar(&o.ChildRate, "child-rate", 0, "internal")
-	for _, n := range []string{"worker-child", "child-dsn", "child-redis", "child-tg", "child-serve", "child-paid", "child-rate"} {
+	f.IntVar(&o.FloorChild, "floor-child", 0, "internal")
+	for _, n := range []string{"worker-child", "child-dsn", "child-redis", "child-tg", "child-serve", "child-paid", "child-rate", "floor-child"} {
 		_ = f.MarkHidden(n)
 	}
 	return group("bench", "print the benchmark tables (faq, broadcast)", faqCmd, bc)

@@ -621,3 +621,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// PaidSpacing is how a limiter of perSecond sends (Windowed) spaces its
+// slots and how wide the span of slots whose senders wake up together
+// is: what `loa bench broadcast` gives the bare client of its floor row,
+// so that the floor is paced exactly as the engine is.
+func PaidSpacing(perSecond int) (interval, group time.Duration) {
+	l := NewPacedLimiter(nil, "", perSecond, Windowed, nil)
+	return l.interval, l.group
+}

@@ -37,7 +37,7 @@ type Options struct {
 	Recipients, Send, RateSecs, RSSSecs, Concurrency int
 	Quick                                            bool
 	// Only: a comma-separated list of rows to measure (uncapped, naive,
-	// capped, strict, crash, freeze, zalo); empty = all.
+	// capped, floor, strict, crash, freeze, zalo); empty = all.
 	Only string
 	// Child, ChildDSN, ChildRedis, ChildTG: internal, set when this process
 	// is the RSS worker subprocess of another benchmark run.
@@ -47,6 +47,9 @@ type Options struct {
 	// ChildPaid, the naive handler too) until SIGTERM, after saying "ready".
 	ChildServe, ChildPaid bool
 	ChildRate             int
+	// FloorChild: internal, the floor row's subprocess sends this many
+	// messages to ChildTG at ChildRate (see floor).
+	FloorChild int
 }
 
 // Env is what the benchmark needs from the command that runs it.
@@ -63,6 +66,9 @@ func Broadcast(ctx context.Context, env Env, o Options) error {
 	signal.Ignore(syscall.SIGPIPE)
 	if o.Child != 0 {
 		return benchChild(ctx, env, o)
+	}
+	if o.FloorChild > 0 {
+		return floorChild(ctx, env, o)
 	}
 	b, err := newBencher(ctx, env, o)
 	if err != nil {

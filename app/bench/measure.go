@@ -70,6 +70,11 @@ func (b *bencher) run(ctx context.Context) error {
 		b.add(fmt.Sprintf("capped at 1000 msg/s (paid), %d recipients", cp.n), fmt.Sprintf("%s; %d× 429, busiest second %d", cp, cp.tooMany, cp.window),
 			"≤ 100 µs/msg, 980-1000 msg/s, zero 429", cp.total() <= 100 && cp.rate >= 980 && cp.rate <= 1000 && cp.tooMany == 0 && cp.window <= 1000)
 	}
+	if want("floor") {
+		if err := b.floor(ctx, min(o.Send, max(1000*o.RateSecs/3, 5000))); err != nil {
+			return err
+		}
+	}
 	if want("strict") {
 		if err := b.strictRate(ctx); err != nil {
 			return fmt.Errorf("rate: %w", err)
