@@ -121,6 +121,12 @@ func batchLockKey(runID int64, batch int) int32 {
 // cancelled. Before, a claim whose snapshot predated the cancel could
 // commit after the skip read the claims: both took the rows, and if the
 // claim's sender died, rows it journaled stayed 'skipped', not 'unknown'.
+//
+// Each claimed row reads its subscriber by primary key (LATERAL, fenced
+// with OFFSET 0 so it is not flattened into a join): with fewer than about
+// 50,000 subscribers the planner's estimate of a claim's rows made it hash
+// the whole subscribers table for every claim instead (EXPLAIN ANALYZE at
+// 20,000 subscribers: 14.3 ms a claim of 500, 4.6 ms by key).
 const claimSQL = `
 		WITH run AS (
 			SELECT 1 FROM runs WHERE id = $1 AND status <> 'cancelled' FOR KEY SHARE
@@ -141,7 +147,7 @@ const claimSQL = `
 			RETURNING id
 		)
 		SELECT r.subscriber_id, r.channel, r.attempts + 1 AS attempts, c.id AS claim, ` + claimedCols + `
-		FROM r CROSS JOIN c LEFT JOIN subscribers s ON s.id = r.subscriber_id
+		FROM r CROSS JOIN c LEFT JOIN LATERAL (SELECT * FROM subscribers s WHERE s.id = r.subscriber_id OFFSET 0) s ON true
 		ORDER BY r.subscriber_id`
 
 // ErrLeaseLost: a claim's lease ran out and the sweeper took its rows back;
