@@ -368,6 +368,7 @@ var enConcepts = newConcepts(
 // Vietnamese KB's words.
 var viConcepts = newConcepts(
 	adultAges("tuoi"),
+	spokenDates(),
 	// Shorthand the chat table leaves.
 	[]string{
 		"kq => ket qua", "hs => ho so", "hso => ho so", "bdhvs => binh dan hoc vu so", "ctv => cong tac vien",
@@ -532,6 +533,19 @@ func adultAges(units ...string) []string {
 	for n := 18; n <= 110; n++ {
 		for _, u := range units {
 			out = append(out, fmt.Sprintf("%d %s =>", n, u))
+		}
+	}
+	return out
+}
+
+// spokenDates writes a date said in words ("ngày 10 tháng 10") as the KB
+// writes it with a slash ("10/10", folded "10 10"): the spoken form shared
+// only "ngày" with the DT Day entry and was declined.
+func spokenDates() []string {
+	var out []string
+	for d := 1; d <= 31; d++ {
+		for m := 1; m <= 12; m++ {
+			out = append(out, fmt.Sprintf("%d thang %d => %d %d", d, m, d, m))
 		}
 	}
 	return out

@@ -35,6 +35,7 @@ const (
 	cueAccount   // an account's trouble: locked, password forgotten, cannot log in
 	cuePapers    // ID papers or biometrics: what ties another platform's account to Loa's subjects
 	cueEveryday  // a household service no entry covers: tax, health-insurance renewal, school places, power cuts
+	cueScamAsk   // someone asks for money or a code: a scam sign, whatever account it came from (scamAskPhrases)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -93,6 +94,7 @@ var cues = func() cueTable {
 	t.add(cueAccount, accountTroublePhrases)
 	t.add(cuePapers, paperPhrases)
 	t.add(cueEveryday, everydayPhrases)
+	t.add(cueScamAsk, scamAskPhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",

@@ -152,6 +152,13 @@ func (e *Engine) answerCore(r Result, question string) Result {
 	if core == "" {
 		return r
 	}
+	if pleasantry(r.Lang, core, kind) && !scanCues(pad(e.normalize(r.Lang, Fold(core)))).has(cueDomain) {
+		// a short remark after thanks ("cảm ơn nhé, rõ rồi") is part of
+		// the thanks even when a word of it meets an entry ("rõ" the
+		// deepfake entry's "hình không rõ"): only one of Loa's subjects
+		// makes it a question
+		return Result{Lang: r.Lang, Fallback: true, Action: ActionSmalltalk, Smalltalk: kind}
+	}
 	cr := e.answer(r.Lang, core)
 	switch {
 	case cr.Action == ActionAnswer || cr.Action == ActionLocality:
@@ -208,6 +215,10 @@ func (e *Engine) answer(lang, question string) Result {
 	}
 	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && (r == DeclineLegal || r == DeclinePrices || r == DeclineGeneral)) {
 		res.Decline = r
+		return res
+	}
+	if arithmetic(question, folded) {
+		res.Decline = DeclineGeneral
 		return res
 	}
 	ix := e.idx[lang]

@@ -155,6 +155,16 @@ var elsewherePhrases = padded(
 	"stolen", "got robbed", "was robbed", "pickpocket",
 )
 
+// scamAskPhrases are what makes a taken-over account or a stranger's
+// message a scam: money or a code asked for ("Facebook của bạn tôi bị
+// hack, kẻ gian nhắn tin hỏi vay tiền" is the entry on checking a
+// friend's request, not the platform's recovery), or a threat or prize
+// tied to a transfer.
+var scamAskPhrases = padded("vay tien", "muon tien", "hoi vay", "muon vay", "vay gap", "xin tien",
+	"chuyen tien", "chuyen khoan", "ke lua", "borrow money",
+	"borrow some money", "lend them money", "lend him money", "lend her money", "asking for money",
+	"asking me for money", "asked me for money", "send money", "transfer money", "asking to borrow")
+
 // otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
 // are): social networks, e-mail, e-wallets. Banks are left out: a bank
 // account locked for want of biometrics is Loa's (see paperPhrases).
@@ -309,7 +319,7 @@ func remitDecline(c cue) string {
 		return DeclinePolitics
 	case c.has(cueService):
 		return DeclineService
-	case c.has(cueElsewhere) && !c.has(cueDomain):
+	case c.has(cueElsewhere) && !c.has(cueDomain) && !c.has(cueScamAsk):
 		return DeclineService
 	case (c.has(cueOtherApp) && c.has(cueAccount) || c.has(cueEveryday)) && !c.has(cueDomain) && !c.has(cuePapers):
 		// "ví điện tử bị khóa thì mở lại sao" found the VNeID unlock
@@ -503,3 +513,46 @@ func (pl *places) withDistrict(name string) ([]Place, string, bool) {
 	}
 	return nil, name, false
 }
+
+// arithmetic reports a sum to work out ("5 cộng 5 bằng mấy", "what's
+// 5+5"): two numbers joined by an operator sign in q or an operator word
+// in its folded text. It is general knowledge, yet its words ("bằng
+// mấy") met a DTI entry's. A slash, a dash or a colon is left out:
+// "10/10", "2021-2025" and "8:30" are dates and times. It allocates
+// nothing.
+func arithmetic(q, folded string) bool {
+	return signBetweenNumbers(q) || opWordBetweenNumbers(folded)
+}
+
+// signBetweenNumbers finds a digit, an operator sign and a digit, with
+// spaces allowed around the sign.
+func signBetweenNumbers(q string) bool {
+	for i, r := range q {
+		if !strings.ContainsRune("+*×÷=", r) {
+			continue
+		}
+		before := strings.TrimRight(q[:i], " ")
+		after := strings.TrimLeft(q[i+len(string(r)):], " ")
+		if before != "" && after != "" && isDigit(before[len(before)-1]) && isDigit(after[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// opWordBetweenNumbers finds "<number> <operator word> <number>".
+func opWordBetweenNumbers(folded string) bool {
+	var w1, w2 string
+	for rest := folded; rest != ""; {
+		var w string
+		w, rest = nextWord(rest)
+		if arithOps[w2] && isNumber(w1) && isNumber(w) {
+			return true
+		}
+		w1, w2 = w2, w
+	}
+	return false
+}
+
+// arithOps are the folded operator words between two numbers.
+var arithOps = set("x", "cong", "tru", "nhan", "chia", "plus", "minus", "times")
