@@ -59,6 +59,9 @@ type index struct {
 	qnorm []float32    // question → vector norm
 	qyear []int32      // question → term id of the year it names, or -1
 	qhist []bool       // question asks for a topic's history ("over the years")
+	// docNums: per entry, the numbers of the documents it names
+	// ("Nghị quyết 18", "Quyết định 4098"; see docNumbers)
+	docNums [][]string
 }
 
 // qposting is a (term, question) pair with the term's weight in the question.
@@ -94,6 +97,7 @@ func newIndex(kb *KB) *index {
 		ix.byID[e.ID] = e
 		ix.byTopic[e.Topic] = append(ix.byTopic[e.Topic], e)
 		docs[i] = ix.buildDoc(e, titles[e.Topic])
+		ix.docNums = append(ix.docNums, entryDocNumbers(e))
 	}
 	ix.finish(docs)
 	ix.buildQuestions()
@@ -258,4 +262,34 @@ func isYear(t string) bool {
 		return false
 	}
 	return t[2] >= '0' && t[2] <= '9' && t[3] >= '0' && t[3] <= '9'
+}
+
+// docWords are the folded words a document's number follows: nghị quyết,
+// quyết định, nghị định, kế hoạch, luật, công văn, thông tư and their
+// abbreviations, and the English names.
+var docWords = set("quyet", "dinh", "hoach", "luat", "van", "tu", "nq", "qd", "nd", "kh", "cv", "tt",
+	"resolution", "decision", "decree", "plan", "law", "dispatch", "circular", "no")
+
+// docNumbers appends to dst the numbers that follow a document word in
+// folded text ("nghi quyet 57 ban hanh" → "57"); a year is no document's
+// number ("luật năm 2023").
+func docNumbers(dst []string, folded string) []string {
+	prev := ""
+	for rest := folded; rest != ""; {
+		var w string
+		w, rest = nextWord(rest)
+		if docWords[prev] && isNumber(w) && !isYear(w) {
+			dst = append(dst, w)
+		}
+		prev = w
+	}
+	return dst
+}
+
+func entryDocNumbers(e *Entry) []string {
+	var out []string
+	for _, q := range e.Questions {
+		out = docNumbers(out, Fold(q))
+	}
+	return docNumbers(out, Fold(e.Answer))
 }
