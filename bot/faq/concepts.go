@@ -375,6 +375,8 @@ var viConcepts = newConcepts(
 		"da 06 => de an 06", "da06 => de an 06", "da 6 => de an 06", "d a 06 => de an 06",
 		"mk1 => muc1", "mk2 => muc2",
 		"be => tre em", "chau nho => tre em", "dthoai => dien thoai",
+		// paying a tax is "nộp thuế" in the KB, whatever verb pays it
+		"dong thue => nop thue", "tra thue => nop thue", "thanh toan thue => nop thue",
 	},
 	// A new SIM or number is the KB's "đổi số điện thoại".
 	[]string{

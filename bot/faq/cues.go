@@ -156,7 +156,10 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	"ky nang so", "digital skill", "kinh te so", "digital economy", "chinh quyen so", "cong dan so",
 	"digital citizen", "du lieu ca nhan", "personal data", "khong dung tien mat", "cashless",
 	// biometric checks on bank transfers (Decision 2345) are the KB's
-	"sinh trac hoc", "quet mat", "xac thuc khuon mat", "biometric")
+	"sinh trac hoc", "quet mat", "xac thuc khuon mat", "biometric",
+	// the national portal by its address or shorthand ("nộp thuế trên
+	// dichvucong.gov.vn" was declined as a household tax question)
+	"dichvucong", "dvc", "national portal", "public service portal", "service portal")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that
