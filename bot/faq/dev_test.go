@@ -142,9 +142,11 @@ func TestDevSet(t *testing.T) {
 		// other provinces and gap questions. It measured
 		// 83.3/94.4/93.5/95.5/90.0/100%, gap 88.5% (accented, plain,
 		// English, OOS declined, smalltalk, locality) before them; its
-		// misses are read while tuning.
-		"faq/dev16.yaml": {KindAccented: 0.83, KindPlain: 0.94, KindEnglish: 0.93, KindOOS: 0.95,
-			KindSmalltalk: 0.9, KindLocality: 0.99, KindGap: 0.88},
+		// misses are read while tuning. 32 more gap probes were added
+		// after the round's fourth change (see its header); the floors
+		// follow the round's latest score.
+		"faq/dev16.yaml": {KindAccented: 0.89, KindPlain: 0.99, KindEnglish: 0.96, KindOOS: 0.99,
+			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.87},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]

@@ -132,6 +132,13 @@ var servicePhrases = padded(
 	// vehicle registration and plates (the traffic police's)
 	"dang ky xe", "dang ky oto", "dang ky o to", "bien so xe", "bam bien", "boc bien", "sang ten xe",
 	"vehicle registration", "number plate", "license plate", "licence plate",
+	// digital signatures, driving lessons and paying traffic fines: the
+	// providers', the schools' and the traffic police's ("Cách đăng ký
+	// chữ ký số" found the VNeID level-1 sign-up, "nộp phạt vi phạm giao
+	// thông online" the online filing entry)
+	"chu ky so", "ky so", "digital signature", "hoc lai xe", "dang ky hoc lai", "driving lesson",
+	"driving school", "nop phat", "dong phat", "nop tien phat", "pay a fine", "pay my fine", "pay the fine",
+	"pay a traffic fine", "pay my traffic fine",
 	// public holidays: "Lịch nghỉ Tết năm nay là ngày nào?" found this
 	// year's DT Day theme
 	"nghi tet", "lich nghi", "nghi le", "public holiday", "tet holiday", "days off for tet",
@@ -199,6 +206,14 @@ var everydayPhrases = padded(
 	"ho ngheo", "ho can ngheo", "tro cap",
 	"tax return", "tax code", "income tax", "school enrolment", "school enrollment", "power cut",
 	"power outage", "internet is slow", "slow internet",
+	// a card or book lost, reissued or renewed is its issuer's procedure
+	// ("Thẻ BHYT của con bị mất, cấp lại thế nào" found the entry on
+	// putting the card into VNeID, "làm lại sổ hộ khẩu" the VNeID
+	// password's); VNeID's own (a subject cue) is still searched
+	"cap lai", "lam lai the", "lam lai so", "lam lai giay", "lam lai bang", "bi mat the", "mat the",
+	"bi mat so", "mat so", "bi mat giay", "mat giay", "bi mat bang", "mat bang lai", "bi mat vi", "mat vi",
+	"het han", "renew", "renewal", "reissue", "replace my", "replacement card", "lost my", "lost wallet",
+	"lost a wallet", "lost card",
 )
 
 // paperPhrases: ID papers, biometrics and money, which make another
