@@ -71,6 +71,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 	}
 	years := ix.queryYears(sc)
 	hist := ix.queryHist(sc)
+	qscope := scopeOf(folded)
 	for _, q := range sc.qtouched {
 		d := ix.qdoc[q]
 		cos := sc.dot[q] / (qnorm * ix.qnorm[q])
@@ -81,6 +82,11 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 			// a history phrasing ("Hanoi's DTI rank over the years") for
 			// a question that asks for none ("Hanoi's DTI rank?"), which
 			// wants the latest, as a phrasing of another year does
+			cos *= weightOtherYear
+		}
+		if otherScope(qscope, ix.qscope[q]) {
+			// the city's own for a national question, or the other way
+			// round, is another subject of the same words
 			cos *= weightOtherYear
 		}
 		sc.best[d] = max(sc.best[d], cos)
