@@ -177,7 +177,11 @@ var scamAskPhrases = padded("vay tien", "muon tien", "hoi vay", "muon vay", "vay
 // account locked for want of biometrics is Loa's (see paperPhrases).
 var otherAppPhrases = padded("mang xa hoi", "social network", "facebook", "gmail", "email", "e mail",
 	"vi dien tu", "vi momo", "momo", "zalopay", "zalo pay", "shopee", "telegram", "messenger", "youtube",
-	"e wallet", "ewallet", "e-wallet", "viber", "nick")
+	"e wallet", "ewallet", "e-wallet", "viber", "nick",
+	// other accounts still: a phone maker's, a bank's ("iCloud bị khóa thì
+	// mở sao", "my bank account got locked" found the VNeID unlock entry;
+	// a bank's biometric check is Loa's, see paperPhrases)
+	"icloud", "apple id", "google account", "instagram", "tiktok", "bank account", "tai khoan ngan hang")
 
 // accountTroublePhrases are an account's troubles, which the VNeID
 // account entry answers for VNeID.
@@ -220,8 +224,7 @@ var everydayPhrases = padded(
 // platform's account question Loa's ("Facebook đòi ảnh căn cước để mở
 // khóa", "an fb page promising to recover scammed money").
 var paperPhrases = padded("giay to", "can cuoc", "cccd", "cmnd", "id card", "photo of my id", "sinh trac",
-	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua", "ngan hang", "chuyen khoan",
-	"bank", "mobile banking")
+	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua", "chuyen khoan")
 
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
