@@ -143,10 +143,11 @@ func TestDevSet(t *testing.T) {
 		// 83.3/94.4/93.5/95.5/90.0/100%, gap 88.5% (accented, plain,
 		// English, OOS declined, smalltalk, locality) before them; its
 		// misses are read while tuning. 32 more gap probes were added
-		// after the round's fourth change (see its header); the floors
-		// follow the round's latest score.
-		"faq/dev16.yaml": {KindAccented: 0.89, KindPlain: 0.99, KindEnglish: 0.96, KindOOS: 0.99,
-			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.87},
+		// after the round's fourth change (see its header). At the end of
+		// that round: 90.4/100/96.9/100/100/100%, gap 90.9%; the floors
+		// sit just under it.
+		"faq/dev16.yaml": {KindAccented: 0.90, KindPlain: 0.99, KindEnglish: 0.96, KindOOS: 0.99,
+			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.90},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]
