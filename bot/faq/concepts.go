@@ -368,12 +368,15 @@ var enConcepts = newConcepts(
 // Vietnamese KB's words.
 var viConcepts = newConcepts(
 	adultAges("tuoi"),
+	spokenDates(),
 	// Shorthand the chat table leaves.
 	[]string{
 		"kq => ket qua", "hs => ho so", "hso => ho so", "bdhvs => binh dan hoc vu so", "ctv => cong tac vien",
 		"da 06 => de an 06", "da06 => de an 06", "da 6 => de an 06", "d a 06 => de an 06",
 		"mk1 => muc1", "mk2 => muc2",
 		"be => tre em", "chau nho => tre em", "dthoai => dien thoai",
+		// paying a tax is "nộp thuế" in the KB, whatever verb pays it
+		"dong thue => nop thue", "tra thue => nop thue", "thanh toan thue => nop thue",
 	},
 	// A new SIM or number is the KB's "đổi số điện thoại".
 	[]string{
@@ -532,6 +535,19 @@ func adultAges(units ...string) []string {
 	for n := 18; n <= 110; n++ {
 		for _, u := range units {
 			out = append(out, fmt.Sprintf("%d %s =>", n, u))
+		}
+	}
+	return out
+}
+
+// spokenDates writes a date said in words ("ngày 10 tháng 10") as the KB
+// writes it with a slash ("10/10", folded "10 10"): the spoken form shared
+// only "ngày" with the DT Day entry and was declined.
+func spokenDates() []string {
+	var out []string
+	for d := 1; d <= 31; d++ {
+		for m := 1; m <= 12; m++ {
+			out = append(out, fmt.Sprintf("%d thang %d => %d %d", d, m, d, m))
 		}
 	}
 	return out

@@ -35,6 +35,7 @@ const (
 	cueAccount   // an account's trouble: locked, password forgotten, cannot log in
 	cuePapers    // ID papers or biometrics: what ties another platform's account to Loa's subjects
 	cueEveryday  // a household service no entry covers: tax, health-insurance renewal, school places, power cuts
+	cueScamAsk   // someone asks for money or a code: a scam sign, whatever account it came from (scamAskPhrases)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -93,6 +94,7 @@ var cues = func() cueTable {
 	t.add(cueAccount, accountTroublePhrases)
 	t.add(cuePapers, paperPhrases)
 	t.add(cueEveryday, everydayPhrases)
+	t.add(cueScamAsk, scamAskPhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",
@@ -154,7 +156,10 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	"ky nang so", "digital skill", "kinh te so", "digital economy", "chinh quyen so", "cong dan so",
 	"digital citizen", "du lieu ca nhan", "personal data", "khong dung tien mat", "cashless",
 	// biometric checks on bank transfers (Decision 2345) are the KB's
-	"sinh trac hoc", "quet mat", "xac thuc khuon mat", "biometric")
+	"sinh trac hoc", "quet mat", "xac thuc khuon mat", "biometric",
+	// the national portal by its address or shorthand ("nộp thuế trên
+	// dichvucong.gov.vn" was declined as a household tax question)
+	"dichvucong", "dvc", "national portal", "public service portal", "service portal")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

@@ -6,7 +6,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev15.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev16.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -135,6 +135,19 @@ func TestDevSet(t *testing.T) {
 		// At the end of that round: 97.4/100/50.0/100/100%, gap 100%.
 		"faq/dev15.yaml": {KindAccented: 0.97, KindPlain: 0.99, KindEnglish: 0.5, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindGap: 0.99},
+		// dev16.yaml, written in session 10 (faq round 10) before its
+		// engine changes: long rambling and two-question messages,
+		// teencode, casual English, scams told in residents' words, tax
+		// on the national portal, thanks plus an off-topic question,
+		// other provinces and gap questions. It measured
+		// 83.3/94.4/93.5/95.5/90.0/100%, gap 88.5% (accented, plain,
+		// English, OOS declined, smalltalk, locality) before them; its
+		// misses are read while tuning. 32 more gap probes were added
+		// after the round's fourth change (see its header). At the end of
+		// that round: 90.4/100/96.9/100/100/100%, gap 90.9%; the floors
+		// sit just under it.
+		"faq/dev16.yaml": {KindAccented: 0.90, KindPlain: 0.99, KindEnglish: 0.96, KindOOS: 0.99,
+			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.90},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]

@@ -152,6 +152,13 @@ func (e *Engine) answerCore(r Result, question string) Result {
 	if core == "" {
 		return r
 	}
+	if pleasantry(r.Lang, core, kind) && !scanCues(pad(e.normalize(r.Lang, Fold(core)))).has(cueDomain) {
+		// a short remark after thanks ("cảm ơn nhé, rõ rồi") is part of
+		// the thanks even when a word of it meets an entry ("rõ" the
+		// deepfake entry's "hình không rõ"): only one of Loa's subjects
+		// makes it a question
+		return Result{Lang: r.Lang, Fallback: true, Action: ActionSmalltalk, Smalltalk: kind}
+	}
 	cr := e.answer(r.Lang, core)
 	switch {
 	case cr.Action == ActionAnswer || cr.Action == ActionLocality:
@@ -208,6 +215,10 @@ func (e *Engine) answer(lang, question string) Result {
 	}
 	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && (r == DeclineLegal || r == DeclinePrices || r == DeclineGeneral)) {
 		res.Decline = r
+		return res
+	}
+	if arithmetic(question, folded) {
+		res.Decline = DeclineGeneral
 		return res
 	}
 	ix := e.idx[lang]
@@ -290,6 +301,15 @@ func (e *Engine) answerParts(ix *index, res Result, lang, question, folded strin
 	// the surest part.
 	var main Result
 	switch {
+	case segs[0].comma && first != nil && whole.Action == ActionAnswer:
+		// A question a comma cuts off is the main one unless the whole
+		// message's answer fits it too: "Ngày CĐS là ngày nào vậy, năm
+		// nay chủ đề là gì" asks the date first, while in "mức 1 dùng được
+		// gì, có cần lên mức 2 không" the comparison answers both parts.
+		main = whole
+		if first.Entry != whole.Entry && e.scoreOf(ix, e.normalize(lang, Fold(segs[0].text)), whole.Entry) < float32(first.Score)-commaSlack {
+			main = *first
+		}
 	case first != nil && (whole.Action != ActionAnswer || first.Score >= whole.Score ||
 		firstJoined && containsEntry(answered, whole.Entry) && whole.Entry != first.Entry):
 		main = *first
@@ -354,6 +374,30 @@ func (e *Engine) ranksWithin(ix *index, folded string, en *Entry, k int) bool {
 	return false
 }
 
+// scoreOf is en's score among the first candidates of folded, 0 if it is
+// not one of them.
+func (e *Engine) scoreOf(ix *index, folded string, en *Entry) float32 {
+	sc := ix.pool.Get().(*scratch)
+	var top [4]hit
+	n := ix.search(sc, folded, &top)
+	ix.pool.Put(sc)
+	for _, h := range top[:n] {
+		if ix.entries[h.doc] == en {
+			return h.score
+		}
+	}
+	return 0
+}
+
+// commaSlack: the whole message's answer fits a question cut off by a
+// comma when it scores within this of that question's own answer. On
+// the dev sets the whole's answer stood 0.04 and 0.08 under the first
+// question's when it answered both ("mức 1 dùng được gì, có cần lên mức
+// 2 không"; "nhận kết quả ở đâu, có được gửi về nhà không") and 0.14
+// under when it answered only the second ("Ngày CĐS là ngày nào vậy,
+// năm nay chủ đề là gì").
+const commaSlack = 0.1
+
 // clauseAgree is how high in the whole message's ranking a clause's answer
 // must stand.
 const clauseAgree = 2
@@ -383,6 +427,7 @@ type segment struct {
 	joined   bool // cut from the next question by a connector ("…ở đâu và mất bao lâu")
 	asked    bool // a sentence of its own that ends with a question mark
 	trimmed  bool // the last clauses of a long comma-separated sentence, its context cut off
+	comma    bool // a question a comma cuts from the next one (questionComma)
 }
 
 // segments splits a message into its sentences, and a long sentence into
@@ -406,6 +451,19 @@ func segments(q string, c cue) []segment {
 		parts := splitConnectors(s.text)
 		several = several || len(parts) > 1
 		for _, p := range parts {
+			if qs := splitQuestionCommas(p); len(qs) > 1 {
+				// questions a comma joins: sentences of their own, the
+				// first the main one only when it is answered as surely
+				// as the whole ("mức 1 dùng được gì, có cần lên mức 2
+				// không" is one question, not two)
+				for _, q := range qs {
+					add(q, true, false, false, false)
+					if len(out) > 0 {
+						out[len(out)-1].comma = true
+					}
+				}
+				continue
+			}
 			clauses := strings.Split(p, ",")
 			if len(clauses) > 2 && strings.Count(p, " ") >= 10 {
 				add(strings.Join(clauses[len(clauses)-2:], ","), several, len(parts) > 1, true, false)
@@ -458,7 +516,7 @@ func mayHoldSeveral(q string, c cue) bool {
 		return true
 	}
 	return strings.Contains(q, ", còn ") || strings.Contains(q, ", also ") || strings.Contains(q, " also, ") ||
-		andJoined(q)
+		andJoined(q) || strings.Contains(q, ",") && questionComma(strings.ToLower(q)) > 0
 }
 
 // andJoined reports a "và"/"and" joining two questions (questionAnd),
@@ -491,6 +549,65 @@ func splitConnectors(s string) []string {
 		return append([]string{s[:i]}, splitConnectors(s[i+n:])...)
 	}
 	return []string{s}
+}
+
+// splitQuestionCommas cuts p at the commas that end one question and
+// start another (questionComma).
+func splitQuestionCommas(p string) []string {
+	if i := questionComma(strings.ToLower(p)); i > 0 {
+		return append([]string{p[:i]}, splitQuestionCommas(p[i+1:])...)
+	}
+	return []string{p}
+}
+
+// askEnds are the folded words a question closes with ("…là ngày nào
+// vậy", "…địa chỉ là gì", "…có được không"), before the particles of
+// askParticles; "lâu", "nhiêu", "giờ" count after "bao".
+var askEnds = set("gi", "j", "nao", "dau", "sao", "khong", "ko", "chua")
+
+// askParticles may close a question after its question word; a clause
+// that is only a greeting ("Dạ em chào Loa ạ") ends in them too, so they
+// are skipped, not counted.
+var askParticles = set("vay", "z", "a", "ha", "nhi", "the", "nhe", "nha", "ad", "loa", "ban", "luon", "ah")
+
+// endsAsking reports whether the folded words close with a question word.
+func endsAsking(words []string) bool {
+	n := len(words)
+	for n > 0 && askParticles[words[n-1]] {
+		n--
+	}
+	if n < 3 {
+		return false
+	}
+	switch w := words[n-1]; {
+	case askEnds[w]:
+		return true
+	case w == "lau" || w == "nhieu" || w == "gio":
+		return words[n-2] == "bao"
+	}
+	return false
+}
+
+// questionComma returns where the first comma that ends a question and
+// starts another stands in low, or 0: "Ngày CĐS là ngày nào vậy, năm nay
+// chủ đề là gì" asks two things, and the blend of both leaned to the
+// second. The part before must close with a question word and the part
+// after ask too; a comma after context ("Bà tôi không biết dùng
+// smartphone, …") splits nothing.
+func questionComma(low string) int {
+	for i := strings.IndexByte(low, ','); i > 0; {
+		if endsAsking(strings.Fields(Fold(low[:i]))) {
+			if rest := Fold(low[i+1:]); strings.Count(strings.TrimSpace(rest), " ") >= 1 && hasAny(pad(rest), askWords) {
+				return i
+			}
+		}
+		j := strings.IndexByte(low[i+1:], ',')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return 0
 }
 
 // andWords join two questions only when the part before them already asks

@@ -2,6 +2,7 @@ package faq
 
 import (
 	"math"
+	"strings"
 	"sync"
 )
 
@@ -54,11 +55,15 @@ type index struct {
 	// Question-level vectors: each phrasing is also a document of its own,
 	// so that a query close to one phrasing beats an entry that merely
 	// mentions the same words somewhere in its answer.
-	qpost [][]qposting // per term id
-	qdoc  []int32      // question → entry index
-	qnorm []float32    // question → vector norm
-	qyear []int32      // question → term id of the year it names, or -1
-	qhist []bool       // question asks for a topic's history ("over the years")
+	qpost  [][]qposting // per term id
+	qdoc   []int32      // question → entry index
+	qnorm  []float32    // question → vector norm
+	qyear  []int32      // question → term id of the year it names, or -1
+	qhist  []bool       // question asks for a topic's history ("over the years")
+	qscope []scope      // question names Hanoi or the nation (see scopeOf)
+	// docNums: per entry, the numbers of the documents it names
+	// ("Nghị quyết 18", "Quyết định 4098"; see docNumbers)
+	docNums [][]string
 }
 
 // qposting is a (term, question) pair with the term's weight in the question.
@@ -94,6 +99,7 @@ func newIndex(kb *KB) *index {
 		ix.byID[e.ID] = e
 		ix.byTopic[e.Topic] = append(ix.byTopic[e.Topic], e)
 		docs[i] = ix.buildDoc(e, titles[e.Topic])
+		ix.docNums = append(ix.docNums, entryDocNumbers(e))
 	}
 	ix.finish(docs)
 	ix.buildQuestions()
@@ -233,6 +239,7 @@ func (ix *index) buildQuestions() {
 			prev := int32(-1)
 			ix.qyear = append(ix.qyear, -1)
 			ix.qhist = append(ix.qhist, false)
+			ix.qscope = append(ix.qscope, scopeOf(Fold(text)))
 			for _, tok := range toks {
 				if tok == "_hist" {
 					ix.qhist[qid] = true
@@ -258,4 +265,80 @@ func isYear(t string) bool {
 		return false
 	}
 	return t[2] >= '0' && t[2] <= '9' && t[3] >= '0' && t[3] <= '9'
+}
+
+// docWords are the folded words a document's number follows: nghị quyết,
+// quyết định, nghị định, kế hoạch, luật, công văn, thông tư and their
+// abbreviations, and the English names.
+var docWords = set("quyet", "dinh", "hoach", "luat", "van", "tu", "nq", "qd", "nd", "kh", "cv", "tt",
+	"resolution", "decision", "decree", "plan", "law", "dispatch", "circular", "no")
+
+// docNumbers appends to dst the numbers that follow a document word in
+// folded text ("nghi quyet 57 ban hanh" → "57"); a year is no document's
+// number ("luật năm 2023").
+func docNumbers(dst []string, folded string) []string {
+	prev := ""
+	for rest := folded; rest != ""; {
+		var w string
+		w, rest = nextWord(rest)
+		if docWords[prev] && isNumber(w) && !isYear(w) {
+			dst = append(dst, w)
+		}
+		prev = w
+	}
+	return dst
+}
+
+func entryDocNumbers(e *Entry) []string {
+	var out []string
+	for _, q := range e.Questions {
+		out = docNumbers(out, Fold(q))
+	}
+	return docNumbers(out, Fold(e.Answer))
+}
+
+// scope is whether a text names Hà Nội, the nation, both or neither.
+type scope uint8
+
+const (
+	scopeNone   scope = 0
+	scopeHanoi  scope = 1
+	scopeNation scope = 2
+)
+
+// scopeWords are the folded words, and pairs of words, that name Hà Nội
+// or the nation.
+var scopeWords = map[string]scope{
+	"hanoi": scopeHanoi, "hn": scopeHanoi, "city": scopeHanoi, "capital": scopeHanoi,
+	"ha noi": scopeHanoi, "thanh pho": scopeHanoi, "thu do": scopeHanoi,
+	"national": scopeNation, "nationwide": scopeNation, "nation": scopeNation,
+	"quoc gia": scopeNation, "ca nuoc": scopeNation, "toan quoc": scopeNation,
+}
+
+// scopeOf says which of Hà Nội and the nation folded names. It allocates
+// nothing: a pair is looked up as a substring of folded.
+func scopeOf(folded string) scope {
+	var s scope
+	start, prevStart := 0, -1
+	for start < len(folded) {
+		end := strings.IndexByte(folded[start:], ' ')
+		if end < 0 {
+			end = len(folded)
+		} else {
+			end += start
+		}
+		s |= scopeWords[folded[start:end]]
+		if prevStart >= 0 {
+			s |= scopeWords[folded[prevStart:end]]
+		}
+		prevStart, start = start, end+1
+	}
+	return s
+}
+
+// otherScope reports a phrasing about Hà Nội (or the nation's)
+// for a question that names only the other: "Cổng dịch vụ công quốc gia
+// địa chỉ là gì" is not the city portal's address.
+func otherScope(q, phrasing scope) bool {
+	return q == scopeNation && phrasing == scopeHanoi || q == scopeHanoi && phrasing == scopeNation
 }

@@ -132,6 +132,13 @@ var servicePhrases = padded(
 	// vehicle registration and plates (the traffic police's)
 	"dang ky xe", "dang ky oto", "dang ky o to", "bien so xe", "bam bien", "boc bien", "sang ten xe",
 	"vehicle registration", "number plate", "license plate", "licence plate",
+	// digital signatures, driving lessons and paying traffic fines: the
+	// providers', the schools' and the traffic police's ("Cách đăng ký
+	// chữ ký số" found the VNeID level-1 sign-up, "nộp phạt vi phạm giao
+	// thông online" the online filing entry)
+	"chu ky so", "ky so", "digital signature", "hoc lai xe", "dang ky hoc lai", "driving lesson",
+	"driving school", "nop phat", "dong phat", "nop tien phat", "pay a fine", "pay my fine", "pay the fine",
+	"pay a traffic fine", "pay my traffic fine",
 	// public holidays: "Lịch nghỉ Tết năm nay là ngày nào?" found this
 	// year's DT Day theme
 	"nghi tet", "lich nghi", "nghi le", "public holiday", "tet holiday", "days off for tet",
@@ -155,12 +162,26 @@ var elsewherePhrases = padded(
 	"stolen", "got robbed", "was robbed", "pickpocket",
 )
 
+// scamAskPhrases are what makes a taken-over account or a stranger's
+// message a scam: money or a code asked for ("Facebook của bạn tôi bị
+// hack, kẻ gian nhắn tin hỏi vay tiền" is the entry on checking a
+// friend's request, not the platform's recovery), or a threat or prize
+// tied to a transfer.
+var scamAskPhrases = padded("vay tien", "muon tien", "hoi vay", "muon vay", "vay gap", "xin tien",
+	"chuyen tien", "chuyen khoan", "ke lua", "borrow money",
+	"borrow some money", "lend them money", "lend him money", "lend her money", "asking for money",
+	"asking me for money", "asked me for money", "send money", "transfer money", "asking to borrow")
+
 // otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
 // are): social networks, e-mail, e-wallets. Banks are left out: a bank
 // account locked for want of biometrics is Loa's (see paperPhrases).
 var otherAppPhrases = padded("mang xa hoi", "social network", "facebook", "gmail", "email", "e mail",
 	"vi dien tu", "vi momo", "momo", "zalopay", "zalo pay", "shopee", "telegram", "messenger", "youtube",
-	"e wallet", "ewallet", "e-wallet", "viber", "nick")
+	"e wallet", "ewallet", "e-wallet", "viber", "nick",
+	// other accounts still: a phone maker's, a bank's ("iCloud bị khóa thì
+	// mở sao", "my bank account got locked" found the VNeID unlock entry;
+	// a bank's biometric check is Loa's, see paperPhrases)
+	"icloud", "apple id", "google account", "instagram", "tiktok", "bank account", "tai khoan ngan hang")
 
 // accountTroublePhrases are an account's troubles, which the VNeID
 // account entry answers for VNeID.
@@ -189,14 +210,21 @@ var everydayPhrases = padded(
 	"ho ngheo", "ho can ngheo", "tro cap",
 	"tax return", "tax code", "income tax", "school enrolment", "school enrollment", "power cut",
 	"power outage", "internet is slow", "slow internet",
+	// a card or book lost, reissued or renewed is its issuer's procedure
+	// ("Thẻ BHYT của con bị mất, cấp lại thế nào" found the entry on
+	// putting the card into VNeID, "làm lại sổ hộ khẩu" the VNeID
+	// password's); VNeID's own (a subject cue) is still searched
+	"cap lai", "lam lai the", "lam lai so", "lam lai giay", "lam lai bang", "bi mat the", "mat the",
+	"bi mat so", "mat so", "bi mat giay", "mat giay", "bi mat bang", "mat bang lai", "bi mat vi", "mat vi",
+	"het han", "renew", "renewal", "reissue", "replace my", "replacement card", "lost my", "lost wallet",
+	"lost a wallet", "lost card",
 )
 
 // paperPhrases: ID papers, biometrics and money, which make another
 // platform's account question Loa's ("Facebook đòi ảnh căn cước để mở
 // khóa", "an fb page promising to recover scammed money").
 var paperPhrases = padded("giay to", "can cuoc", "cccd", "cmnd", "id card", "photo of my id", "sinh trac",
-	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua", "ngan hang", "chuyen khoan",
-	"bank", "mobile banking")
+	"biometric", "khuon mat", "face scan", "tien", "money", "scammed", "lua", "chuyen khoan")
 
 var sportsPhrases = padded(
 	"bong da", "da bong", "world cup", "sea games", "aff cup", "v league", "vleague", "tran dau", "ty so",
@@ -309,7 +337,7 @@ func remitDecline(c cue) string {
 		return DeclinePolitics
 	case c.has(cueService):
 		return DeclineService
-	case c.has(cueElsewhere) && !c.has(cueDomain):
+	case c.has(cueElsewhere) && !c.has(cueDomain) && !c.has(cueScamAsk):
 		return DeclineService
 	case (c.has(cueOtherApp) && c.has(cueAccount) || c.has(cueEveryday)) && !c.has(cueDomain) && !c.has(cuePapers):
 		// "ví điện tử bị khóa thì mở lại sao" found the VNeID unlock
@@ -503,3 +531,46 @@ func (pl *places) withDistrict(name string) ([]Place, string, bool) {
 	}
 	return nil, name, false
 }
+
+// arithmetic reports a sum to work out ("5 cộng 5 bằng mấy", "what's
+// 5+5"): two numbers joined by an operator sign in q or an operator word
+// in its folded text. It is general knowledge, yet its words ("bằng
+// mấy") met a DTI entry's. A slash, a dash or a colon is left out:
+// "10/10", "2021-2025" and "8:30" are dates and times. It allocates
+// nothing.
+func arithmetic(q, folded string) bool {
+	return signBetweenNumbers(q) || opWordBetweenNumbers(folded)
+}
+
+// signBetweenNumbers finds a digit, an operator sign and a digit, with
+// spaces allowed around the sign.
+func signBetweenNumbers(q string) bool {
+	for i, r := range q {
+		if !strings.ContainsRune("+*×÷=", r) {
+			continue
+		}
+		before := strings.TrimRight(q[:i], " ")
+		after := strings.TrimLeft(q[i+len(string(r)):], " ")
+		if before != "" && after != "" && isDigit(before[len(before)-1]) && isDigit(after[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// opWordBetweenNumbers finds "<number> <operator word> <number>".
+func opWordBetweenNumbers(folded string) bool {
+	var w1, w2 string
+	for rest := folded; rest != ""; {
+		var w string
+		w, rest = nextWord(rest)
+		if arithOps[w2] && isNumber(w1) && isNumber(w) {
+			return true
+		}
+		w1, w2 = w2, w
+	}
+	return false
+}
+
+// arithOps are the folded operator words between two numbers.
+var arithOps = set("x", "cong", "tru", "nhan", "chia", "plus", "minus", "times")

@@ -249,3 +249,27 @@ func TestVoteIsPoliticsOnlyWhenAskingWhomToVoteFor(t *testing.T) {
 		}
 	}
 }
+
+func TestArithmetic(t *testing.T) {
+	for q, want := range map[string]bool{
+		"5 cộng 5 bằng mấy vậy Loa?":  true,
+		"thanks, also what is 5+5":    true,
+		"what's 12 x 3":               true,
+		"Ngày 10/10 là ngày gì":       false,
+		"giai đoạn 2021-2025":         false,
+		"chuyển khoản trên 10 triệu":  false,
+		"Đề án 06 có 5 nhóm tiện ích": false,
+		"mức 1 và mức 2 khác nhau":    false,
+	} {
+		if got := arithmetic(q, Fold(q)); got != want {
+			t.Errorf("arithmetic(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
+func TestDocNumbers(t *testing.T) {
+	got := docNumbers(nil, Fold("Nghị quyết 57 và Quyết định 4098/QĐ-UBND, luật năm 2023"))
+	if len(got) != 2 || got[0] != "57" || got[1] != "4098" {
+		t.Errorf("docNumbers = %q, want [57 4098]", got)
+	}
+}

@@ -83,6 +83,9 @@ func (e *Engine) normalize(lang, folded string) string {
 			out = append(out, splitLaw(w))
 			continue
 		}
+		if w == "thoi" && fillerThoi(words[i+1:]) {
+			continue
+		}
 		switch {
 		case w == "mk":
 			w = "minh"
@@ -203,7 +206,7 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 			}
 			continue
 		}
-		if x, ok := viChat[w]; ok && x != w || w == "mk" || moneySplit(w) > 0 {
+		if x, ok := viChat[w]; ok && x != w || w == "mk" || moneySplit(w) > 0 || w == "thoi" && fillerThoiRest(rest) {
 			return true
 		}
 		if vi != nil && !vi.knows(w) && telexFold(w) != w {
@@ -212,6 +215,23 @@ func needsNormalize(e *Engine, lang, folded string) bool {
 	}
 	return false
 }
+
+// "Thôi" closing a sentence ("nói dễ hiểu thôi", "chỉ cần căn cước
+// thôi ạ") only softens it, but folds like the "thời" of "thời gian", and
+// pulled "chuyển đổi số là gì, nói dễ hiểu thôi" to the VNeID processing
+// time. It is dropped at the end or before a closing particle; "thời
+// gian", "thời tiết" go on with a word of their own.
+func fillerThoi(next []string) bool { return len(next) == 0 || thoiClosers[next[0]] }
+
+// fillerThoiRest is fillerThoi on the text after the word.
+func fillerThoiRest(rest string) bool {
+	w, _ := nextWord(rest)
+	return w == "" || thoiClosers[w]
+}
+
+// thoiClosers are the particles and fillers that may follow a closing "thôi".
+var thoiClosers = set("a", "ah", "nhe", "nha", "ma", "vay", "ha", "chu", "nhi", "la", "duoc", "khong", "ko",
+	"em", "anh", "chi", "ban", "ad", "nhieu", "cam")
 
 // moneyUnits are the shorthand money units typed after a number ("mất
 // 5tr", "nạp 500k"). The amount becomes "<number> tiền": read as money,

@@ -29,6 +29,9 @@ const (
 	// Measured on the dev sets: 0.85 +1, 0.75 +2, 0.65 +4 cases, with no
 	// out-of-scope case answered.
 	weightOtherYear = 0.65
+	// weightOtherDoc scales an entry that names documents, none of them
+	// the one the question names by its number (see docNumbers).
+	weightOtherDoc = 0.8
 )
 
 // Blend of the three signals into one score in [0,1]: closeness to the best
@@ -68,6 +71,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 	}
 	years := ix.queryYears(sc)
 	hist := ix.queryHist(sc)
+	qscope := scopeOf(folded)
 	for _, q := range sc.qtouched {
 		d := ix.qdoc[q]
 		cos := sc.dot[q] / (qnorm * ix.qnorm[q])
@@ -80,12 +84,25 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 			// wants the latest, as a phrasing of another year does
 			cos *= weightOtherYear
 		}
+		if otherScope(qscope, ix.qscope[q]) {
+			// the city's own for a national question, or the other way
+			// round, is another subject of the same words
+			cos *= weightOtherYear
+		}
 		sc.best[d] = max(sc.best[d], cos)
 	}
+	var nums [4]string
+	qnums := docNumbers(nums[:0], folded)
 	n := 0
 	for _, d := range sc.touched {
 		cov := min(1, sc.cov[d]/st.mass)
 		s := blendCosine*sc.best[d] + blendCoverage*cov + blendBM25*sc.score[d]/maxBM25
+		if len(qnums) > 0 && len(ix.docNums[d]) > 0 && !sharesAny(qnums, ix.docNums[d]) {
+			// "Nghị quyết 57 ban hành ngày nào" is not Resolution 18's
+			// date, however alike the phrasings: an entry naming other
+			// documents than the one asked about ranks lower
+			s *= weightOtherDoc
+		}
 		n = insertHit(top, n, hit{doc: d, score: s, supp: sc.supp[d] / st.mass})
 	}
 	sc.reset()
@@ -250,4 +267,15 @@ func insertHit(top *[4]hit, n int, h hit) int {
 	}
 	top[i] = h
 	return n
+}
+
+func sharesAny(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -60,7 +60,8 @@ var stWords = func() map[string]stClass {
 	add(stThanks, "cam", "thank", "thanks", "thx", "tks", "ty", "camon", "cmon", "thankyou", "thanku",
 		"tysm", "thnx", "tnx", "cheers", "grateful", "appreciate", "appreciated", "bye", "byebye", "goodbye",
 		"cya", "bb", "later")
-	add(stAck, "ok", "oke", "okay", "okie", "okela", "okey", "alright", "understood", "hieu", "great",
+	// "rõ rồi" is "understood"
+	add(stAck, "ok", "oke", "okay", "okie", "okela", "okey", "alright", "understood", "hieu", "ro", "great",
 		"helpful", "nice", "awesome", "cool", "perfect", "tuyet", "excellent", "noted")
 	add(stAsk, "help", "giup", "ho", "tro", "hoi", "ask", "question", "questions", "need", "can", "could",
 		"please", "pls", "something", "anything", "chut", "ti", "xiu", "have", "got", "some")
