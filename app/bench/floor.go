@@ -60,7 +60,8 @@ func (b *bencher) floor(ctx context.Context, n int) error {
 }
 
 // floorChild is the floor's subprocess: n sends paced as the limiter
-// paces them at rate (every slot of one group sent at the group's start,
+// paces them at rate (every slot of one group, [wake, wake+group) as
+// Limiter.wakeFor truncates, sent at the group's start,
 // each by its own goroutine as the engine's senders are), then its own
 // CPU time (getrusage) and how long the sending took.
 func floorChild(ctx context.Context, a Env, o Options) error {
@@ -83,7 +84,7 @@ func floorChild(ctx context.Context, a Env, o Options) error {
 		if err := sleepCtx(ctx, time.Until(wake)); err != nil {
 			return err
 		}
-		for ; i < o.FloorChild && !start.Add(time.Duration(i)*interval).After(wake.Add(group)); i++ {
+		for ; i < o.FloorChild && start.Add(time.Duration(i)*interval).Before(wake.Add(group)); i++ {
 			wg.Add(1)
 			go func(to string) {
 				defer wg.Done()
