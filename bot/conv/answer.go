@@ -41,6 +41,10 @@ func (t *turn) answer(ctx context.Context, question string) {
 	case res.Action == faq.ActionLocality:
 		t.countOutcome(outcomeLocality)
 		lt.answerLocality(ctx, res.Locality)
+	case res.Action == faq.ActionCommand:
+		// a request for one of Loa's functions, as if its command was typed
+		t.countOutcome(outcomeCommand)
+		lt.onRequest(ctx, res)
 	case res.Action == faq.ActionDecline && res.Decline != faq.DeclineNoMatch:
 		// logged as unanswered, so curators see what residents ask
 		// outside the remit (and any wrong decline)
@@ -59,6 +63,7 @@ func (t *turn) answer(ctx context.Context, question string) {
 const (
 	outcomeSmalltalk = "smalltalk"
 	outcomeLocality  = "locality"
+	outcomeCommand   = "command"
 )
 
 func validLang(l string) bool { return l == "vi" || l == "en" }
@@ -150,6 +155,23 @@ func (t *turn) topics(ctx context.Context) {
 		}
 	}
 	t.send(ctx, t.t("topics_choose"), rows...)
+}
+
+// onRequest runs the command a resident asked for in words (faq.Result
+// Command). Stopping the news asks first: words are read less surely than a
+// typed /unsubscribe, and a resident stopped by mistake would not know.
+// A subscription that names its ward looks the ward up at once.
+func (t *turn) onRequest(ctx context.Context, res faq.Result) {
+	switch {
+	case res.Command == faq.CommandUnsubscribe && t.sub.Status == store.StatusActive:
+		t.clearStep(ctx)
+		t.send(ctx, t.t("request_unsubscribe"),
+			[]Choice{button(t.Text.Plain(t.lang, "request_unsubscribe_yes"), "cmd:unsubscribe:"+t.lang)})
+	case res.Command == faq.CommandSubscribe && res.Locality != nil && res.Locality.Text != "":
+		t.searchLocality(ctx, res.Locality.Text)
+	default:
+		t.onCommand(ctx, res.Command, "")
+	}
 }
 
 // askLocality starts the subscription: the next text is a place name.

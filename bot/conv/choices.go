@@ -40,6 +40,12 @@ func (t *turn) onChoice(ctx context.Context) {
 		ok = t.feedback(ctx, rest)
 	case "forget":
 		ok = t.forget(ctx, rest)
+	case "cmd":
+		cmd, lang, _ := strings.Cut(rest, ":")
+		if ok = cmd == "unsubscribe" && validLang(lang); ok {
+			t.ack(ctx)
+			t.in(lang).unsubscribe(ctx)
+		}
 	}
 	if !ok {
 		t.Log.Info("stale choice", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "data_len", len(t.m.Choice))
@@ -261,7 +267,14 @@ func (t *turn) feedback(ctx context.Context, rest string) bool {
 }
 
 // forget erases the resident after the confirmation.
-func (t *turn) forget(ctx context.Context, answer string) bool {
+func (t *turn) forget(ctx context.Context, rest string) bool {
+	// the confirmation speaks the language it was asked in ("delete my
+	// data" from a resident whose Loa is in Vietnamese); older buttons
+	// carry none
+	answer, lang, _ := strings.Cut(rest, ":")
+	if validLang(lang) {
+		t = t.in(lang)
+	}
 	switch answer {
 	case "no":
 		t.ack(ctx)

@@ -99,7 +99,7 @@ func (t *turn) onCommand(ctx context.Context, cmd, arg string) {
 		t.myData(ctx)
 	case "forget":
 		t.send(ctx, t.t("forget_confirm"), []Choice{
-			button(t.Text.Plain(t.lang, "forget_yes"), "forget:yes"), button(t.Text.Plain(t.lang, "forget_no"), "forget:no")})
+			button(t.Text.Plain(t.lang, "forget_yes"), "forget:yes:"+t.lang), button(t.Text.Plain(t.lang, "forget_no"), "forget:no:"+t.lang)})
 	default:
 		t.say(ctx, "unknown_command")
 	}

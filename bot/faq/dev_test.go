@@ -6,7 +6,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev16.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev17.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -148,6 +148,14 @@ func TestDevSet(t *testing.T) {
 		// sit just under it.
 		"faq/dev16.yaml": {KindAccented: 0.90, KindPlain: 0.99, KindEnglish: 0.96, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.90},
+		// dev17.yaml, written in session 11 for the requests in words
+		// (selfservice.go) and their look-alikes. It measured 0/48 on
+		// commands before them (no such action); after them 48/48, with
+		// the look-alikes 10/12 (a near tie on spam calls; "is there a
+		// safe place to get the official VNeID app, I am scared of
+		// fakes" finds nothing), OOS 4/4.
+		"faq/dev17.yaml": {KindAccented: 0.88, KindPlain: 0.99, KindEnglish: 0.5, KindOOS: 0.99,
+			KindCommand: 0.99},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]

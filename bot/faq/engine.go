@@ -70,7 +70,8 @@ type Result struct {
 	Decline   string         // ActionDecline: one of the Decline* reasons
 	Province  string         // DeclineProvince: the province or city named
 	Smalltalk string         // ActionSmalltalk: one of the Smalltalk* kinds
-	Locality  *LocalityQuery // ActionLocality
+	Locality  *LocalityQuery // ActionLocality; ActionCommand subscribe: the ward named, if any
+	Command   string         // ActionCommand: one of the Command* names (selfservice.go)
 	Lang      string         // language of the answer (the question's language)
 
 	// lead: the message names one of Loa's own subjects, so a candidate
@@ -189,6 +190,12 @@ func (e *Engine) answer(lang, question string) Result {
 		res.Decline = DeclineRoleplay
 		return res
 	}
+	placeAsk := c.has(cueLocOld | cueLocAsk | cueLocChange | cueLocSplit | cueLocRename)
+	cmd, sure := selfCommand(padded, raw)
+	if sure && !placeAsk {
+		// before small talk: "what do you know about me" is not "what do you know"
+		return commandResult(res, cmd, folded)
+	}
 	if k := smalltalk(folded, c); k != "" {
 		res.Action, res.Decline, res.Smalltalk = ActionSmalltalk, "", k
 		return res
@@ -206,6 +213,16 @@ func (e *Engine) answer(lang, question string) Result {
 	if q := bareHanoiPlace(folded, pl); q != nil {
 		res.Action, res.Decline, res.Locality = ActionLocality, "", q
 		return res
+	}
+	// A request in a message that may ask where a place went comes after
+	// the place questions: "Kim Liên cũ giờ là phường nào, mình muốn nhận
+	// tin" is answered from the tables, and that answer offers the
+	// subscription; a weak phrase there is not taken at all.
+	if cmd != "" && sure {
+		return commandResult(res, cmd, folded)
+	}
+	if cmd != "" && !placeAsk {
+		return commandResult(res, cmd, folded)
 	}
 	// Hanoi named too, the question is Hanoi's ("chuyển từ Đà Nẵng ra Hà
 	// Nội…"), unless it weighs the two: Loa has no other province's figures.

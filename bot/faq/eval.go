@@ -18,13 +18,14 @@ const (
 	KindOOS       = "oos"       // out of scope: expect "", the engine should decline
 	KindSmalltalk = "smalltalk" // expect smalltalk:greeting|thanks|about
 	KindLocality  = "locality"  // expect locality:<former unit code or name>
+	KindCommand   = "command"   // expect command:<name>, a request for one of Loa's functions
 	// KindGap is not written in the files: an in-scope case whose expect is
 	// "gap:<topic>" (no entry yet) is scored in this row instead of its kind.
 	KindGap = "gap"
 )
 
 // Kinds lists the evaluation kinds in report order; KindGap is derived.
-var Kinds = []string{KindAccented, KindPlain, KindEnglish, KindOOS, KindSmalltalk, KindLocality}
+var Kinds = []string{KindAccented, KindPlain, KindEnglish, KindOOS, KindSmalltalk, KindLocality, KindCommand}
 
 // InScope are the kinds whose expect is an entry id.
 var InScope = []string{KindAccented, KindPlain, KindEnglish}
@@ -43,6 +44,7 @@ const (
 	ExpectSmalltalk = "smalltalk:"
 	ExpectLocality  = "locality:"
 	ExpectGap       = "gap:"
+	ExpectCommand   = "command:"
 )
 
 // EvalCase is one labelled question of an evaluation set.
@@ -152,6 +154,11 @@ func (c EvalCase) check() error {
 		if !strings.HasPrefix(c.Expect, ExpectLocality) || len(c.Expect) == len(ExpectLocality) {
 			return fmt.Errorf("locality case expects %q: %w", c.Expect, ErrInvalidKB)
 		}
+	case KindCommand:
+		if !slices.Contains(SelfCommands, strings.TrimPrefix(c.Expect, ExpectCommand)) ||
+			!strings.HasPrefix(c.Expect, ExpectCommand) {
+			return fmt.Errorf("command case expects %q: %w", c.Expect, ErrInvalidKB)
+		}
 	case KindAccented, KindPlain, KindEnglish:
 		if c.Expect == "" {
 			return fmt.Errorf("in-scope case without expect: %w", ErrInvalidKB)
@@ -164,7 +171,7 @@ func (c EvalCase) check() error {
 
 // Got writes the engine's first action in the Expect notation: the entry
 // id, "choices:<first id>", "" for a decline, "smalltalk:<kind>" or
-// "locality:<place text>".
+// "locality:<place text>" or "command:<name>".
 func Got(res Result) string {
 	switch res.Action {
 	case ActionAnswer:
@@ -175,6 +182,8 @@ func Got(res Result) string {
 		return ExpectSmalltalk + res.Smalltalk
 	case ActionLocality:
 		return ExpectLocality + res.Locality.Text
+	case ActionCommand:
+		return ExpectCommand + res.Command
 	}
 	return ""
 }
@@ -182,7 +191,7 @@ func Got(res Result) string {
 // Right scores one case on the engine's first action: an in-scope case
 // wants its entry answered directly ("did you mean" is wrong); an
 // out-of-scope case a decline; smalltalk the right kind; locality the
-// locality intent, whatever place it read. A gap case (no entry yet) is
+// locality intent, whatever place it read; a command request its command. A gap case (no entry yet) is
 // right when the engine does not answer it confidently with an entry, or
 // answers with an entry whose id names the gap's topic.
 func Right(c EvalCase, res Result) bool {
@@ -196,6 +205,8 @@ func Right(c EvalCase, res Result) bool {
 		return res.Action == ActionSmalltalk && ExpectSmalltalk+res.Smalltalk == c.Expect
 	case c.Kind == KindLocality:
 		return res.Action == ActionLocality
+	case c.Kind == KindCommand:
+		return res.Action == ActionCommand && ExpectCommand+res.Command == c.Expect
 	}
 	return res.Action == ActionAnswer && res.Entry.ID == c.Expect
 }

@@ -71,9 +71,12 @@ func checkLabels(t *testing.T, file string) {
 				t.Errorf("case #%d expects %q, not a former unit or district of the seed data", n, name)
 			}
 		}
-		// OOS and smalltalk expectations are checked by LoadEvalFile.
+		// OOS, smalltalk and command expectations are checked by LoadEvalFile.
 	}
 	for _, k := range Kinds {
+		if k == KindCommand {
+			continue // sets written before session 11 have none; LoadEvalFile checks their labels
+		}
 		if perKind[k] < 10 {
 			t.Errorf("%d %s cases, want at least 10", perKind[k], k)
 		}

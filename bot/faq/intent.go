@@ -12,6 +12,7 @@ const (
 	ActionDecline   Action = "decline"   // outside Loa's remit; Result.Decline says why
 	ActionSmalltalk Action = "smalltalk" // Result.Smalltalk: greeting, thanks, about the bot
 	ActionLocality  Action = "locality"  // Result.Locality: an old unit → new ward question
+	ActionCommand   Action = "command"   // Result.Command: a request for one of Loa's own functions
 )
 
 // Decline reasons. Each has a text key (see Result.TextKey).
@@ -189,7 +190,9 @@ var accountTroublePhrases = padded("bi khoa", "mo khoa", "khoa tai khoan", "quen
 	"lay lai mat khau", "mat mat khau", "khong dang nhap duoc", "dang nhap khong duoc", "khong vao duoc",
 	"lay lai tai khoan", "khoi phuc", "locked", "unlock", "forgot my password", "forgot the password",
 	"forgot password", "reset my password", "cant log in", "can t log in", "cannot log in", "cant login",
-	"recover", "get it back", "lay lai")
+	"recover", "get it back", "lay lai",
+	// closing one: "cách xóa tài khoản Facebook vĩnh viễn" (session 11)
+	"xoa tai khoan", "xoa vinh vien", "delete my", "delete account", "deactivate", "close my account")
 
 // everydayPhrases are household services no entry covers, whose words
 // meet an entry's ("Thẻ BHYT hết hạn, gia hạn trên mạng" found the entry

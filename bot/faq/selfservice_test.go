@@ -1,0 +1,87 @@
+package faq
+
+import "testing"
+
+func TestRequestsForLoasOwnFunctionsAreCommands(t *testing.T) {
+	e, _ := testEngine(t)
+	for q, want := range map[string]string{
+		"hủy đăng ký":                               CommandUnsubscribe,
+		"Loa ơi, ngừng gửi tin cho bác nhé":         CommandUnsubscribe,
+		"please stop sending me messages":           CommandUnsubscribe,
+		"cho mình đăng ký nhận tin của phường với":  CommandSubscribe,
+		"sign me up for updates from my ward":       CommandSubscribe,
+		"đổi sang tiếng Anh được không":             CommandLang,
+		"switch to vietnamese please":               CommandLang,
+		"Loa lưu những gì về tôi?":                  CommandMyData,
+		"what do you know about me":                 CommandMyData,
+		"xóa hết dữ liệu của tôi đi":                CommandForget,
+		"Tôi muốn Loa xóa toàn bộ thông tin về tôi": CommandForget,
+		"menu":                                        CommandHelp,
+		"how do I use this bot?":                      CommandHelp,
+		"dang ky nhan tin xa Soc Son":                 CommandSubscribe,
+		"ko muon nhan thong bao nua dau":              CommandUnsubscribe,
+		"xoa so dien thoai cua toi khoi loa":          CommandForget,
+		"cho tôi xem dữ liệu của tôi":                 CommandMyData,
+		"how can I opt out of these notifications":    CommandUnsubscribe,
+		"bạn đang lưu thông tin gì của mình vậy":      CommandMyData,
+		"erase everything you have about me, thanks":  CommandForget,
+		"có những lệnh nào":                           CommandHelp,
+		"chuyển qua tiếng Việt đi bạn":                CommandLang,
+		"Tôi muốn nhận thông báo của phường qua Loa":  CommandSubscribe,
+		"mình muốn đăng ký":                           CommandSubscribe,
+		"stop":                                        CommandUnsubscribe,
+		"change the language of this bot, please":     CommandLang,
+		"show me the list of commands":                CommandHelp,
+		"thôi đừng gửi tin nữa":                       CommandUnsubscribe,
+		"ngừng nhận tin phường":                       CommandUnsubscribe,
+		"forget me":                                   CommandForget,
+		"Dạ bác muốn đăng ký nhận bản tin của phường": CommandSubscribe,
+	} {
+		r := e.Answer("vi", q)
+		if r.Action != ActionCommand || r.Command != want {
+			t.Errorf("%q: got %s, want command:%s", q, Got(r), want)
+		}
+	}
+}
+
+// Registrations, data and messages that are not Loa's: the same words, a
+// different subject.
+func TestLookalikesOfRequestsAreNotCommands(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, q := range []string{
+		"Tôi có quyền yêu cầu xóa dữ liệu cá nhân của mình không?",
+		"which rights do i have over my personal data",
+		"đăng ký tài khoản định danh mức 1 thế nào",
+		"dang ky vneid muc 2",
+		"Loa ơi cho hỏi đăng ký nhận kết quả thủ tục tại nhà ở Hà Nội thế nào",
+		"làm sao để không nhận cuộc gọi rác nữa",
+		"chặn tin nhắn quảng cáo thế nào",
+		"hủy đăng ký thường trú ở đâu",
+		"cách xóa tài khoản Facebook vĩnh viễn",
+		"how do I delete my Gmail account",
+		"đăng ký học lái xe ở đâu",
+		"đừng nhắn tin cho số lạ",
+		"VNeID có bản tiếng Anh không",
+		"dữ liệu của tôi trên VNeID có bị lộ không",
+		"đăng ký tổ công nghệ số",
+		"Can you tell me in English how to get level 2?",
+		"Loa ơi cho hỏi xóa dữ liệu cá nhân trên VNeID thế nào",
+		// a place question first: "stop" is short and bare here
+		"phuong nghia do cu stop roi a",
+	} {
+		if r := e.Answer("vi", q); r.Action == ActionCommand {
+			t.Errorf("%q: taken for command:%s", q, r.Command)
+		}
+	}
+}
+
+func TestASubscriptionRequestCarriesTheWardItNames(t *testing.T) {
+	e, _ := testEngine(t)
+	r := e.Answer("vi", "đăng ký nhận tin phường Cầu Giấy")
+	if r.Action != ActionCommand || r.Locality == nil || r.Locality.Text != "cau giay" {
+		t.Fatalf("got %s with %+v", Got(r), r.Locality)
+	}
+	if r := e.Answer("vi", "đăng ký nhận tin"); r.Locality != nil {
+		t.Errorf("a request naming no ward carries %+v", r.Locality)
+	}
+}
