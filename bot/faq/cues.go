@@ -36,6 +36,8 @@ const (
 	cuePapers    // ID papers or biometrics: what ties another platform's account to Loa's subjects
 	cueEveryday  // a household service no entry covers: tax, health-insurance renewal, school places, power cuts
 	cueScamAsk   // someone asks for money or a code: a scam sign, whatever account it came from (scamAskPhrases)
+	cueContact   // a stranger reached the resident: a call, a message, a link sent (contactPhrases)
+	cueScamSign  // what that stranger asked: a code, a link, an app, a fee to do a procedure for them (scamSignPhrases)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -95,6 +97,8 @@ var cues = func() cueTable {
 	t.add(cuePapers, paperPhrases)
 	t.add(cueEveryday, everydayPhrases)
 	t.add(cueScamAsk, scamAskPhrases)
+	t.add(cueContact, contactPhrases)
+	t.add(cueScamSign, scamSignPhrases)
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",

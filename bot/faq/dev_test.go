@@ -6,7 +6,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev17.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev18.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -156,6 +156,11 @@ func TestDevSet(t *testing.T) {
 		// fakes" finds nothing), OOS 4/4.
 		"faq/dev17.yaml": {KindAccented: 0.88, KindPlain: 0.99, KindEnglish: 0.5, KindOOS: 0.99,
 			KindCommand: 0.99},
+		// dev18.yaml, written blind in session 11 by a helper (as the
+		// held-out sets are) and then tuned on; see its header for the
+		// first score. Floors just under the end of that round.
+		"faq/dev18.yaml": {KindAccented: 0.80, KindPlain: 0.89, KindEnglish: 0.84, KindOOS: 0.99,
+			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.30},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]

@@ -77,6 +77,9 @@ type Result struct {
 	// lead: the message names one of Loa's own subjects, so a candidate
 	// that clearly leads may be answered under the accept line (decide).
 	lead bool
+	// scamStory: a stranger reached the resident and asked for a scam's
+	// sign (contactPhrases, scamSignPhrases): the scam entries come first.
+	scamStory bool
 }
 
 // TextKey is the bot text key (locales/active.*.toml) that renders a
@@ -260,6 +263,7 @@ func (e *Engine) answer(lang, question string) Result {
 // holds several (see Answer).
 func (e *Engine) answerParts(ix *index, res Result, lang, question, folded string, c cue) Result {
 	res.lead = c.has(cueDomain)
+	res.scamStory = c.has(cueContact) && c.has(cueScamSign)
 	whole := e.ask(ix, res, folded)
 	segs := segments(question, c)
 	if len(segs) == 0 {
@@ -368,8 +372,38 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 	if n == 0 {
 		return res
 	}
+	if res.scamStory {
+		n = ix.scamFirst(top[:n])
+	}
 	return ix.decide(res, top[:n])
 }
+
+// scamFirst keeps, when a scam entry is among the candidates, only the
+// scam entries, best first, and returns how many: in a scam told as a
+// story the VNeID or bank words are the bait, not the question. The
+// hotlines that take reports and the entry on getting the real VNeID app
+// (not one from a link) answer such stories too.
+func (ix *index) scamFirst(top []hit) int {
+	n := 0
+	for _, h := range top {
+		if en := ix.entries[h.doc]; en.Topic == scamTopic || en.Topic == hotlineTopic || en.ID == realAppEntry {
+			top[n] = h
+			n++
+		}
+	}
+	if n == 0 {
+		return len(top)
+	}
+	return n
+}
+
+// The knowledge base's topics of scam warnings and of the hotlines that
+// take reports, and its entry on downloading the real VNeID app.
+const (
+	scamTopic    = "lua-dao"
+	hotlineTopic = "duong-day"
+	realAppEntry = "vneid-tai-app"
+)
 
 // ranks reports whether en is among the whole message's top candidates:
 // a clause's answer must agree with the message it was cut from.

@@ -173,6 +173,26 @@ var scamAskPhrases = padded("vay tien", "muon tien", "hoi vay", "muon vay", "vay
 	"borrow some money", "lend them money", "lend him money", "lend her money", "asking for money",
 	"asking me for money", "asked me for money", "send money", "transfer money", "asking to borrow")
 
+// A scam told as a story names no scam: "có người gọi xưng là công an
+// phường, bảo cập nhật địa chỉ, rồi gửi link bảo cài ứng dụng"; "người ta
+// bảo đọc mã vừa nhắn về để mở khóa VNeID". Its VNeID words found the
+// VNeID entries (dev18). A stranger reaching the resident (contactPhrases)
+// who asks for one of the signs of scamSignPhrases puts the scam entries
+// first (Engine.ask). The words are the normalised ones: the concept table
+// has already read "mã số" as "mã otp" and "xưng là công an" as "xưng
+// công an".
+var contactPhrases = padded("co nguoi goi", "nguoi goi", "goi dien", "goi cho toi", "goi cho minh", "nhan tin",
+	"nhan duoc tin", "tin nhan", "gui qua zalo", "qua zalo", "nhan qua zalo", "xung cong an", "nho nguoi",
+	"co nguoi", "nguoi la", "so la", "someone called", "got a call", "a call from", "got a message",
+	"texted me", "sent me", "messaged me", "a stranger", "someone offered", "hang xom bao")
+
+var scamSignPhrases = padded("doc ma otp", "xin ma otp", "gui ma otp", "cung cap ma otp", "ma otp vua",
+	"gui link", "kem link", "gui mot duong link", "duong link", "bam vao link", "bam link", "nhan vao link",
+	"cai ung dung vao", "cai app vao", "tai ung dung theo link", "mat 200", "nghin", "tram nghin", "mat phi",
+	"lam ho", "kich hoat ho", "kich hoat giup", "lam giup", "read the code", "send the code", "give the code",
+	"click the link", "click a link", "install an app", "install the app", "for a fee", "pay a fee",
+	"xung cong an")
+
 // otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
 // are): social networks, e-mail, e-wallets. Banks are left out: a bank
 // account locked for want of biometrics is Loa's (see paperPhrases).
@@ -311,6 +331,9 @@ var politicsPhrases = padded(
 	"chinh tri", "dang phai", "bau cu", "ung cu", "ban nghi gi ve", "y kien cua ban ve", "quan diem cua ban",
 	"ban ung ho", "ban co thich", "ban thich ai", "ai tot hon", "tong thong", "bien dong", "chien tranh",
 	"politics", "political", "election",
+	// judging the government: "theo bạn chính sách của chính phủ là đúng hay sai" (dev18)
+	"theo ban chinh sach", "chinh phu dung hay sai", "chinh sach dung hay sai", "chinh phu la dung hay sai",
+	"chinh sach cua chinh phu bay gio", "government right or wrong", "is the government right",
 	// voting for someone, not "vote for ideas on iHanoi" or rating a
 	// service: who, which candidate or party
 	"who to vote", "who should i vote", "who do i vote", "who would you vote", "who will you vote",
@@ -362,6 +385,8 @@ var (
 		"merged into", "what is it called now", "new name", "new address",
 		// chat abbreviations of the unit words: "ph quỳnh mai giờ là ph gì"
 		"p nao", "p gi", "ph nao", "ph gi", "what commune", "district now", "commune now", "gop vao dau",
+		// "thị trấn Chúc Sơn sau 1/7/2025 thuộc đơn vị nào" (dev18)
+		"thuoc don vi nao", "don vi nao", "don vi hanh chinh nao", "which unit",
 	)
 	// localityRename asks what a named place became: it counts only when a
 	// Hanoi place is found in the question ("xã Ninh Hiệp đổi tên thành
@@ -396,7 +421,9 @@ var (
 		"what communes",
 		// "thị xã Sơn Tây giờ thành mấy phường", "huyện Sóc Sơn giờ chia ra sao"
 		"chia ra", "thanh may phuong", "thanh may xa", "thanh nhung phuong", "thanh nhung xa",
-		"thanh cac phuong", "thanh cac xa", "chia nhu the nao", "chia the nao")
+		"thanh cac phuong", "thanh cac xa", "chia nhu the nao", "chia the nao",
+		// "quận Cầu Giấy còn không, giờ gồm mấy phường" (dev18)
+		"gom may phuong", "gom may xa", "gom nhung phuong nao", "gom nhung don vi")
 	// Questions about the VNeID address or papers after the merger are
 	// FAQ entries, not look-ups.
 	localityNot = padded("vneid", "can cuoc", "cccd", "dinh danh", "giay to", "cap nhat", "so do",

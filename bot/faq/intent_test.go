@@ -273,3 +273,25 @@ func TestDocNumbers(t *testing.T) {
 		t.Errorf("docNumbers = %q, want [57 4098]", got)
 	}
 }
+
+func TestEverydayWordsThatNameAHanoiUnitAreNoPlace(t *testing.T) {
+	e, _ := testEngine(t)
+	if r := e.Answer("vi", "dong hoc phi cho con ko dung tien mat dc k"); r.Action == ActionLocality {
+		t.Errorf("cash read as the commune Dũng Tiến: %s", Got(r))
+	}
+	if r := e.Answer("vi", "xã Dũng Tiến cũ giờ thuộc xã nào"); r.Action != ActionLocality {
+		t.Errorf("the commune itself: got %s", Got(r))
+	}
+}
+
+func TestAScamToldAsAStoryGetsTheScamEntry(t *testing.T) {
+	e, _ := testEngine(t)
+	q := "Con tôi bảo có người gọi nói tài khoản VNeID của nó bị khóa, phải đọc mã số vừa nhắn về điện thoại để mở lại. Như vậy có phải bị lừa không?"
+	if r := e.Answer("vi", q); r.Action != ActionAnswer || r.Entry.Topic != scamTopic {
+		t.Errorf("got %s, want a scam entry", Got(r))
+	}
+	// the same VNeID words without a stranger asking for a code
+	if r := e.Answer("vi", "Tài khoản VNeID của tôi bị khóa, quên mật khẩu thì mở lại thế nào?"); r.Action == ActionAnswer && r.Entry.Topic == scamTopic {
+		t.Errorf("an account question got the scam entry %s", r.Entry.ID)
+	}
+}

@@ -298,6 +298,9 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 				pre, unit = true, words[i+n]
 			}
 			if !pre {
+				if ordinaryHanoi[c] && !(i > 0 && placeWords[words[i-1]]) {
+					continue // "không dùng tiền mặt" is cash, not Dũng Tiến
+				}
 				if n > 1 && bare == nil { // one syllable alone is too often an ordinary word
 					bare, bareText = cands, c
 				}
@@ -358,6 +361,13 @@ var countries = map[string]string{
 }
 
 var ordinaryNames = set("hoa binh", "thai binh", "long an", "an giang", "vinh")
+
+// ordinaryHanoi are Hanoi unit names that fold like everyday words (dùng
+// tiền, thành công, tiên phong, hòa bình, bình minh, thắng lợi, phúc lợi,
+// tự lập, quang minh): without a unit word they are a place only after a
+// place word ("ở Thành Công").
+var ordinaryHanoi = set("dung tien", "thanh cong", "tien phong", "hoa binh", "binh minh", "thang loi", "phuc loi",
+	"tu lap", "quang minh")
 
 // placeWords before a name make it a place: "ở Thanh Hóa", "tại Huế",
 // "in Hue".
