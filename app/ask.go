@@ -17,7 +17,7 @@ import (
 // askResult is the one JSON object `loa ask --json` prints.
 type askResult struct {
 	// Action is what the engine did first: answer, choices, decline,
-	// smalltalk or locality (faq.Action*).
+	// smalltalk, locality or command (faq.Action*).
 	Action      string   `json:"action"`
 	Answer      string   `json:"answer"`
 	Fallback    bool     `json:"fallback"`
@@ -26,6 +26,8 @@ type askResult struct {
 	Suggestions []string `json:"suggestions"`
 	// Also are entries answering the other questions of the same message.
 	Also []string `json:"also,omitempty"`
+	// Command is the resident command a request in words names (faq.Command*).
+	Command string `json:"command,omitempty"`
 	// Decline is the reason of a decline (faq.Decline*).
 	Decline string `json:"decline,omitempty"`
 	// Wards are the codes of the units since 1/7/2025 a locality answer
@@ -116,6 +118,10 @@ func ask(eng *faq.Engine, cat *l10n.Catalog, lang, q string) askResult {
 			// the CLI has only the seed data
 			out.Answer = cat.Plain(lang, "locality_ask")
 		}
+	case res.Action == faq.ActionCommand:
+		// the bot runs the command; the CLI says which, as its menu does
+		out.Command = res.Command
+		out.Answer = "/" + res.Command + " — " + cat.Plain(lang, "cmd_"+res.Command)
 	case res.Action == faq.ActionDecline && !noMatch:
 		out.Decline = res.Decline
 		out.Answer = cat.Plain(lang, res.TextKey(), "Province", res.Province, "HelpLine", help)

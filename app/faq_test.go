@@ -41,6 +41,13 @@ func TestAskDeclinesAndSmalltalk(t *testing.T) {
 	}
 }
 
+func TestAskNamesTheCommandARequestAsksFor(t *testing.T) {
+	code, out, _ := runAsk(t, "ask", "--json", "cho mình hủy đăng ký nhận tin")
+	if code != 0 || !strings.Contains(out, `"action":"command"`) || !strings.Contains(out, `"command":"unsubscribe"`) {
+		t.Errorf("ask = %d %s", code, out)
+	}
+}
+
 func TestFAQStaleFiles(t *testing.T) {
 	code, out, stderr := runAsk(t, "faq", "stale", "--files", "--older-than", "1", "--json")
 	if code != 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/loa-vn/loa/bot/faq"
 	"github.com/loa-vn/loa/store"
@@ -166,12 +167,33 @@ func (t *turn) onRequest(ctx context.Context, res faq.Result) {
 	case res.Command == faq.CommandUnsubscribe && t.sub.Status == store.StatusActive:
 		t.clearStep(ctx)
 		t.send(ctx, t.t("request_unsubscribe"),
-			[]Choice{button(t.Text.Plain(t.lang, "request_unsubscribe_yes"), "cmd:unsubscribe:"+t.lang)})
+			[]Choice{button(t.Text.Plain(t.lang, "request_unsubscribe_yes"), unsubscribeData(t.lang, t.sub))})
 	case res.Command == faq.CommandSubscribe && res.Locality != nil && res.Locality.Text != "":
 		t.searchLocality(ctx, res.Locality.Text)
 	default:
 		t.onCommand(ctx, res.Command, "")
 	}
+}
+
+// unsubscribeData is the confirming button's data: the language of the
+// question and the subscription it stops (its consent time), so that a
+// button pressed after the resident subscribed again stops nothing.
+func unsubscribeData(lang string, s store.Subscriber) string {
+	return "cmd:unsubscribe:" + lang + ":" + strconv.FormatInt(s.ConsentAt.Time.UnixMilli(), 10)
+}
+
+// confirmUnsubscribe handles that button ("unsubscribe:<lang>:<consent>").
+func (t *turn) confirmUnsubscribe(ctx context.Context, rest string) bool {
+	parts := strings.Split(rest, ":")
+	if len(parts) != 3 || parts[0] != "unsubscribe" || !validLang(parts[1]) {
+		return false
+	}
+	if t.sub.Status == store.StatusActive && unsubscribeData(parts[1], t.sub) != "cmd:"+rest {
+		return false // a later subscription: the button is stale
+	}
+	t.ack(ctx)
+	t.in(parts[1]).unsubscribe(ctx)
+	return true
 }
 
 // askLocality starts the subscription: the next text is a place name.

@@ -41,11 +41,7 @@ func (t *turn) onChoice(ctx context.Context) {
 	case "forget":
 		ok = t.forget(ctx, rest)
 	case "cmd":
-		cmd, lang, _ := strings.Cut(rest, ":")
-		if ok = cmd == "unsubscribe" && validLang(lang); ok {
-			t.ack(ctx)
-			t.in(lang).unsubscribe(ctx)
-		}
+		ok = t.confirmUnsubscribe(ctx, rest)
 	}
 	if !ok {
 		t.Log.Info("stale choice", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "data_len", len(t.m.Choice))

@@ -44,11 +44,19 @@ func (t *turn) onMessage(ctx context.Context) {
 }
 
 func (t *turn) onText(ctx context.Context, text string) {
-	if t.state(ctx).Step == StepLocality {
+	if t.state(ctx).Step == StepLocality && !t.isRequest(text) {
 		t.searchLocality(ctx, text)
 		return
 	}
 	t.answer(ctx, text)
+}
+
+// isRequest reports whether text, typed while Loa waits for a ward, asks
+// for another of Loa's functions instead ("thôi, hủy đăng ký"): it is
+// answered as such, which ends the wait.
+func (t *turn) isRequest(text string) bool {
+	r := t.FAQ().Answer(t.lang, text)
+	return r.Action == faq.ActionCommand && r.Command != faq.CommandSubscribe
 }
 
 // Command reads a command from m: the one the platform marked (Telegram's

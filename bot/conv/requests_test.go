@@ -68,3 +68,46 @@ func TestAQuestionAboutTheDataLawIsNotARequest(t *testing.T) {
 		t.Errorf("a question about the law erased the resident")
 	}
 }
+
+func TestAnOldStopButtonDoesNotStopALaterSubscription(t *testing.T) {
+	h := newHarness(t, conv.Config{})
+	h.cmd(lan, "/subscribe")
+	h.text(lan, "Cầu Giấy")
+	// (the first consent a minute earlier, as a later subscription's is)
+	h.exec(`UPDATE subscribers SET consent_at = consent_at - interval '1 minute' WHERE external_id = $1`, lan.id)
+	confirm := h.text(lan, "tôi không muốn nhận tin nữa")
+	old := choiceData(t, confirm, "Ngừng")
+	h.cmd(lan, "/unsubscribe")
+	h.cmd(lan, "/subscribe")
+	h.text(lan, "Hàng Bạc")
+	h.choose(lan, old)
+	if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
+		t.Fatalf("an old button stopped the new subscription: %+v", got)
+	}
+}
+
+func TestABadStopButtonIsStale(t *testing.T) {
+	h := newHarness(t, conv.Config{})
+	h.cmd(lan, "/subscribe")
+	h.text(lan, "Cầu Giấy")
+	for _, data := range []string{"cmd:unsubscribe:fr:1", "cmd:x", "cmd:unsubscribe", "cmd:unsubscribe:vi:nope"} {
+		h.choose(lan, data)
+		if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
+			t.Fatalf("%q stopped the news", data)
+		}
+	}
+}
+
+func TestARequestWhileLoaWaitsForAWardIsNotSearchedAsAWard(t *testing.T) {
+	h := newHarness(t, conv.Config{})
+	h.cmd(lan, "/subscribe")
+	contains(t, h.text(lan, "thôi, hủy đăng ký").Text, "chưa đăng ký nhận tin")
+	// the wait is over: a question is answered, not searched as a ward
+	contains(t, h.text(lan, "VNeID là gì?").Text, "Nguồn")
+}
+
+func TestAForgetButtonFromBeforeTheLanguageWasCarriedStillWorks(t *testing.T) {
+	h := newHarness(t, conv.Config{})
+	h.text(lan, "VNeID là gì?")
+	contains(t, h.choose(lan, "forget:yes").Text, "Đã xóa toàn bộ")
+}

@@ -93,7 +93,9 @@ const HeldOut9File = "faq/heldout9.yaml"
 // unchanged, the locality rows back). A fifth reading followed the round
 // tuned on dev18 (scam stories, everyday words that name a unit): held-out
 // 10 unchanged at 81.6%; held-out 2, 3, 7 and 8 one in-scope case up each,
-// and the locality rows of 5-8 one case up each.
+// and the locality rows of 5-8 one case up each. A sixth followed the
+// review's mends (narrower request phrases, the scam rule falling back to
+// every candidate): held-out 10 unchanged, held-out 2 back to 90.0%.
 const HeldOut10File = "faq/heldout10.yaml"
 
 // HeldOutSet is one held-out set and the name of its accuracy row (a
@@ -105,16 +107,16 @@ type HeldOutSet struct {
 
 // HeldOutSets are the held-out sets, each scored on its own row.
 var HeldOutSets = []HeldOutSet{
-	{HeldOutFile, "held-out 1 (%d, aggregates read 22×)"},
-	{HeldOut2File, "held-out 2 (%d, written blind s3, aggregates read 20×)"},
-	{HeldOut3File, "held-out 3 (%d, written blind s4, read 17×; its locality row steered one change, s11)"},
-	{HeldOut4File, "held-out 4 (%d, written blind s5, read 16×; its locality row steered one change, s11)"},
-	{HeldOut5File, "held-out 5 (%d, written blind s6, never tuned on, read 15×)"},
-	{HeldOut6File, "held-out 6 (%d, written blind s7, never tuned on, read 12×)"},
-	{HeldOut7File, "held-out 7 (%d, written blind s8, never tuned on, read 10×)"},
-	{HeldOut8File, "held-out 8 (%d, written blind s9, never tuned on, read 7×)"},
-	{HeldOut9File, "held-out 9 (%d, written blind s10, never tuned on, read 7×)"},
-	{HeldOut10File, "held-out 10 (%d, written blind s11, never tuned on, read 5×)"},
+	{HeldOutFile, "held-out 1 (%d, aggregates read 23×)"},
+	{HeldOut2File, "held-out 2 (%d, written blind s3, aggregates read 21×)"},
+	{HeldOut3File, "held-out 3 (%d, written blind s4, read 18×; its locality row steered one change, s11)"},
+	{HeldOut4File, "held-out 4 (%d, written blind s5, read 17×; its locality row steered one change, s11)"},
+	{HeldOut5File, "held-out 5 (%d, written blind s6, never tuned on, read 16×)"},
+	{HeldOut6File, "held-out 6 (%d, written blind s7, never tuned on, read 13×)"},
+	{HeldOut7File, "held-out 7 (%d, written blind s8, never tuned on, read 11×)"},
+	{HeldOut8File, "held-out 8 (%d, written blind s9, never tuned on, read 8×)"},
+	{HeldOut9File, "held-out 9 (%d, written blind s10, never tuned on, read 8×)"},
+	{HeldOut10File, "held-out 10 (%d, written blind s11, never tuned on, read 6×)"},
 }
 
 // BenchOptions changes what RunBench measures.

@@ -373,7 +373,12 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 		return res
 	}
 	if res.scamStory {
-		n = ix.scamFirst(top[:n])
+		// only the scam answers, unless none of them is sure enough
+		// alone: then the message as it is
+		cands := top
+		if r := ix.decide(res, cands[:ix.scamFirst(cands[:n])]); r.Action == ActionAnswer {
+			return r
+		}
 	}
 	return ix.decide(res, top[:n])
 }

@@ -181,17 +181,16 @@ var scamAskPhrases = padded("vay tien", "muon tien", "hoi vay", "muon vay", "vay
 // first (Engine.ask). The words are the normalised ones: the concept table
 // has already read "mã số" as "mã otp" and "xưng là công an" as "xưng
 // công an".
-var contactPhrases = padded("co nguoi goi", "nguoi goi", "goi dien", "goi cho toi", "goi cho minh", "nhan tin",
-	"nhan duoc tin", "tin nhan", "gui qua zalo", "qua zalo", "nhan qua zalo", "xung cong an", "nho nguoi",
-	"co nguoi", "nguoi la", "so la", "someone called", "got a call", "a call from", "got a message",
-	"texted me", "sent me", "messaged me", "a stranger", "someone offered", "hang xom bao")
+var contactPhrases = padded("co nguoi goi", "nguoi goi", "co nguoi nhan tin", "co nguoi nhan", "co nguoi gui",
+	"co nguoi bao", "co nguoi moi", "co nguoi xung", "nguoi la", "so la", "xung cong an", "nhan duoc tin nhan",
+	"someone called", "got a call", "a call from", "got a message", "texted me", "messaged me", "a stranger",
+	"someone offered", "hang xom bao")
 
 var scamSignPhrases = padded("doc ma otp", "xin ma otp", "gui ma otp", "cung cap ma otp", "ma otp vua",
 	"gui link", "kem link", "gui mot duong link", "duong link", "bam vao link", "bam link", "nhan vao link",
-	"cai ung dung vao", "cai app vao", "tai ung dung theo link", "mat 200", "nghin", "tram nghin", "mat phi",
-	"lam ho", "kich hoat ho", "kich hoat giup", "lam giup", "read the code", "send the code", "give the code",
-	"click the link", "click a link", "install an app", "install the app", "for a fee", "pay a fee",
-	"xung cong an")
+	"cai ung dung vao", "cai app vao", "tai ung dung theo link", "mat phi", "read the code", "send the code",
+	"give the code", "click the link", "click a link", "install an app", "install the app", "for a fee",
+	"pay a fee")
 
 // otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
 // are): social networks, e-mail, e-wallets. Banks are left out: a bank

@@ -298,7 +298,7 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 				pre, unit = true, words[i+n]
 			}
 			if !pre {
-				if ordinaryHanoi[c] && !(i > 0 && placeWords[words[i-1]]) {
+				if ordinaryHanoi[c] && !placedOrdinary(words, i, n) {
 					continue // "không dùng tiền mặt" is cash, not Dũng Tiến
 				}
 				if n > 1 && bare == nil { // one syllable alone is too often an ordinary word
@@ -361,6 +361,22 @@ var countries = map[string]string{
 }
 
 var ordinaryNames = set("hoa binh", "thai binh", "long an", "an giang", "vinh")
+
+// placedOrdinary reports whether the ordinary-word name at words[i:i+n]
+// reads as the unit: it opens the message ("Thành Công cũ giờ là phường
+// nào"), follows a place word, or is called old or given its district
+// ("Thắng Lợi Thường Tín").
+func placedOrdinary(words []string, i, n int) bool {
+	if i == 0 || placeWords[words[i-1]] {
+		return true
+	}
+	if i+n == len(words) {
+		return false
+	}
+	next := words[i+n]
+	return next == "cu" || next == "old" || next == "former" || len(placeTables().hanoi[next]) > 0 ||
+		i+n+1 < len(words) && len(placeTables().hanoi[next+" "+words[i+n+1]]) > 0
+}
 
 // ordinaryHanoi are Hanoi unit names that fold like everyday words (dùng
 // tiền, thành công, tiên phong, hòa bình, bình minh, thắng lợi, phúc lợi,

@@ -45,57 +45,60 @@ var selfRules = []selfRule{
 		"ngung gui thong bao", "khong gui tin nua", "huy dang ky nhan", "huy dang ki nhan", "huy theo doi",
 		"bo theo doi", "huy dang ky loa", "huy dang ky tin", "unsubscribe", "unsub", "stop sending",
 		"stop the messages", "stop messages", "stop receiving", "stop notifications", "no more messages",
-		"opt out", "dont send me", "don t send me", "do not send me", "stop texting me", "turn off notifications",
+		"dont send me", "opt out of these", "opt out of the news", "opt out of messages", "opt out of notifications",
+		"opt out of updates", "opt out of loa", "don t send me", "do not send me", "stop texting me", "turn off notifications",
 		"cancel my subscription", "cancel subscription", "stop the news", "stop news", "stop updates",
 		"stop the updates", "dung nhan tin nua", "dung nhan tin tu loa"),
-		padded("huy dang ky", "huy dang ki", "dung nhan tin"), padded("ngung", "dung lai", "stop")},
+		padded("huy dang ky", "huy dang ki", "dung nhan tin", "opt out"), padded("ngung", "dung lai", "stop")},
 	{CommandSubscribe, padded(
 		"dang ky nhan tin", "dang ki nhan tin", "dang ky nhan thong bao", "dang ki nhan thong bao",
 		"dang ky nhan ban tin", "dang ky theo doi", "dang ky nhan tin tuc", "muon nhan tin cua phuong",
 		"muon nhan tin phuong", "nhan tin cua phuong", "nhan tin tuc cua phuong", "nhan thong bao cua phuong",
 		"nhan thong bao cua xa", "nhan tin cua xa", "nhan tin tu loa", "nhan thong bao tu loa",
 		"nhan tin moi cua phuong", "nhan tin cua to dan pho", "subscribe", "sign up for updates",
-		"sign up for news", "sign me up", "get updates", "get news", "receive updates", "receive news",
-		"receive notifications", "get notifications", "news for my ward", "updates for my ward",
+		"sign up for news", "sign me up", "news for my ward", "updates for my ward",
 		"notifications for my ward", "news from my ward", "updates from my ward", "theo doi tin",
 		// "sign (me) up" reads "register" by then (concepts.go)
 		"register for updates", "register for news", "register for notifications", "register for the news",
 		"register for ward", "register me for", "dang ky nhan tb", "muon nhan tb"),
-		padded("dang ky loa", "dang ky voi loa", "dang ky tren loa"),
+		padded("dang ky loa", "dang ky voi loa", "dang ky tren loa", "get updates", "get news", "receive updates",
+			"receive news", "receive notifications", "get notifications"),
 		padded("muon dang ky", "muon dang ki", "dang ky", "dang ki")},
 	{CommandLang, padded(
 		"doi ngon ngu", "chuyen ngon ngu", "chon ngon ngu", "thay doi ngon ngu", "thay ngon ngu", "cai dat ngon ngu",
 		"doi sang tieng anh", "chuyen sang tieng anh", "doi qua tieng anh", "chuyen qua tieng anh",
 		"doi sang tieng viet", "chuyen sang tieng viet", "doi qua tieng viet", "chuyen qua tieng viet",
-		"tra loi bang tieng anh", "tra loi tieng anh", "noi tieng anh", "dung tieng anh",
+		"tra loi bang tieng anh", "tra loi tieng anh",
 		"tra loi bang tieng viet", "tra loi tieng viet", "change language", "change the language",
 		"change your language", "switch language", "switch the language", "switch to english",
 		"switch to vietnamese", "set language", "set the language", "language settings", "in english please",
 		"english please", "reply in english", "answer in english", "speak english", "talk in english",
 		"use english", "change to english", "change to vietnamese", "vietnamese please", "reply in vietnamese",
-		"answer in vietnamese", "speak vietnamese", "english language", "ngon ngu khac"),
-		padded("ngon ngu", "language"), nil},
+		"answer in vietnamese", "speak vietnamese", "ngon ngu khac"),
+		padded("ngon ngu", "language", "noi tieng anh", "dung tieng anh"), nil},
 	{CommandForget, padded(
 		"xoa du lieu cua toi", "xoa du lieu cua minh", "xoa het du lieu", "xoa toan bo du lieu", "xoa thong tin cua toi",
 		"xoa thong tin cua minh", "xoa het thong tin", "xoa toan bo thong tin", "xoa toi khoi", "xoa minh khoi",
 		"xoa so dien thoai cua toi", "xoa so cua toi", "xoa sdt cua toi", "xoa du lieu ve toi",
 		"xoa thong tin ve toi", "delete my data", "erase my data", "delete my info", "delete my information",
-		"delete my personal data", "erase my personal data", "remove my data", "remove my info", "erase everything",
-		"delete everything", "forget me", "forget about me", "wipe my data", "erase my info", "delete all my",
-		"erase all my", "remove all my", "delete my number", "delete my phone number", "remove my number"),
-		padded("xoa du lieu", "xoa thong tin"), nil},
+		"delete my personal data", "erase my personal data", "remove my data", "remove my info", "forget me",
+		"forget about me", "wipe my data", "erase my info", "delete my number", "delete my phone number",
+		"remove my number", "everything you have about me", "everything you know about me", "all you have about me"),
+		padded("xoa du lieu", "xoa thong tin", "erase everything", "delete everything", "delete all my", "erase all my",
+			"remove all my"), nil},
 	{CommandMyData, padded(
 		"xem du lieu cua toi", "xem du lieu cua minh", "du lieu cua toi loa", "du lieu loa luu", "loa luu gi",
 		"loa luu nhung gi", "loa luu du lieu gi", "loa luu thong tin gi", "loa dang luu", "loa co luu",
 		"ban luu gi ve toi", "ban luu nhung gi", "ban luu thong tin gi", "ban luu du lieu gi", "ban dang luu gi", "dang luu thong tin", "dang luu du lieu", "luu thong tin gi", "luu du lieu gi",
 		"ban co luu thong tin", "ban co luu du lieu", "luu gi ve toi", "luu nhung gi ve toi", "luu gi ve minh",
-		"biet gi ve toi", "biet nhung gi ve toi", "thong tin ve toi", "du lieu ve toi", "xem thong tin cua toi",
-		"my data", "my info", "my information", "my personal data", "what data do you", "what do you know about me",
+		"biet gi ve toi", "biet nhung gi ve toi", "xem thong tin cua toi", "what data do you", "what do you know about me",
 		"what do you store", "what do you keep", "what do you have on me", "data you have on me",
 		"data you keep", "data you store", "data you hold", "information you have on me", "info you have on me",
 		"what information do you", "what info do you", "about me do you", "show my data", "see my data",
-		"view my data", "my stored data", "data about me"),
-		padded("du lieu cua toi", "thong tin cua toi", "du lieu cua minh", "thong tin cua minh"), nil},
+		"view my data"),
+		padded("du lieu cua toi", "thong tin cua toi", "du lieu cua minh", "thong tin cua minh", "thong tin ve toi",
+			"du lieu ve toi", "my data", "my info", "my information", "my personal data", "my stored data",
+			"data about me"), nil},
 	{CommandHelp, padded(
 		"menu", "danh sach lenh", "cac lenh", "lenh nao", "nhung lenh", "xem lenh", "huong dan su dung loa",
 		"huong dan su dung bot", "huong dan dung loa", "cach dung loa", "cach su dung loa", "cach dung bot",
@@ -124,7 +127,9 @@ var selfNot = padded(
 	"website", "trang web", "cong ty", "company", "nha mang", "viettel", "vinaphone", "mobifone",
 	"hoc", "lap trinh", "programming", "excel", "word", "may tinh", "dien thoai cu", "old phone", "computer",
 	"cuoc goi", "calls", "robocall", "ads", "tai khoan", "account", "muc 1", "muc 2", "muc1", "muc2", "level",
-	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "bi hack")
+	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "bi hack", "icloud", "google", "photos", "portal",
+	"can bo", "officer", "officers", "staff", "application", "ho so", "biometric", "biometrics",
+	"sinh trac")
 
 // selfWeakWords is how short (in words) a message must be for a weak
 // phrase to count without addressing the bot: "hủy đăng ký", "cho mình
@@ -155,11 +160,43 @@ func selfCommand(padded, raw string) (cmd string, sure bool) {
 		}
 	}
 	for _, r := range selfRules {
-		if short && hasAny(padded, r.bare) {
+		if short && hasBare(padded, r.bare) {
 			return r.cmd, false
 		}
 	}
 	return "", false
+}
+
+// bareFiller are the words a bare phrase may come with: "cho mình đăng
+// ký với", "tôi muốn đăng ký ạ", "stop please". Any other word makes it
+// something else: "đăng ký thẻ BHYT", "hệ thống ngừng hoạt động à".
+var bareFiller = set("toi", "minh", "em", "anh", "chi", "bac", "cho", "muon", "voi", "nhe", "nha", "a", "ak", "oi",
+	"loa", "bot", "ban", "xin", "duoc", "khong", "ko", "k", "giup", "di", "luon", "can", "lam", "the", "nao",
+	"sao", "i", "want", "to", "please", "pls", "me", "now", "it", "all", "thoi", "nua", "day", "vay", "ha", "ad")
+
+// hasBare reports whether padded holds one of ps and otherwise only
+// bareFiller words.
+func hasBare(padded string, ps phrases) bool {
+	for _, p := range ps {
+		i := strings.Index(padded, p)
+		if i < 0 {
+			continue
+		}
+		rest := padded[:i+1] + padded[i+len(p)-1:]
+		if onlyFillers(rest) {
+			return true
+		}
+	}
+	return false
+}
+
+func onlyFillers(s string) bool {
+	for _, w := range strings.Fields(s) {
+		if !bareFiller[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // commandResult is res as a request for cmd; a subscription naming its

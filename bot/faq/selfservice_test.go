@@ -68,6 +68,14 @@ func TestLookalikesOfRequestsAreNotCommands(t *testing.T) {
 		"Loa ơi cho hỏi xóa dữ liệu cá nhân trên VNeID thế nào",
 		// a place question first: "stop" is short and bare here
 		"phuong nghia do cu stop roi a",
+		// found by review: other registrations, the portal's languages,
+		// a system down, another platform's data
+		"đăng ký thẻ BHYT", "đăng ký khám bệnh online", "đăng ký khai tử", "đăng ký chữ ký số",
+		"Can I ask for my personal data to be deleted?", "Who do I tell if my personal data leaked?",
+		"dữ liệu về tôi được lưu ở đâu", "Is there an English-language version of the public service portal?",
+		"Cán bộ phường có nói tiếng Anh không", "how do I get updates on my application status",
+		"Hệ thống ngừng hoạt động à", "can I opt out of sharing my biometrics", "cách dùng mã QR thanh toán",
+		"delete all my photos from iCloud",
 	} {
 		if r := e.Answer("vi", q); r.Action == ActionCommand {
 			t.Errorf("%q: taken for command:%s", q, r.Command)
@@ -83,5 +91,20 @@ func TestASubscriptionRequestCarriesTheWardItNames(t *testing.T) {
 	}
 	if r := e.Answer("vi", "đăng ký nhận tin"); r.Locality != nil {
 		t.Errorf("a request naming no ward carries %+v", r.Locality)
+	}
+}
+
+// Every phrasing of every entry is a question the knowledge base answers:
+// none may be taken for a request.
+func TestNoPhrasingOfTheKnowledgeBaseIsARequest(t *testing.T) {
+	e, kbs := testEngine(t)
+	for lang, kb := range kbs {
+		for _, en := range kb.Entries {
+			for _, q := range en.Questions {
+				if r := e.Answer(lang, q); r.Action == ActionCommand {
+					t.Errorf("%s %s: %q taken for command:%s", lang, en.ID, q, r.Command)
+				}
+			}
+		}
 	}
 }
