@@ -166,8 +166,9 @@ func (t *turn) onRequest(ctx context.Context, res faq.Result) {
 	switch {
 	case res.Command == faq.CommandUnsubscribe && t.sub.Status == store.StatusActive:
 		t.clearStep(ctx)
-		t.send(ctx, t.t("request_unsubscribe"),
-			[]Choice{button(t.Text.Plain(t.lang, "request_unsubscribe_yes"), unsubscribeData(t.lang, t.sub))})
+		t.send(ctx, t.t("request_unsubscribe"), []Choice{
+			button(t.Text.Plain(t.lang, "request_unsubscribe_yes"), unsubscribeData(t.lang, t.sub)),
+			button(t.Text.Plain(t.lang, "request_unsubscribe_no"), "cmd:keep:"+t.lang)})
 	case res.Command == faq.CommandSubscribe && res.Locality != nil && res.Locality.Text != "":
 		t.searchLocality(ctx, res.Locality.Text)
 	default:
@@ -182,8 +183,14 @@ func unsubscribeData(lang string, s store.Subscriber) string {
 	return "cmd:unsubscribe:" + lang + ":" + strconv.FormatInt(s.ConsentAt.Time.UnixMilli(), 10)
 }
 
-// confirmUnsubscribe handles that button ("unsubscribe:<lang>:<consent>").
+// confirmUnsubscribe handles that button ("unsubscribe:<lang>:<consent>")
+// and the one beside it that keeps the news ("keep:<lang>").
 func (t *turn) confirmUnsubscribe(ctx context.Context, rest string) bool {
+	if lang, ok := strings.CutPrefix(rest, "keep:"); ok && validLang(lang) {
+		t.ack(ctx)
+		t.in(lang).say(ctx, "request_unsubscribe_kept")
+		return true
+	}
 	parts := strings.Split(rest, ":")
 	if len(parts) != 3 || parts[0] != "unsubscribe" || !validLang(parts[1]) {
 		return false

@@ -152,3 +152,15 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestNumberedConfirmationOfAStopAskedInWords(t *testing.T) {
+	h, _, say := newPlain(t)
+	say("đăng ký nhận tin")
+	say("Cầu Giấy")
+	ask := say("Loa ơi, tôi không muốn nhận tin nữa")
+	contains(t, ask, "Ngừng nhận tin", "Không, vẫn nhận")
+	contains(t, say(number(t, ask, "Ngừng nhận tin")), "Bạn đã ngừng nhận tin")
+	if got := h.subscriber(plainChannel, "zu-1"); got.Status != "unsubscribed" {
+		t.Fatalf("status %q", got.Status)
+	}
+}

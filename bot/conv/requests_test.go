@@ -19,6 +19,10 @@ func TestAskingToStopTheNewsInWordsConfirmsThenUnsubscribes(t *testing.T) {
 	if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
 		t.Fatalf("stopped before the resident confirmed: %+v", got)
 	}
+	contains(t, h.choose(lan, choiceData(t, confirm, "Không")).Text, "vẫn nhận tin")
+	if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
+		t.Fatalf("\"no\" stopped the news: %+v", got)
+	}
 	contains(t, h.choose(lan, choiceData(t, confirm, "Ngừng")).Text, "Bạn đã ngừng nhận tin")
 	if got := h.subscriber(richChannel, lan.id); got.Status != "unsubscribed" {
 		t.Fatalf("status after confirming: %q", got.Status)
