@@ -95,7 +95,9 @@ const HeldOut9File = "faq/heldout9.yaml"
 // 10 unchanged at 81.6%; held-out 2, 3, 7 and 8 one in-scope case up each,
 // and the locality rows of 5-8 one case up each. A sixth followed the
 // review's mends (narrower request phrases, the scam rule falling back to
-// every candidate): held-out 10 unchanged, held-out 2 back to 90.0%.
+// every candidate): held-out 10 unchanged, held-out 2 back to 90.0%. A
+// seventh, after English questions quoting Vietnamese terms were retried
+// in English: held-out 10 unchanged, held-out 8 one English case up.
 const HeldOut10File = "faq/heldout10.yaml"
 
 // HeldOutSet is one held-out set and the name of its accuracy row (a
@@ -107,16 +109,16 @@ type HeldOutSet struct {
 
 // HeldOutSets are the held-out sets, each scored on its own row.
 var HeldOutSets = []HeldOutSet{
-	{HeldOutFile, "held-out 1 (%d, aggregates read 23×)"},
-	{HeldOut2File, "held-out 2 (%d, written blind s3, aggregates read 21×)"},
-	{HeldOut3File, "held-out 3 (%d, written blind s4, read 18×; its locality row steered one change, s11)"},
-	{HeldOut4File, "held-out 4 (%d, written blind s5, read 17×; its locality row steered one change, s11)"},
-	{HeldOut5File, "held-out 5 (%d, written blind s6, never tuned on, read 16×)"},
-	{HeldOut6File, "held-out 6 (%d, written blind s7, never tuned on, read 13×)"},
-	{HeldOut7File, "held-out 7 (%d, written blind s8, never tuned on, read 11×)"},
-	{HeldOut8File, "held-out 8 (%d, written blind s9, never tuned on, read 8×)"},
-	{HeldOut9File, "held-out 9 (%d, written blind s10, never tuned on, read 8×)"},
-	{HeldOut10File, "held-out 10 (%d, written blind s11, never tuned on, read 6×)"},
+	{HeldOutFile, "held-out 1 (%d, aggregates read 24×)"},
+	{HeldOut2File, "held-out 2 (%d, written blind s3, aggregates read 22×)"},
+	{HeldOut3File, "held-out 3 (%d, written blind s4, read 19×; its locality row steered one change, s11)"},
+	{HeldOut4File, "held-out 4 (%d, written blind s5, read 18×; its locality row steered one change, s11)"},
+	{HeldOut5File, "held-out 5 (%d, written blind s6, never tuned on, read 17×)"},
+	{HeldOut6File, "held-out 6 (%d, written blind s7, never tuned on, read 14×)"},
+	{HeldOut7File, "held-out 7 (%d, written blind s8, never tuned on, read 12×)"},
+	{HeldOut8File, "held-out 8 (%d, written blind s9, never tuned on, read 9×)"},
+	{HeldOut9File, "held-out 9 (%d, written blind s10, never tuned on, read 9×)"},
+	{HeldOut10File, "held-out 10 (%d, written blind s11, never tuned on, read 7×)"},
 }
 
 // BenchOptions changes what RunBench measures.

@@ -142,7 +142,29 @@ func (e *Engine) Answer(lang, question string) Result {
 	if r.Action != ActionChoices && (r.Action != ActionDecline || r.Decline != DeclineNoMatch) {
 		return r
 	}
-	return e.answerCore(r, question)
+	r = e.answerCore(r, question)
+	if r.Action == ActionChoices || r.Action == ActionDecline && r.Decline == DeclineNoMatch {
+		return e.answerMixed(r, question)
+	}
+	return r
+}
+
+// answerMixed retries in English an English question that quotes
+// Vietnamese terms ("What does toàn trình mean for online public
+// services?"): a diacritic makes a question Vietnamese (detect), and its
+// English words then weigh as words the Vietnamese KB does not know.
+func (e *Engine) answerMixed(r Result, question string) Result {
+	if r.Lang != "vi" || e.idx["en"] == nil || !hasVietnameseMarks(question) {
+		return r
+	}
+	raw := Fold(question)
+	if e.wordVotes(raw) <= 0 {
+		return r
+	}
+	if er := e.answerAs("en", question, raw); er.Action == ActionAnswer {
+		return er
+	}
+	return r
 }
 
 // answerCore retries a message that found no clear answer without the
@@ -176,7 +198,12 @@ func (e *Engine) answerCore(r Result, question string) Result {
 // answer is Answer for the message as a whole.
 func (e *Engine) answer(lang, question string) Result {
 	raw := Fold(question)
-	lang = e.detect(lang, question, raw)
+	return e.answerAs(e.detect(lang, question, raw), question, raw)
+}
+
+// answerAs is answer in lang, whatever language the question (raw, its
+// folded form) looks like.
+func (e *Engine) answerAs(lang, question, raw string) Result {
 	folded := e.normalize(lang, raw)
 	res := Result{Lang: lang, Fallback: true, Action: ActionDecline, Decline: DeclineNoMatch}
 	if folded == "" {
@@ -781,6 +808,22 @@ func (e *Engine) detect(lang, raw, folded string) string {
 	if hasVietnameseMarks(raw) {
 		return "vi"
 	}
+	switch votes := e.wordVotes(folded); {
+	case votes > 0:
+		return "en"
+	case votes < 0:
+		return "vi"
+	}
+	return lang
+}
+
+// wordVotes counts the words of folded only the English KB knows, less
+// those only the Vietnamese one knows.
+func (e *Engine) wordVotes(folded string) int {
+	vi, en := e.idx["vi"], e.idx["en"]
+	if vi == nil || en == nil {
+		return 0
+	}
 	votes := 0
 	for folded != "" {
 		var w string
@@ -793,13 +836,7 @@ func (e *Engine) detect(lang, raw, folded string) string {
 			votes++
 		}
 	}
-	switch {
-	case votes > 0:
-		return "en"
-	case votes < 0:
-		return "vi"
-	}
-	return lang
+	return votes
 }
 
 func (ix *index) knows(w string) bool {

@@ -295,3 +295,15 @@ func TestAScamToldAsAStoryGetsTheScamEntry(t *testing.T) {
 		t.Errorf("an account question got the scam entry %s", r.Entry.ID)
 	}
 }
+
+func TestAnEnglishQuestionQuotingVietnameseTermsIsAnsweredInEnglish(t *testing.T) {
+	e, _ := testEngine(t)
+	r := e.Answer("en", "What are the community digital technology teams (tổ công nghệ số cộng đồng)?")
+	if r.Action != ActionAnswer || r.Entry.ID != "to-cds-la-gi" || r.Lang != "en" {
+		t.Errorf("got %s in %s", Got(r), r.Lang)
+	}
+	// a Vietnamese question is not retried in English
+	if r := e.Answer("vi", "Giá vàng hôm nay bao nhiêu?"); r.Action == ActionAnswer {
+		t.Errorf("an off-topic Vietnamese question got %s", Got(r))
+	}
+}
