@@ -17,7 +17,11 @@ import (
 // message), offer close choices, decline what is outside Loa's remit,
 // reply to smalltalk, or answer an old-ward question from the data.
 func (t *turn) answer(ctx context.Context, question string) {
-	res := t.FAQ().Answer(t.lang, question)
+	t.answerWith(ctx, question, t.FAQ().Answer(t.lang, question))
+}
+
+// answerWith is answer with the engine's result already in hand.
+func (t *turn) answerWith(ctx context.Context, question string, res faq.Result) {
 	q := store.Question{SubscriberID: t.sub.ID, Locale: res.Lang, Question: question,
 		Normalized: faq.Fold(question), Score: res.Score}
 	noMatch := res.Action == faq.ActionDecline && res.Decline == faq.DeclineNoMatch

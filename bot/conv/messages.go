@@ -43,20 +43,19 @@ func (t *turn) onMessage(ctx context.Context) {
 	}
 }
 
+// onText answers text; while Loa waits for a ward, text is the ward,
+// unless it asks for another of Loa's functions ("thôi, hủy đăng ký"),
+// which is answered as such and ends the wait.
 func (t *turn) onText(ctx context.Context, text string) {
-	if t.state(ctx).Step == StepLocality && !t.isRequest(text) {
-		t.searchLocality(ctx, text)
+	if t.state(ctx).Step != StepLocality {
+		t.answer(ctx, text)
 		return
 	}
-	t.answer(ctx, text)
-}
-
-// isRequest reports whether text, typed while Loa waits for a ward, asks
-// for another of Loa's functions instead ("thôi, hủy đăng ký"): it is
-// answered as such, which ends the wait.
-func (t *turn) isRequest(text string) bool {
-	r := t.FAQ().Answer(t.lang, text)
-	return r.Action == faq.ActionCommand && r.Command != faq.CommandSubscribe
+	if r := t.FAQ().Answer(t.lang, text); r.Action == faq.ActionCommand && r.Command != faq.CommandSubscribe {
+		t.answerWith(ctx, text, r)
+		return
+	}
+	t.searchLocality(ctx, text)
 }
 
 // Command reads a command from m: the one the platform marked (Telegram's

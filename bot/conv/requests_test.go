@@ -12,8 +12,7 @@ import (
 
 func TestAskingToStopTheNewsInWordsConfirmsThenUnsubscribes(t *testing.T) {
 	h := newHarness(t, conv.Config{})
-	h.cmd(lan, "/subscribe")
-	h.text(lan, "Cầu Giấy")
+	subscribeTo(h, "Cầu Giấy")
 	confirm := h.text(lan, "Loa ơi, tôi không muốn nhận tin nữa")
 	contains(t, confirm.Text, "ngừng nhận tin")
 	if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
@@ -75,15 +74,13 @@ func TestAQuestionAboutTheDataLawIsNotARequest(t *testing.T) {
 
 func TestAnOldStopButtonDoesNotStopALaterSubscription(t *testing.T) {
 	h := newHarness(t, conv.Config{})
-	h.cmd(lan, "/subscribe")
-	h.text(lan, "Cầu Giấy")
+	subscribeTo(h, "Cầu Giấy")
 	// (the first consent a minute earlier, as a later subscription's is)
 	h.exec(`UPDATE subscribers SET consent_at = consent_at - interval '1 minute' WHERE external_id = $1`, lan.id)
 	confirm := h.text(lan, "tôi không muốn nhận tin nữa")
 	old := choiceData(t, confirm, "Ngừng")
 	h.cmd(lan, "/unsubscribe")
-	h.cmd(lan, "/subscribe")
-	h.text(lan, "Hàng Bạc")
+	subscribeTo(h, "Hàng Bạc")
 	h.choose(lan, old)
 	if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
 		t.Fatalf("an old button stopped the new subscription: %+v", got)
@@ -92,8 +89,7 @@ func TestAnOldStopButtonDoesNotStopALaterSubscription(t *testing.T) {
 
 func TestABadStopButtonIsStale(t *testing.T) {
 	h := newHarness(t, conv.Config{})
-	h.cmd(lan, "/subscribe")
-	h.text(lan, "Cầu Giấy")
+	subscribeTo(h, "Cầu Giấy")
 	for _, data := range []string{"cmd:unsubscribe:fr:1", "cmd:x", "cmd:unsubscribe", "cmd:unsubscribe:vi:nope"} {
 		h.choose(lan, data)
 		if got := h.subscriber(richChannel, lan.id); got.Status != store.StatusActive {
@@ -114,4 +110,10 @@ func TestAForgetButtonFromBeforeTheLanguageWasCarriedStillWorks(t *testing.T) {
 	h := newHarness(t, conv.Config{})
 	h.text(lan, "VNeID là gì?")
 	contains(t, h.choose(lan, "forget:yes").Text, "Đã xóa toàn bộ")
+}
+
+// subscribeTo subscribes lan to ward the way a resident does.
+func subscribeTo(h *harness, ward string) {
+	h.cmd(lan, "/subscribe")
+	h.text(lan, ward)
 }

@@ -248,10 +248,7 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 	// the place questions: "Kim Liên cũ giờ là phường nào, mình muốn nhận
 	// tin" is answered from the tables, and that answer offers the
 	// subscription; a weak phrase there is not taken at all.
-	if cmd != "" && sure {
-		return commandResult(res, cmd, folded)
-	}
-	if cmd != "" && !placeAsk {
+	if cmd != "" && (sure || !placeAsk) {
 		return commandResult(res, cmd, folded)
 	}
 	// Hanoi named too, the question is Hanoi's ("chuyển từ Đà Nẵng ra Hà
@@ -401,30 +398,29 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 	}
 	if res.scamStory {
 		// only the scam answers, unless none of them is sure enough
-		// alone: then the message as it is
+		// alone: then the message as it is (a copy: top stays whole)
 		cands := top
-		if r := ix.decide(res, cands[:ix.scamFirst(cands[:n])]); r.Action == ActionAnswer {
-			return r
+		if m := ix.scamOnly(cands[:n]); m > 0 && m < n {
+			if r := ix.decide(res, cands[:m]); r.Action == ActionAnswer {
+				return r
+			}
 		}
 	}
 	return ix.decide(res, top[:n])
 }
 
-// scamFirst keeps, when a scam entry is among the candidates, only the
-// scam entries, best first, and returns how many: in a scam told as a
-// story the VNeID or bank words are the bait, not the question. The
-// hotlines that take reports and the entry on getting the real VNeID app
-// (not one from a link) answer such stories too.
-func (ix *index) scamFirst(top []hit) int {
+// scamOnly moves the scam entries among the candidates to the front, best
+// first, and returns how many there are: in a scam told as a story the
+// VNeID or bank words are the bait, not the question. The hotlines that
+// take reports and the entry on getting the real VNeID app (not one from
+// a link) answer such stories too.
+func (ix *index) scamOnly(top []hit) int {
 	n := 0
 	for _, h := range top {
 		if en := ix.entries[h.doc]; en.Topic == scamTopic || en.Topic == hotlineTopic || en.ID == realAppEntry {
 			top[n] = h
 			n++
 		}
-	}
-	if n == 0 {
-		return len(top)
 	}
 	return n
 }

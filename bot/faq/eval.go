@@ -191,9 +191,10 @@ func Got(res Result) string {
 // Right scores one case on the engine's first action: an in-scope case
 // wants its entry answered directly ("did you mean" is wrong); an
 // out-of-scope case a decline; smalltalk the right kind; locality the
-// locality intent, whatever place it read; a command request its command. A gap case (no entry yet) is
-// right when the engine does not answer it confidently with an entry, or
-// answers with an entry whose id names the gap's topic.
+// locality intent, whatever place it read; a request its command. A gap
+// case (no entry yet) is right when the engine does not answer it
+// confidently with an entry, or answers with an entry whose id names the
+// gap's topic.
 func Right(c EvalCase, res Result) bool {
 	switch {
 	case strings.HasPrefix(c.Expect, ExpectGap):

@@ -298,7 +298,7 @@ func (p *places) hanoiPlace(words []string) (found []Place, text string, prefixe
 				pre, unit = true, words[i+n]
 			}
 			if !pre {
-				if ordinaryHanoi[c] && !placedOrdinary(words, i, n) {
+				if ordinaryHanoi[c] && !p.placedOrdinary(words, i, n) {
 					continue // "không dùng tiền mặt" is cash, not Dũng Tiến
 				}
 				if n > 1 && bare == nil { // one syllable alone is too often an ordinary word
@@ -366,7 +366,7 @@ var ordinaryNames = set("hoa binh", "thai binh", "long an", "an giang", "vinh")
 // reads as the unit: it opens the message ("Thành Công cũ giờ là phường
 // nào"), follows a place word, or is called old or given its district
 // ("Thắng Lợi Thường Tín").
-func placedOrdinary(words []string, i, n int) bool {
+func (p *places) placedOrdinary(words []string, i, n int) bool {
 	if i == 0 || placeWords[words[i-1]] {
 		return true
 	}
@@ -374,14 +374,14 @@ func placedOrdinary(words []string, i, n int) bool {
 		return false
 	}
 	next := words[i+n]
-	return next == "cu" || next == "old" || next == "former" || len(placeTables().hanoi[next]) > 0 ||
-		i+n+1 < len(words) && len(placeTables().hanoi[next+" "+words[i+n+1]]) > 0
+	return next == "cu" || next == "old" || next == "former" || len(p.hanoi[next]) > 0 ||
+		i+n+1 < len(words) && len(p.hanoi[next+" "+words[i+n+1]]) > 0
 }
 
 // ordinaryHanoi are Hanoi unit names that fold like everyday words (dùng
 // tiền, thành công, tiên phong, hòa bình, bình minh, thắng lợi, phúc lợi,
-// tự lập, quang minh): without a unit word they are a place only after a
-// place word ("ở Thành Công").
+// tự lập, quang minh): without a unit word they are a place only where
+// placedOrdinary says so ("ở Thành Công", "Thành Công cũ").
 var ordinaryHanoi = set("dung tien", "thanh cong", "tien phong", "hoa binh", "binh minh", "thang loi", "phuc loi",
 	"tu lap", "quang minh")
 

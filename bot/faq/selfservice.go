@@ -127,7 +127,7 @@ var selfNot = padded(
 	"website", "trang web", "cong ty", "company", "nha mang", "viettel", "vinaphone", "mobifone",
 	"hoc", "lap trinh", "programming", "excel", "word", "may tinh", "dien thoai cu", "old phone", "computer",
 	"cuoc goi", "calls", "robocall", "ads", "tai khoan", "account", "muc 1", "muc 2", "muc1", "muc2", "level",
-	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "bi hack", "icloud", "google", "photos", "portal",
+	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "icloud", "google", "photos", "portal",
 	"can bo", "officer", "officers", "staff", "application", "ho so", "biometric", "biometrics",
 	"sinh trac")
 
@@ -139,10 +139,11 @@ const selfWeakWords = 6
 // selfCommand names the Loa function a message asks for, or "", and
 // whether a sure phrase named it. padded is the normalised folded message
 // as pad returns it (the teencode already read: "ko muon nhan tb nua");
-// raw, the plain folded one, only says how long it is. The engine asks
-// only once the message is known not to ask where a place went, and takes
-// a weak or bare phrase only without a word of such a question: "phường
-// Phúc Xá cũ ngừng hoạt động chưa" is not a request to stop the news.
+// raw, the plain folded one, only says how long it is. The engine takes a
+// sure phrase before small talk unless the message has a word of a place
+// question, else after the place questions; a weak or bare one only
+// without such a word: "phường Phúc Xá cũ ngừng hoạt động chưa" is not a
+// request to stop the news.
 func selfCommand(padded, raw string) (cmd string, sure bool) {
 	if hasAny(padded, selfNot) {
 		return "", false
