@@ -174,7 +174,7 @@ func (t *turn) onRequest(ctx context.Context, res faq.Result) {
 			button(t.Text.Plain(t.lang, "request_unsubscribe_yes"), unsubscribeData(t.lang, t.sub)),
 			button(t.Text.Plain(t.lang, "request_unsubscribe_no"), "cmd:keep:"+t.lang)})
 	case res.Command == faq.CommandSubscribe && res.Locality != nil && res.Locality.Text != "":
-		t.searchLocality(ctx, res.Locality.Text)
+		t.searchLocality(ctx, res.Locality.Text, res.Locality.Shown)
 	default:
 		t.onCommand(ctx, res.Command, "")
 	}

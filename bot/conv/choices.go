@@ -142,7 +142,11 @@ func plausible(ms []store.LocalityMatch) (exact *store.LocalityMatch, offer []st
 // searchLocality subscribes an exact match at once, offers the plausible
 // places with a "none of these" choice, or says nothing is close; the step
 // stays open (but after an exact match) so the resident can type again.
-func (t *turn) searchLocality(ctx context.Context, text string) {
+// shown is the text as the resident wrote it, for the replies that quote it.
+func (t *turn) searchLocality(ctx context.Context, text, shown string) {
+	if shown == "" {
+		shown = text
+	}
 	ms, err := t.Store.SearchLocalities(ctx, text, 10)
 	if err != nil && !isInvalid(err) {
 		t.fail(ctx, "search localities", err)
@@ -158,7 +162,7 @@ func (t *turn) searchLocality(ctx context.Context, text string) {
 		t.subscribeTo(ctx, exact.Locality, f)
 		return
 	case len(offer) == 0:
-		t.say(ctx, "subscribe_none", "Query", clip(text, 100))
+		t.say(ctx, "subscribe_none", "Query", clip(shown, 100))
 		return
 	}
 	st := State{Step: StepLocality, Former: map[int64]Former{}}
@@ -175,7 +179,7 @@ func (t *turn) searchLocality(ctx context.Context, text string) {
 	if err := t.setState(ctx, st); err != nil {
 		t.Log.Warn("conversation", "channel", t.m.Channel, "subscriber_id", t.sub.ID, "err", err)
 	}
-	t.send(ctx, t.t("subscribe_choose", "Query", clip(text, 100)), rows...)
+	t.send(ctx, t.t("subscribe_choose", "Query", clip(shown, 100)), rows...)
 }
 
 // noneOfThese: none of the places offered is theirs; they type again.

@@ -166,7 +166,7 @@ func (t *turn) answerLocality(ctx context.Context, q *faq.LocalityQuery) {
 	a, ok := AnswerLocality(t.Text, t.lang, q, true)
 	if !ok {
 		if q != nil && q.Text != "" {
-			t.searchLocality(ctx, q.Text)
+			t.searchLocality(ctx, q.Text, q.Shown)
 			return
 		}
 		if err := t.setState(ctx, State{Step: StepLocality}); err != nil {

@@ -55,7 +55,7 @@ func (t *turn) onText(ctx context.Context, text string) {
 		t.answerWith(ctx, text, r)
 		return
 	}
-	t.searchLocality(ctx, text)
+	t.searchLocality(ctx, text, text)
 }
 
 // Command reads a command from m: the one the platform marked (Telegram's

@@ -117,3 +117,9 @@ func subscribeTo(h *harness, ward string) {
 	h.cmd(lan, "/subscribe")
 	h.text(lan, ward)
 }
+
+func TestAskingToSubscribeQuotesTheWardAsTheResidentWroteIt(t *testing.T) {
+	h := newHarness(t, conv.Config{})
+	reply := h.text(lan, "đăng ký nhận tin phường Thanh Xuân")
+	contains(t, reply.Text, "“Thanh Xuân”")
+}

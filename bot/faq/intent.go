@@ -50,6 +50,9 @@ type LocalityQuery struct {
 	// "cau giay"); "" when the question names no place it could isolate
 	// ("địa chỉ cũ của tôi giờ là phường nào?": ask the resident).
 	Text string
+	// Shown is Text as the resident wrote it ("Cầu Giấy" for "cau giay"),
+	// for replies that quote the place back; Text when it cannot be found.
+	Shown string
 	// Places are the Hanoi units of that name, from store/seed; several
 	// when a name repeats across old districts, none when Text is unknown.
 	Places []Place
