@@ -100,6 +100,12 @@ const HeldOut9File = "faq/heldout9.yaml"
 // in English: held-out 10 unchanged, held-out 8 one English case up.
 const HeldOut10File = "faq/heldout10.yaml"
 
+// HeldOut11File is the eleventh held-out set, written blind in session 12
+// (2026-12-06, 22:32-22:37 UTC) the same way, before that session's round
+// (more phrasings per entry); its aggregates are read before that round
+// is merged and after, never its cases.
+const HeldOut11File = "faq/heldout11.yaml"
+
 // HeldOutSet is one held-out set and the name of its accuracy row (a
 // format with one %d for the number of cases). The name says how clean the
 // set still is.
@@ -119,6 +125,7 @@ var HeldOutSets = []HeldOutSet{
 	{HeldOut8File, "held-out 8 (%d, written blind s9, never tuned on, read 9×)"},
 	{HeldOut9File, "held-out 9 (%d, written blind s10, never tuned on, read 9×)"},
 	{HeldOut10File, "held-out 10 (%d, written blind s11, never tuned on, read 7×)"},
+	{HeldOut11File, "held-out 11 (%d, written blind s12, never tuned on, read 0×)"},
 }
 
 // BenchOptions changes what RunBench measures.
