@@ -116,7 +116,8 @@ var selfAddress = padded("loa", "bot", "chatbot", "kenh nay", "this bot", "the b
 // selfNot: words of another registration, another platform's data, or a
 // question about the law: a request naming one of them is not for Loa's
 // own functions ("hủy đăng ký thường trú", "xóa dữ liệu trên Facebook",
-// "tôi có quyền yêu cầu xóa dữ liệu không", "chặn tin nhắn rác").
+// "tôi có quyền yêu cầu xóa dữ liệu không", "chặn tin nhắn rác"), or
+// data someone else holds ("ask the shop to delete my data").
 var selfNot = padded(
 	"vneid", "dinh danh", "can cuoc", "cccd", "de an 06", "dich vu cong", "dvc", "dichvucong", "ihanoi", "otp",
 	"lua dao", "scam", "rac", "spam", "quang cao", "156", "5656", "ngan hang", "bank", "banking", "facebook",
@@ -129,7 +130,7 @@ var selfNot = padded(
 	"cuoc goi", "calls", "robocall", "ads", "tai khoan", "account", "muc 1", "muc 2", "muc1", "muc2", "level",
 	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "icloud", "google", "photos", "portal",
 	"can bo", "officer", "officers", "staff", "application", "ho so", "biometric", "biometrics",
-	"sinh trac")
+	"sinh trac", "consent", "dong y", "shop", "cua hang", "ask them", "yeu cau ho")
 
 // selfWeakWords is how short (in words) a message must be for a weak
 // phrase to count without addressing the bot: "hủy đăng ký", "cho mình

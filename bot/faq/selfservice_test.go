@@ -58,6 +58,8 @@ func TestLookalikesOfRequestsAreNotCommands(t *testing.T) {
 		"chặn tin nhắn quảng cáo thế nào",
 		"hủy đăng ký thường trú ở đâu",
 		"cách xóa tài khoản Facebook vĩnh viễn",
+		"Can I withdraw my consent and ask them to delete my data?",
+		"cửa hàng giữ số điện thoại của tôi, tôi muốn họ xóa dữ liệu của tôi",
 		"how do I delete my Gmail account",
 		"đăng ký học lái xe ở đâu",
 		"đừng nhắn tin cho số lạ",
