@@ -11,7 +11,7 @@ func TestRunBench(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	if err := RunBench(os.Stdout, testFS(), BenchOptions{DevOnly: true}); err != nil {
+	if err := RunBench(os.Stdout, testFS(), BenchOptions{DevOnly: true, Rounds: 2}); err != nil {
 		t.Fatal(err)
 	}
 }

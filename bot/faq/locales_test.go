@@ -19,7 +19,7 @@ func TestEmbeddedLocales(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	if err := RunBench(io.Discard, locales.FS, BenchOptions{DevOnly: true}); err != nil {
+	if err := RunBench(io.Discard, locales.FS, BenchOptions{DevOnly: true, Rounds: 2}); err != nil {
 		t.Fatal(err)
 	}
 }
