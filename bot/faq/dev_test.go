@@ -6,7 +6,7 @@ import (
 )
 
 // TestDevSet reports accuracy on the development sets (faq/dev.yaml,
-// dev2.yaml to dev18.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
+// dev2.yaml to dev19.yaml, that is DevFiles without eval.yaml) used to tune generalisation. eval.yaml keeps the targets
 // and the lead's held-out set measures the result; these floors sit a
 // little under what each set measured, scored on the first action (a "did
 // you mean" is wrong), so a change that loses them lost generality.
@@ -161,6 +161,11 @@ func TestDevSet(t *testing.T) {
 		// first score. Floors just under the end of that round.
 		"faq/dev18.yaml": {KindAccented: 0.80, KindPlain: 0.89, KindEnglish: 0.84, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindLocality: 0.99, KindGap: 0.30},
+		// dev19.yaml, phrasings written from the entries in session 12
+		// (see its header): whether each entry is found in residents'
+		// styles. At its first score, 81.2% accented, 86.2% plain and
+		// 73.2% English, mostly declines of English phrasings.
+		"faq/dev19.yaml": {KindAccented: 0.80, KindPlain: 0.85, KindEnglish: 0.72},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]
