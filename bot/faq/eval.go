@@ -74,11 +74,18 @@ type EvalMiss struct {
 // KindOOS, Correct counts declines; OOSAnswered counts out-of-scope cases
 // given a confident entry, the worst failure, and OtherProvinceAnswered
 // those of them that name another province or city (MentionsProvince).
+//
+// The in-scope misses are split by what the resident got instead, since a
+// wrong answer is worse than none: another entry (Wrong), a "did you mean"
+// (Choices) or no entry at all (NoAnswer: a decline, small talk, a
+// command or a place).
 type EvalReport struct {
 	Total                 map[string]int
 	Correct               map[string]int
 	OOSAnswered           int
 	OtherProvinceAnswered int
+	Wrong, Choices        int
+	NoAnswer              int
 	Misses                []EvalMiss
 }
 
@@ -229,9 +236,24 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 			r.Correct[row]++
 			continue
 		}
+		if isInScope(row) {
+			r.countMiss(res)
+		}
 		r.Misses = append(r.Misses, EvalMiss{Case: c, Got: Got(res), Score: res.Score})
 	}
 	return r
+}
+
+// countMiss files an in-scope miss under what the resident got instead.
+func (r *EvalReport) countMiss(res Result) {
+	switch res.Action {
+	case ActionAnswer:
+		r.Wrong++
+	case ActionChoices:
+		r.Choices++
+	default:
+		r.NoAnswer++
+	}
 }
 
 // MentionsProvince says whether a question names a province or city other

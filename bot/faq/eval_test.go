@@ -78,3 +78,17 @@ func TestEvalDistinctFromKB(t *testing.T) {
 		}
 	}
 }
+
+// TestInScopeMissesAreSplitByWhatTheResidentGot: a wrong entry, a "did you
+// mean" and no answer are counted apart, and only for in-scope cases.
+func TestInScopeMissesAreSplitByWhatTheResidentGot(t *testing.T) {
+	e, _ := testEngine(t)
+	wrong := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindAccented, Expect: "luat-91"}
+	none := EvalCase{Q: "xin chào", Lang: "vi", Kind: KindPlain, Expect: "vneid-la-gi"}
+	oos := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindOOS, Expect: ""}
+	right := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindAccented, Expect: "vneid-la-gi"}
+	r := Evaluate(e, []EvalCase{wrong, none, oos, right})
+	if r.Wrong != 1 || r.NoAnswer != 1 || r.Choices != 0 {
+		t.Errorf("wrong %d, did you mean %d, no answer %d; want 1, 0, 1", r.Wrong, r.Choices, r.NoAnswer)
+	}
+}
