@@ -278,7 +278,8 @@ var generalPhrases = padded(
 	"lop 1", "lop 2", "lop 3", "lop 4", "lop 5", "lop 6", "lop 7", "lop 8", "lop 9",
 	// recipes and food
 	"cach nau", "nau an", "cong thuc lam", "cong thuc nau", "mon an", "recipe", "cook", "lam banh",
-	"nem ran", "quan an", "quan nao ngon", "ngon nhat", "street food", "best food", "an gi ngon",
+	"nem ran", "quan an", "quan nao ngon", "ngon nhat", "street food", "street foods", "best food", "best foods", "foods to try", "an gi ngon",
+	"egg coffee", "ca phe trung",
 	// health
 	"uong thuoc", "thuoc gi", "bi sot", "sot cao", "dau bung", "dau dau", "dau hong", "cam cum", "benh gi",
 	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",

@@ -55,6 +55,8 @@ func TestIntents(t *testing.T) {
 		{"vi", "Thủ đô của Hàn Quốc là gì?", "decline:general"},
 		{"vi", "bi dau rang nen uong thuoc gi", "decline:general"},
 		{"en", "write a python script for me", "decline:general"},
+		{"en", "what are the best street foods in Hanoi", "decline:general"},
+		{"en", "how do I make egg coffee at home", "decline:general"},
 		{"vi", "Thành phố thông minh trên thế giới là như thế nào?", "thanh-pho-thong-minh"},
 		{"vi", "cong dan so la ntn", "cong-dan-so"},
 		// another country, like another province, unless a nationality;
