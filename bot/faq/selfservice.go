@@ -117,7 +117,8 @@ var selfAddress = padded("loa", "bot", "chatbot", "kenh nay", "this bot", "the b
 // question about the law: a request naming one of them is not for Loa's
 // own functions ("hủy đăng ký thường trú", "xóa dữ liệu trên Facebook",
 // "tôi có quyền yêu cầu xóa dữ liệu không", "chặn tin nhắn rác"), or
-// data someone else holds ("ask the shop to delete my data").
+// asking someone else to erase what they hold ("ask them to delete my
+// data", "tôi muốn họ xóa dữ liệu của tôi").
 var selfNot = padded(
 	"vneid", "dinh danh", "can cuoc", "cccd", "de an 06", "dich vu cong", "dvc", "dichvucong", "ihanoi", "otp",
 	"lua dao", "scam", "rac", "spam", "quang cao", "156", "5656", "ngan hang", "bank", "banking", "facebook",
@@ -130,7 +131,7 @@ var selfNot = padded(
 	"cuoc goi", "calls", "robocall", "ads", "tai khoan", "account", "muc 1", "muc 2", "muc1", "muc2", "level",
 	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "icloud", "google", "photos", "portal",
 	"can bo", "officer", "officers", "staff", "application", "ho so", "biometric", "biometrics",
-	"sinh trac", "consent", "dong y", "shop", "cua hang", "ask them", "yeu cau ho")
+	"sinh trac", "ask them", "ask the shop", "ask the store", "them to delete", "them delete", "ho xoa")
 
 // selfWeakWords is how short (in words) a message must be for a weak
 // phrase to count without addressing the bot: "hủy đăng ký", "cho mình

@@ -36,6 +36,12 @@ func TestRequestsForLoasOwnFunctionsAreCommands(t *testing.T) {
 		"ngừng nhận tin phường":                       CommandUnsubscribe,
 		"forget me":                                   CommandForget,
 		"Dạ bác muốn đăng ký nhận bản tin của phường": CommandSubscribe,
+		// words that name someone else only inside a request to Loa
+		"tôi cần yêu cầu hỗ trợ hủy đăng ký nhận tin":  CommandUnsubscribe,
+		"đồng ý, ngừng nhận tin":                       CommandUnsubscribe,
+		"Loa ơi xóa dữ liệu của tôi, tôi đồng ý":       CommandForget,
+		"unsubscribe me, I am a shop owner":            CommandUnsubscribe,
+		"please delete my data, I withdraw my consent": CommandForget,
 	} {
 		r := e.Answer("vi", q)
 		if r.Action != ActionCommand || r.Command != want {
