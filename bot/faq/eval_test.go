@@ -87,8 +87,12 @@ func TestInScopeMissesAreSplitByWhatTheResidentGot(t *testing.T) {
 	none := EvalCase{Q: "xin chào", Lang: "vi", Kind: KindPlain, Expect: "vneid-la-gi"}
 	oos := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindOOS, Expect: ""}
 	right := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindAccented, Expect: "vneid-la-gi"}
-	r := Evaluate(e, []EvalCase{wrong, none, oos, right})
-	if r.Wrong != 1 || r.NoAnswer != 1 || r.Choices != 0 {
-		t.Errorf("wrong %d, did you mean %d, no answer %d; want 1, 0, 1", r.Wrong, r.Choices, r.NoAnswer)
+	choices := EvalCase{Q: "What's the full name of Project 06?", Lang: "en", Kind: KindEnglish, Expect: "de-an-06-la-gi"}
+	if res := e.Answer(choices.Lang, choices.Q); res.Action != ActionChoices {
+		t.Fatalf("%q: got %s, want a did you mean (pick another question for this test)", choices.Q, Got(res))
+	}
+	r := Evaluate(e, []EvalCase{wrong, none, oos, right, choices})
+	if r.Wrong != 1 || r.NoAnswer != 1 || r.Choices != 1 {
+		t.Errorf("wrong %d, did you mean %d, no answer %d; want 1, 1, 1", r.Wrong, r.Choices, r.NoAnswer)
 	}
 }
