@@ -34,7 +34,7 @@ func newFAQCmd(a *App) *cobra.Command {
 	f.IntVar(&days, "older-than", 0, "age in days (default LOA_FAQ_STALE_DAYS)")
 	f.BoolVar(&filesOnly, "files", false, "read only the FAQ files in locales/faq, not the curated entries in the database")
 	f.BoolVar(&asJSON, "json", false, "print one JSON array")
-	return group("faq", "FAQ maintenance (stale)", stale)
+	return group("faq", "FAQ maintenance (stale, unanswered)", stale, newFAQUnansweredCmd(a))
 }
 
 // staleRow is one line of `loa faq stale` (and one object of --json).
