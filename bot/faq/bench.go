@@ -217,14 +217,14 @@ type AccuracyRow struct {
 // cases apart) and how many out-of-scope cases got a confident answer.
 func WriteAccuracyTable(w io.Writer, rows []AccuracyRow) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FAQ accuracy (first action)\tin-scope\taccented\tunaccented/teencode\tEnglish\tOOS declined\tOOS answered (another province)\tsmalltalk\tlocality\tcommands\tgap (not answered wrongly)\tin-scope misses: wrong entry / did you mean / no answer\t")
+	fmt.Fprintln(tw, "FAQ accuracy (first action)\tin-scope\taccented\tunaccented/teencode\tEnglish\tOOS declined\tOOS answered (another province)\tsmalltalk\tlocality\tcommands\tgap (not answered wrongly)\tin-scope misses: wrong entry (right one offered) / did you mean / no answer\t")
 	for _, r := range rows {
 		c, t := r.Report.InScopeAccuracy()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d (%d)\t%s\t%s\t%s\t%s\t%d / %d / %d\t\n", r.Name, ratio(c, t),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d (%d)\t%s\t%s\t%s\t%s\t%d (%d) / %d / %d\t\n", r.Name, ratio(c, t),
 			pct(r.Report, KindAccented), pct(r.Report, KindPlain), pct(r.Report, KindEnglish),
 			pct(r.Report, KindOOS), r.Report.OOSAnswered, r.Report.OtherProvinceAnswered, pct(r.Report, KindSmalltalk),
 			pct(r.Report, KindLocality), pct(r.Report, KindCommand), pct(r.Report, KindGap),
-			r.Report.Wrong, r.Report.Choices, r.Report.NoAnswer)
+			r.Report.Wrong, r.Report.WrongOffered, r.Report.Choices, r.Report.NoAnswer)
 	}
 	fmt.Fprintln(tw, "target (held-out)\t≥92%\t≥85%\t≥85%\t≥85%\t≥95%\t(0)\t≥85%\t≥85%\t\t\t\t")
 	if err := tw.Flush(); err != nil {

@@ -86,7 +86,10 @@ type EvalReport struct {
 	OtherProvinceAnswered int
 	Wrong, Choices        int
 	NoAnswer              int
-	Misses                []EvalMiss
+	// WrongOffered counts the wrong answers that offered the right entry
+	// among their related buttons, one tap away.
+	WrongOffered int
+	Misses       []EvalMiss
 }
 
 // Accuracy is the share of correct cases of row, 0 if there are none.
@@ -237,7 +240,7 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 			continue
 		}
 		if isInScope(row) {
-			r.countMiss(res)
+			r.countMiss(c, res)
 		}
 		r.Misses = append(r.Misses, EvalMiss{Case: c, Got: Got(res), Score: res.Score})
 	}
@@ -245,10 +248,13 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 }
 
 // countMiss files an in-scope miss under what the resident got instead.
-func (r *EvalReport) countMiss(res Result) {
+func (r *EvalReport) countMiss(c EvalCase, res Result) {
 	switch res.Action {
 	case ActionAnswer:
 		r.Wrong++
+		if slices.ContainsFunc(res.Related, func(e *Entry) bool { return e.ID == c.Expect }) {
+			r.WrongOffered++
+		}
 	case ActionChoices:
 		r.Choices++
 	default:
