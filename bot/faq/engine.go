@@ -1,6 +1,9 @@
 package faq
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Decision thresholds on the blended score (0..1, see search.go) and on its
 // margin over the runner-up. Calibrated per language on faq/eval.yaml: the
@@ -740,7 +743,7 @@ func (ix *index) decide(res Result, top []hit) Result {
 		res.Action, res.Decline, res.Fallback = ActionAnswer, "", false
 		res.lead = false
 		res.Entry = ix.entries[best.doc]
-		res.Related = ix.related(res.Entry)
+		res.Related = ix.related(res.Entry, runnerUp(top, th))
 		return res
 	}
 	// Under the accept line nothing is asserted and nothing suggested: a
@@ -758,14 +761,30 @@ func (ix *index) decide(res Result, top []hit) Result {
 	return res
 }
 
-func (ix *index) related(en *Entry) []*Entry {
-	var out []*Entry
+// related lists up to maxRelated entries to offer beside en: the
+// runner-up first (the entry the search nearly chose; -1 for none), then
+// en's own related entries. When the search picks the wrong one of two
+// neighbours, the right one is then a tap away.
+func (ix *index) related(en *Entry, runner int32) []*Entry {
+	out := make([]*Entry, 0, maxRelated) // one allocation (TestAnswerAllocs)
+	if runner >= 0 && ix.entries[runner] != en {
+		out = append(out, ix.entries[runner])
+	}
 	for _, id := range en.Related {
-		if r := ix.byID[id]; r != nil && len(out) < maxRelated {
+		if r := ix.byID[id]; r != nil && len(out) < maxRelated && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// runnerUp is the second hit when it is plausible in its own right (at the
+// suggestion line), or -1.
+func runnerUp(top []hit, th thresholds) int32 {
+	if len(top) < 2 || top[1].score < th.suggest {
+		return -1
+	}
+	return top[1].doc
 }
 
 // Entry returns the entry id in lang (or the default language), or nil.

@@ -201,3 +201,26 @@ func TestEnglishQuestionAfterWhoIsAskingIsFound(t *testing.T) {
 		t.Errorf("got %s, want ihanoi-phan-anh", got)
 	}
 }
+
+// TestTheEntryTheSearchNearlyChoseIsOfferedFirst: when two neighbours are
+// close and the search picks the wrong one, the other is the first related
+// button, one tap away.
+func TestTheEntryTheSearchNearlyChoseIsOfferedFirst(t *testing.T) {
+	e, _ := testEngine(t)
+	// a dev18 case: "đất nền" pulls the DTI-target entry ahead of the
+	// nuisance-call hotline, whose own related list does not hold it
+	r := e.Answer("vi", "Số lạ gọi mời mua đất nền suốt ngày, có hôm 5-6 cuộc, tôi muốn báo cho nhà mạng chặn thì gọi số nào?")
+	if r.Action != ActionAnswer || len(r.Related) == 0 {
+		t.Fatalf("got %s with related %v, want an answer with related entries", Got(r), r.Related)
+	}
+	if first := r.Related[0].ID; first == r.Entry.ID || r.Entry.ID != "dd-156" && first != "dd-156" {
+		t.Errorf("answered %s, first related %s: the 156 hotline should be the answer or the first offer", r.Entry.ID, first)
+	}
+	for i, a := range r.Related {
+		for _, b := range r.Related[i+1:] {
+			if a == b {
+				t.Errorf("related lists %s twice", a.ID)
+			}
+		}
+	}
+}
