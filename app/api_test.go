@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,12 +9,7 @@ import (
 )
 
 func TestStaffCommand(t *testing.T) {
-	e := env(map[string]string{"DATABASE_URL": storetest.NewDatabase(t, true)})
-	run := func(args ...string) (string, string, int) {
-		var out, errOut syncBuffer
-		code := Main(context.Background(), args, e, nil, &out, &errOut)
-		return out.String(), errOut.String(), code
-	}
+	run := runner(env(map[string]string{"DATABASE_URL": storetest.NewDatabase(t, true)}))
 	out, errOut, code := run("staff", "add", "--name", "Trần Minh", "--role", "approver")
 	token := regexp.MustCompile(`loa_[a-z0-9]{20,}`).FindString(out)
 	if code != 0 || token == "" {

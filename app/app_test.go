@@ -15,6 +15,16 @@ import (
 	"github.com/loa-vn/loa/store/storetest"
 )
 
+// runner runs the command line against the environment e, as the
+// commands that need a database are tested.
+func runner(e func(string) string) func(args ...string) (stdout, stderr string, code int) {
+	return func(args ...string) (string, string, int) {
+		var out, errOut syncBuffer
+		code := Main(context.Background(), args, e, nil, &out, &errOut)
+		return out.String(), errOut.String(), code
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for the logger and the test to share.
 type syncBuffer struct {
 	mu sync.Mutex

@@ -15,11 +15,10 @@ import (
 // admin's link while no admin has a password, and no link afterwards.
 func TestConsoleLinksFromTheCommandLine(t *testing.T) {
 	dsn := storetest.NewDatabase(t, true)
-	e := env(map[string]string{"DATABASE_URL": dsn, "HTTP_ADDR": ":8088"})
+	runEnv := runner(env(map[string]string{"DATABASE_URL": dsn, "HTTP_ADDR": ":8088"}))
 	run := func(args ...string) (string, int) {
-		var out, errOut syncBuffer
-		code := Main(context.Background(), args, e, nil, &out, &errOut)
-		return out.String() + errOut.String(), code
+		out, errOut, code := runEnv(args...)
+		return out + errOut, code
 	}
 	link := regexp.MustCompile(`http://127\.0\.0\.1:8088/console/set-password/[a-z0-9]+`)
 	out, code := run("staff", "add", "--name", "Nguyễn Lan", "--role", "editor")

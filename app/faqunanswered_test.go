@@ -29,11 +29,7 @@ func TestUnansweredQuestionsAreListedMaskedAndExportedAsADevSetToLabel(t *testin
 			t.Fatal(err)
 		}
 	}
-	run := func(args ...string) (string, string, int) {
-		var out, errOut syncBuffer
-		code := Main(ctx, args, env(map[string]string{"DATABASE_URL": dsn}), nil, &out, &errOut)
-		return out.String(), errOut.String(), code
-	}
+	run := runner(env(map[string]string{"DATABASE_URL": dsn}))
 	out, errOut, code := run("faq", "unanswered")
 	if code != 0 || !strings.Contains(out, "2 questions") || strings.Contains(out, "0912345678") || strings.Contains(out, "VNeID là gì") {
 		t.Fatalf("report: exit %d %s %s", code, out, errOut)

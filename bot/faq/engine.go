@@ -141,15 +141,17 @@ func NewEngine(kbs map[string]*KB) *Engine {
 // words (scanCues). A message holding several questions is answered by its
 // main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
-	r := e.search(lang, question)
+	r := e.answerAll(lang, question)
 	if r.Locality != nil {
 		r.Locality.Shown = shownSpan(question, r.Locality.Text)
 	}
 	return r
 }
 
-// search is Answer before the place is given back in the resident's words.
-func (e *Engine) search(lang, question string) Result {
+// answerAll is Answer before the place is given back in the resident's
+// words: every retry (answerCore, answerMixed) included. (index.search is
+// the KB search of one language.)
+func (e *Engine) answerAll(lang, question string) Result {
 	r := e.answer(lang, question)
 	if r.Action != ActionChoices && (r.Action != ActionDecline || r.Decline != DeclineNoMatch) {
 		return r
