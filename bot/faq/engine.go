@@ -131,7 +131,45 @@ func NewEngine(kbs map[string]*KB) *Engine {
 			break
 		}
 	}
+	e.train(kbs)
 	return e
+}
+
+// train fits each index's classifier on the KB's own phrasings and on its
+// examples. An example trains the index of the language it is written in,
+// even when it would be searched in the other first: an English question
+// quoting "tổ công nghệ số cộng đồng" reads as Vietnamese, finds nothing
+// there and is retried in English (answerMixed), where it should be
+// found. A KB without examples gets no classifier: its phrasings alone are
+// what the lexical search already knows.
+func (e *Engine) train(kbs map[string]*KB) {
+	for lang, ix := range e.idx {
+		kb := kbs[lang]
+		if len(kb.Examples) == 0 {
+			continue
+		}
+		var exs []trainingExample
+		for _, en := range kb.Entries {
+			for _, q := range en.Questions {
+				exs = e.appendExample(exs, ix, Fold(q), en.ID)
+			}
+		}
+		for _, x := range kb.Examples {
+			exs = e.appendExample(exs, ix, Fold(x.Q), x.Entry)
+		}
+		ix.clf = trainClassifier(len(ix.entries), exs)
+	}
+}
+
+// appendExample adds the question (folded) labelled id to exs, as the
+// search will see such a question: normalised and cut into its terms.
+func (e *Engine) appendExample(exs []trainingExample, ix *index, raw, id string) []trainingExample {
+	d, ok := ix.docOf[id]
+	if !ok {
+		return exs
+	}
+	toks := ix.an.tokens(nil, e.normalize(ix.lang, raw))
+	return append(exs, trainingExample{keys: featureKeys(nil, toks), gold: d})
 }
 
 // Answer matches question and answers in the question's own language, which
@@ -152,13 +190,22 @@ func (e *Engine) Answer(lang, question string) Result {
 // words: every retry (answerCore, answerMixed) included. (index.search is
 // the KB search of one language.)
 func (e *Engine) answerAll(lang, question string) Result {
-	r := e.answer(lang, question)
+	raw := Fold(question)
+	r := e.answerAs(e.detect(lang, question, raw), question, raw)
+	if r.Action == ActionAnswer && r.Lang == "vi" {
+		// an English question quoting Vietnamese may find a Vietnamese
+		// answer too, now that the ranking has learned the quoted words:
+		// the resident wrote in English, so English goes first
+		if er := e.answerMixed(r, question, raw); er.Lang == "en" {
+			return er
+		}
+	}
 	if r.Action != ActionChoices && (r.Action != ActionDecline || r.Decline != DeclineNoMatch) {
 		return r
 	}
 	r = e.answerCore(r, question)
 	if r.Action == ActionChoices || r.Action == ActionDecline && r.Decline == DeclineNoMatch {
-		return e.answerMixed(r, question)
+		return e.answerMixed(r, question, raw)
 	}
 	return r
 }
@@ -167,11 +214,10 @@ func (e *Engine) answerAll(lang, question string) Result {
 // Vietnamese terms ("What does toàn trình mean for online public
 // services?"): a diacritic makes a question Vietnamese (detect), and its
 // English words then weigh as words the Vietnamese KB does not know.
-func (e *Engine) answerMixed(r Result, question string) Result {
+func (e *Engine) answerMixed(r Result, question, raw string) Result {
 	if r.Lang != "vi" || e.idx["en"] == nil || !hasVietnameseMarks(question) {
 		return r
 	}
-	raw := Fold(question)
 	if e.wordVotes(raw) <= 0 {
 		return r
 	}
@@ -476,7 +522,7 @@ func (e *Engine) scoreOf(ix *index, folded string, en *Entry) float32 {
 	ix.pool.Put(sc)
 	for _, h := range top[:n] {
 		if ix.entries[h.doc] == en {
-			return h.score
+			return h.lex
 		}
 	}
 	return 0
@@ -731,7 +777,10 @@ func questionAnd(low string) (int, int) {
 func (ix *index) decide(res Result, top []hit) Result {
 	th := ix.thresholds()
 	best := top[0]
-	res.Score = float64(best.score)
+	// how sure the words are (lex) decides whether to answer; the
+	// ranking, classifier included, decides what and how clearly
+	conf := best.lex
+	res.Score = float64(conf)
 	margin := float32(1)
 	if len(top) > 1 {
 		margin = best.score - top[1].score
@@ -739,9 +788,9 @@ func (ix *index) decide(res Result, top []hit) Result {
 	if !res.lead && best.supp < minSupport {
 		return res // only generic words matched: see minSupport
 	}
-	if best.score >= th.sure || best.score >= th.accept && margin >= minMargin ||
-		res.lead && best.score >= th.accept-leadSlack && margin >= leadMargin ||
-		best.score >= th.accept-leadSlack && margin >= best.score*dominantShare {
+	if conf >= th.sure || conf >= th.accept && margin >= minMargin ||
+		res.lead && conf >= th.accept-leadSlack && margin >= leadMargin ||
+		conf >= th.accept-leadSlack && margin >= conf*dominantShare {
 		res.Action, res.Decline, res.Fallback = ActionAnswer, "", false
 		res.lead = false
 		res.Entry = ix.entries[best.doc]
@@ -751,12 +800,12 @@ func (ix *index) decide(res Result, top []hit) Result {
 	// Under the accept line nothing is asserted and nothing suggested: a
 	// resident is better served by the topics and the help line than by a
 	// list of guesses. Choices are for two strong candidates truly close.
-	if best.score < th.accept {
+	if conf < th.accept {
 		return res
 	}
 	res.Action, res.Decline, res.Fallback = ActionChoices, "", false
 	for _, h := range top[:min(len(top), maxSuggest)] {
-		if h.score >= th.suggest {
+		if h.lex >= th.suggest {
 			res.Suggestions = append(res.Suggestions, ix.entries[h.doc])
 		}
 	}
@@ -783,7 +832,7 @@ func (ix *index) related(en *Entry, runner int32) []*Entry {
 // runnerUp is the second hit when it is plausible in its own right (at the
 // suggestion line), or -1.
 func runnerUp(top []hit, th thresholds) int32 {
-	if len(top) < 2 || top[1].score < th.suggest {
+	if len(top) < 2 || top[1].lex < th.suggest {
 		return -1
 	}
 	return top[1].doc

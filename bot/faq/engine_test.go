@@ -207,14 +207,15 @@ func TestEnglishQuestionAfterWhoIsAskingIsFound(t *testing.T) {
 // button, one tap away.
 func TestTheEntryTheSearchNearlyChoseIsOfferedFirst(t *testing.T) {
 	e, _ := testEngine(t)
-	// a dev18 case: "đất nền" pulls the DTI-target entry ahead of the
-	// nuisance-call hotline, whose own related list does not hold it
-	r := e.Answer("vi", "Số lạ gọi mời mua đất nền suốt ngày, có hôm 5-6 cuộc, tôi muốn báo cho nhà mạng chặn thì gọi số nào?")
+	// a dev18 case: the merger's words pull the entry on VNeID addresses
+	// after the merger ahead of the fake-police warning, whose own related
+	// list does not hold it
+	r := e.Answer("vi", "Sáng nay có người gọi xưng là công an phường, bảo tôi phải cập nhật lại địa chỉ vì phường mới sáp nhập, rồi gửi qua zalo một đường link bảo cài ứng dụng vào. Tôi có nên cài không?")
 	if r.Action != ActionAnswer || len(r.Related) == 0 {
 		t.Fatalf("got %s with related %v, want an answer with related entries", Got(r), r.Related)
 	}
-	if first := r.Related[0].ID; first == r.Entry.ID || r.Entry.ID != "dd-156" && first != "dd-156" {
-		t.Errorf("answered %s, first related %s: the 156 hotline should be the answer or the first offer", r.Entry.ID, first)
+	if first := r.Related[0].ID; first == r.Entry.ID || r.Entry.ID != "ld-gia-cong-an" && first != "ld-gia-cong-an" {
+		t.Errorf("answered %s, first related %s: the fake-police warning should be the answer or the first offer", r.Entry.ID, first)
 	}
 	for i, a := range r.Related {
 		for _, b := range r.Related[i+1:] {

@@ -247,6 +247,23 @@ func Evaluate(e *Engine, cases []EvalCase) EvalReport {
 	return r
 }
 
+// add counts o's cases in r as well.
+func (r *EvalReport) add(o EvalReport) {
+	for k, v := range o.Total {
+		r.Total[k] += v
+	}
+	for k, v := range o.Correct {
+		r.Correct[k] += v
+	}
+	r.OOSAnswered += o.OOSAnswered
+	r.OtherProvinceAnswered += o.OtherProvinceAnswered
+	r.Wrong += o.Wrong
+	r.Choices += o.Choices
+	r.NoAnswer += o.NoAnswer
+	r.WrongOffered += o.WrongOffered
+	r.Misses = append(r.Misses, o.Misses...)
+}
+
 // countMiss files an in-scope miss under what the resident got instead.
 func (r *EvalReport) countMiss(c EvalCase, res Result) {
 	switch res.Action {

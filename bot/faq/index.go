@@ -36,6 +36,7 @@ type index struct {
 	an      *analyzer
 	entries []*Entry
 	byID    map[string]*Entry
+	docOf   map[string]int32 // entry id → its index in entries
 	byTopic map[string][]*Entry
 	topics  []Topic
 
@@ -64,6 +65,9 @@ type index struct {
 	// docNums: per entry, the numbers of the documents it names
 	// ("Nghị quyết 18", "Quyết định 4098"; see docNumbers)
 	docNums [][]string
+	// clf ranks the candidates by what labelled questions taught it (nil
+	// when the KB came with no examples; see clf.go)
+	clf *classifier
 }
 
 // qposting is a (term, question) pair with the term's weight in the question.
@@ -83,6 +87,7 @@ func newIndex(kb *KB) *index {
 		lang:    kb.Lang,
 		an:      newAnalyzer(kb.Lang),
 		byID:    make(map[string]*Entry, len(kb.Entries)),
+		docOf:   make(map[string]int32, len(kb.Entries)),
 		byTopic: make(map[string][]*Entry),
 		topics:  kb.Topics,
 		vocab:   make(map[string]int32),
@@ -97,6 +102,7 @@ func newIndex(kb *KB) *index {
 		e := &kb.Entries[i]
 		ix.entries = append(ix.entries, e)
 		ix.byID[e.ID] = e
+		ix.docOf[e.ID] = int32(i)
 		ix.byTopic[e.Topic] = append(ix.byTopic[e.Topic], e)
 		docs[i] = ix.buildDoc(e, titles[e.Topic])
 		ix.docNums = append(ix.docNums, entryDocNumbers(e))

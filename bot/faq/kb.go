@@ -38,6 +38,16 @@ type KB struct {
 	Lang    string  `yaml:"lang"`
 	Entries []Entry `yaml:"entries"`
 	Topics  []Topic `yaml:"topics"`
+	// Examples are labelled questions in this language that the engine
+	// learns its ranking from (clf.go): the development sets' in-scope
+	// cases, loaded by LoadFS. An example whose entry is gone is skipped.
+	Examples []Example `yaml:"-"`
+}
+
+// Example is a resident's question and the entry that answers it.
+type Example struct {
+	Q, Entry string
+	From     string // the file it was read from
 }
 
 // Languages are the knowledge-base languages, the first being the default.
@@ -60,6 +70,9 @@ func LoadFS(fsys fs.FS) (map[string]*KB, error) {
 	if err := checkSameIDs(kbs); err != nil {
 		return nil, err
 	}
+	if err := loadExamples(fsys, kbs); err != nil {
+		return nil, err
+	}
 	// The files must say when each answer was last checked; entries
 	// curated in the database (bot/faqsync) may not, so Validate does not
 	// ask for it.
@@ -71,6 +84,30 @@ func LoadFS(fsys fs.FS) (map[string]*KB, error) {
 		}
 	}
 	return kbs, nil
+}
+
+// loadExamples gives each KB the in-scope cases of the development sets
+// (DevFiles) written in its language. No development case may repeat a
+// held-out question (TestNoHeldOutQuestionIsAnExample): learned, it would
+// make that held-out case a test of memory.
+func loadExamples(fsys fs.FS, kbs map[string]*KB) error {
+	for _, name := range DevFiles {
+		cases, err := LoadEvalFile(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // a KB alone (a test's, an operator's) learns nothing
+		}
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			kb := kbs[c.Lang]
+			if kb == nil || !isInScope(c.Kind) || c.Expect == "" || strings.Contains(c.Expect, ":") {
+				continue
+			}
+			kb.Examples = append(kb.Examples, Example{Q: c.Q, Entry: c.Expect, From: name})
+		}
+	}
+	return nil
 }
 
 func loadKB(fsys fs.FS, lang string) (*KB, error) {

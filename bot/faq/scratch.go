@@ -14,6 +14,8 @@ type scratch struct {
 	dot      []float32 // per question: dot product with the query
 	qtouched []int32
 	best     []float32 // per entry: best question cosine
+	keys     []uint64  // the question's classifier features
+	prob     []float32 // per entry: the classifier's probability
 }
 
 // qterm is one distinct query term and its weight (lower for typo fixes).
@@ -34,6 +36,8 @@ func newScratch(docs, terms, questions int) any {
 		gcount:  make([]uint16, terms),
 		dot:     make([]float32, questions),
 		best:    make([]float32, docs),
+		keys:    make([]uint64, 0, 64),
+		prob:    make([]float32, docs),
 	}
 }
 

@@ -46,7 +46,8 @@ const (
 // hit is one ranked candidate.
 type hit struct {
 	doc   int32
-	score float32 // blended, 0..1
+	score float32 // lex plus the classifier's share: the ranking
+	lex   float32 // blended, 0..1: the confidence
 	supp  float32 // share of the query's mass matched on non-generic terms
 }
 
@@ -64,6 +65,10 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 		return 0
 	}
 	ix.accumulate(sc)
+	if ix.clf != nil {
+		sc.keys = featureKeys(sc.keys[:0], sc.toks)
+		ix.clf.probs(sc.prob, sc.keys)
+	}
 	qnorm := float32(math.Sqrt(float64(st.norm2)))
 	var maxBM25 float32
 	for _, d := range sc.touched {
@@ -103,7 +108,11 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 			// documents than the one asked about ranks lower
 			s *= weightOtherDoc
 		}
-		n = insertHit(top, n, hit{doc: d, score: s, supp: sc.supp[d] / st.mass})
+		lex := s
+		if ix.clf != nil {
+			s += clfShare * sc.prob[d]
+		}
+		n = insertHit(top, n, hit{doc: d, score: s, lex: lex, supp: sc.supp[d] / st.mass})
 	}
 	sc.reset()
 	return n

@@ -10,9 +10,11 @@ import (
 // New entries recombine the real phrasings (half of one question joined to
 // half of another, plus words drawn from the real vocabulary), so term
 // frequencies and posting-list lengths look like a larger real KB. It is
-// deterministic: the same input gives the same KB.
+// deterministic: the same input gives the same KB. The examples stay, so
+// the engine trains its classifier over all n entries as it would for a
+// real KB of that size.
 func Synthetic(kb *KB, n int) *KB {
-	out := &KB{Lang: kb.Lang, Topics: kb.Topics}
+	out := &KB{Lang: kb.Lang, Topics: kb.Topics, Examples: kb.Examples}
 	out.Entries = append(out.Entries, kb.Entries...)
 	if len(kb.Entries) == 0 {
 		return out

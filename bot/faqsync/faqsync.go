@@ -139,6 +139,9 @@ func buildKB(lang string, rows []store.FAQEntry, file *faq.KB) *faq.KB {
 	kb := &faq.KB{Lang: lang}
 	known := map[string]bool{}
 	if file != nil {
+		// the labelled questions the engine learns its ranking from stay
+		// with the curated entries: one whose key is gone is skipped
+		kb.Examples = file.Examples
 		kb.Topics = append(kb.Topics, file.Topics...)
 		for _, t := range file.Topics {
 			known[t.ID] = true

@@ -62,3 +62,29 @@ func TestSeedAndLiveEdits(t *testing.T) {
 		t.Fatal("retired entry still answered")
 	}
 }
+
+// The engine built from the curated table learns its ranking from the same
+// labelled questions as the one built from the files: without them it
+// would rank worse the moment the table is seeded.
+func TestTheCuratedKnowledgeBaseKeepsTheExamplesItLearnsFrom(t *testing.T) {
+	files, err := faq.LoadFS(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []store.FAQEntry
+	for _, lang := range faq.Languages {
+		for _, e := range files[lang].Entries {
+			rows = append(rows, store.FAQEntry{Key: e.ID, Locale: lang, Topic: e.Topic, Questions: e.Questions,
+				Answer: e.Answer, Source: e.Source, Status: store.FAQActive})
+		}
+	}
+	kbs := faqsync.Build(rows, files)
+	for _, lang := range faq.Languages {
+		if len(files[lang].Examples) == 0 {
+			t.Fatalf("%s: the files carry no examples", lang)
+		}
+		if got, want := len(kbs[lang].Examples), len(files[lang].Examples); got != want {
+			t.Errorf("%s: built from the table with %d examples, want the files' %d", lang, got, want)
+		}
+	}
+}
