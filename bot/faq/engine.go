@@ -291,12 +291,20 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 		return res
 	}
 	pl := placeTables()
-	prov := pl.otherProvince(padded)
+	prov, typed := pl.otherProvinceTyped(padded)
 	if prov == "" && raw != folded {
 		// the chat table must not hide a place: "Can Tho" is not "can though"
-		prov = pl.otherProvince(pad(raw))
+		prov, typed = pl.otherProvinceTyped(pad(raw))
 	}
-	if q := locality(folded, c, pl); q != nil && (prov == "" || len(q.Places) > 0) && !q.typedAsOther(question) {
+	// A price, the weather or a match asked about a place is still not
+	// Loa's to answer: "Giá chung cư ở phường Cầu Giấy bao nhiêu" is not
+	// a question about where the ward went, nor "đăng ký nhận tin giá
+	// vàng" a subscription.
+	if r := remitDecline(c); (r == DeclinePrices || r == DeclineWeather || r == DeclineSports) && !c.has(cueDomain) {
+		res.Decline = r
+		return res
+	}
+	if q := locality(folded, c, pl); q != nil && (prov == "" || len(q.Places) > 0 && !typed) && !q.typedAsOther(question) {
 		res.Action, res.Decline, res.Locality = ActionLocality, "", q
 		return res
 	}
@@ -777,9 +785,13 @@ func questionAnd(low string) (int, int) {
 func (ix *index) decide(res Result, top []hit) Result {
 	th := ix.thresholds()
 	best := top[0]
-	// how sure the words are (lex) decides whether to answer; the
-	// ranking, classifier included, decides what and how clearly
+	// how sure the words are (lex) decides whether to answer, helped a
+	// little by a classifier that is sure (clfLiftAt); the ranking,
+	// classifier included, decides what and how clearly
 	conf := best.lex
+	if best.p >= clfLiftAt {
+		conf += clfLift * best.p
+	}
 	res.Score = float64(conf)
 	margin := float32(1)
 	if len(top) > 1 {

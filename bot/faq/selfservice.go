@@ -48,8 +48,9 @@ var selfRules = []selfRule{
 		"dont send me", "opt out of these", "opt out of the news", "opt out of messages", "opt out of notifications",
 		"opt out of updates", "opt out of loa", "don t send me", "do not send me", "stop texting me", "turn off notifications",
 		"cancel my subscription", "cancel subscription", "stop the news", "stop news", "stop updates",
-		"stop the updates", "dung nhan tin nua", "dung nhan tin tu loa"),
-		padded("huy dang ky", "huy dang ki", "dung nhan tin", "opt out"), padded("ngung", "dung lai", "stop")},
+		"stop the updates", "dung nhan tin nua", "dung nhan tin tu loa",
+		"bo dang ky", "bo dang ki", "mute notifications", "mute loa", "mute this", "mute the bot", "tat tin", "tat nhan tin"),
+		padded("huy dang ky", "huy dang ki", "dung nhan tin", "opt out", "dung gui", "ngung gui", "thoi gui"), padded("ngung", "dung lai", "stop", "mute")},
 	{CommandSubscribe, padded(
 		"dang ky nhan tin", "dang ki nhan tin", "dang ky nhan thong bao", "dang ki nhan thong bao",
 		"dang ky nhan ban tin", "dang ky theo doi", "dang ky nhan tin tuc", "muon nhan tin cua phuong",
@@ -60,10 +61,14 @@ var selfRules = []selfRule{
 		"notifications for my ward", "news from my ward", "updates from my ward", "theo doi tin",
 		// "sign (me) up" reads "register" by then (concepts.go)
 		"register for updates", "register for news", "register for notifications", "register for the news",
-		"register for ward", "register me for", "dang ky nhan tb", "muon nhan tb"),
+		"register for ward", "register me for", "dang ky nhan tb", "muon nhan tb",
+		// "đăg ký" typed with a letter short
+		"dag ky nhan tin", "dag ky nhan thong bao", "dag ki nhan tin", "dang ky nhan tin tuc",
+		"want news for", "want news from", "want updates for", "want updates from", "send me news", "send me updates",
+		"news for my", "news of my"),
 		padded("dang ky loa", "dang ky voi loa", "dang ky tren loa", "get updates", "get news", "receive updates",
 			"receive news", "receive notifications", "get notifications"),
-		padded("muon dang ky", "muon dang ki", "dang ky", "dang ki")},
+		padded("muon dang ky", "muon dang ki", "dang ky", "dang ki", "nhan thong bao", "nhan tin")},
 	{CommandLang, padded(
 		"doi ngon ngu", "chuyen ngon ngu", "chon ngon ngu", "thay doi ngon ngu", "thay ngon ngu", "cai dat ngon ngu",
 		"doi sang tieng anh", "chuyen sang tieng anh", "doi qua tieng anh", "chuyen qua tieng anh",
@@ -74,8 +79,11 @@ var selfRules = []selfRule{
 		"switch to vietnamese", "set language", "set the language", "language settings", "in english please",
 		"english please", "reply in english", "answer in english", "speak english", "talk in english",
 		"use english", "change to english", "change to vietnamese", "vietnamese please", "reply in vietnamese",
-		"answer in vietnamese", "speak vietnamese", "ngon ngu khac"),
-		padded("ngon ngu", "language", "noi tieng anh", "dung tieng anh"), nil},
+		"answer in vietnamese", "speak vietnamese", "ngon ngu khac",
+		"noi tieng viet di", "tra loi tieng viet di", "khong hieu tieng anh", "khong biet tieng anh",
+		"dont understand vietnamese", "don t understand vietnamese", "i can t read vietnamese", "i cant read vietnamese"),
+		padded("ngon ngu", "language", "noi tieng anh", "dung tieng anh", "noi tieng viet", "sang tieng viet",
+			"sang tieng anh", "qua tieng viet", "qua tieng anh", "bang tieng viet", "bang tieng anh"), nil},
 	{CommandForget, padded(
 		"xoa du lieu cua toi", "xoa du lieu cua minh", "xoa het du lieu", "xoa toan bo du lieu", "xoa thong tin cua toi",
 		"xoa thong tin cua minh", "xoa het thong tin", "xoa toan bo thong tin", "xoa toi khoi", "xoa minh khoi",
@@ -83,9 +91,11 @@ var selfRules = []selfRule{
 		"xoa thong tin ve toi", "delete my data", "erase my data", "delete my info", "delete my information",
 		"delete my personal data", "erase my personal data", "remove my data", "remove my info", "forget me",
 		"forget about me", "wipe my data", "erase my info", "delete my number", "delete my phone number",
-		"remove my number", "everything you have about me", "everything you know about me", "all you have about me"),
+		"remove my number", "everything you have about me", "everything you know about me", "all you have about me",
+		"xoa vinh vien du lieu", "xoa vinh vien thong tin", "khong luu gi ve toi", "dung luu gi ve toi", "dung luu thong tin",
+		"xoa du lieu ca nhan cua toi", "xoa du lieu ca nhan cua minh", "delete everything about me", "erase everything about me"),
 		padded("xoa du lieu", "xoa thong tin", "erase everything", "delete everything", "delete all my", "erase all my",
-			"remove all my"), nil},
+			"remove all my", "xoa het"), nil},
 	{CommandMyData, padded(
 		"xem du lieu cua toi", "xem du lieu cua minh", "du lieu cua toi loa", "du lieu loa luu", "loa luu gi",
 		"loa luu nhung gi", "loa luu du lieu gi", "loa luu thong tin gi", "loa dang luu", "loa co luu",
@@ -95,7 +105,11 @@ var selfRules = []selfRule{
 		"what do you store", "what do you keep", "what do you have on me", "data you have on me",
 		"data you keep", "data you store", "data you hold", "information you have on me", "info you have on me",
 		"what information do you", "what info do you", "about me do you", "show my data", "see my data",
-		"view my data"),
+		"view my data",
+		"luu nhung thong tin gi", "luu nhung du lieu gi", "luu nhung thong tin nao", "luu nhung du lieu nao",
+		"giu nhung du lieu nao", "giu nhung thong tin nao", "giu du lieu gi", "giu thong tin gi", "ma bot dang luu",
+		"ma loa dang luu", "bot dang luu", "saved about me", "keep about me", "store about me", "stored about me",
+		"have you saved", "do you store my", "do you keep my", "do you save my"),
 		padded("du lieu cua toi", "thong tin cua toi", "du lieu cua minh", "thong tin cua minh", "thong tin ve toi",
 			"du lieu ve toi", "my data", "my info", "my information", "my personal data", "my stored data",
 			"data about me"), nil},
@@ -105,7 +119,9 @@ var selfRules = []selfRule{
 		"cach su dung bot", "dung loa nhu the nao", "dung loa the nao", "su dung loa the nao",
 		"su dung loa nhu the nao", "list of commands", "commands", "command list", "show menu", "main menu",
 		"how to use this bot", "how do i use this bot", "how do i use you", "how to use you", "how to use loa",
-		"how do i use loa", "how do i use this chat", "user guide", "huong dan cach dung"),
+		"how do i use loa", "how do i use this chat", "user guide", "huong dan cach dung",
+		"nhung chuc nang nao", "co chuc nang gi", "co nhung chuc nang gi", "chuc nang cua loa", "chuc nang cua bot",
+		"co lenh gi", "lenh gi", "bat dau tu dau"),
 		nil, padded("huong dan su dung", "huong dan dung", "cach dung", "cach su dung", "help me use")},
 }
 
@@ -131,7 +147,18 @@ var selfNot = padded(
 	"cuoc goi", "calls", "robocall", "ads", "tai khoan", "account", "muc 1", "muc 2", "muc1", "muc2", "level",
 	"to cong nghe", "cds", "bi lo", "ro ri", "leak", "hack", "icloud", "google", "photos", "portal",
 	"can bo", "officer", "officers", "staff", "application", "ho so", "biometric", "biometrics",
-	"sinh trac", "ask them", "ask the shop", "ask the store", "them to delete", "them delete", "ho xoa")
+	"sinh trac", "ask them", "ask the shop", "ask the store", "them to delete", "them delete", "ho xoa",
+	// someone else's data, another device's settings
+	"nhung nguoi da dang ky", "nguoi khac", "other people", "other users", "ngon ngu dien thoai", "ngon ngu may",
+	"samsung", "iphone", "android", "windows", "gia vang", "gia xang")
+
+// commandWords are the commands' own names, alone in a message: "/forget"
+// typed where the bot's menu does not catch it (folding drops the slash),
+// or the word on its own.
+var commandWords = map[string]string{
+	"subscribe": CommandSubscribe, "unsubscribe": CommandUnsubscribe, "lang": CommandLang, "language": CommandLang,
+	"mydata": CommandMyData, "forget": CommandForget, "help": CommandHelp, "menu": CommandHelp, "start": CommandHelp,
+}
 
 // selfWeakWords is how short (in words) a message must be for a weak
 // phrase to count without addressing the bot: "hủy đăng ký", "cho mình
@@ -147,6 +174,9 @@ const selfWeakWords = 6
 // without such a word: "phường Phúc Xá cũ ngừng hoạt động chưa" is not a
 // request to stop the news.
 func selfCommand(padded, raw string) (cmd string, sure bool) {
+	if c, ok := commandWords[strings.TrimSpace(raw)]; ok {
+		return c, true
+	}
 	if hasAny(padded, selfNot) {
 		return "", false
 	}

@@ -116,3 +116,45 @@ func TestNoPhrasingOfTheKnowledgeBaseIsARequest(t *testing.T) {
 		}
 	}
 }
+
+// A command's own name alone ("/forget" where the menu does not catch it:
+// folding drops the slash) and the ways of asking that dev20 showed:
+// cancelling a subscription in words, muting, asking what Loa keeps.
+func TestACommandsNameAndCommonWordingsAreCommands(t *testing.T) {
+	e, _ := testEngine(t)
+	for q, want := range map[string]string{
+		"/forget":                CommandForget,
+		"/mydata":                CommandMyData,
+		"lang":                   CommandLang,
+		"bỏ đăng ký nhận tin":    CommandUnsubscribe,
+		"mute notifications pls": CommandUnsubscribe,
+		"Loa giữ những dữ liệu nào của tôi":           CommandMyData,
+		"What have you saved about me?":               CommandMyData,
+		"xoá vĩnh viễn dữ liệu của mình nhé":          CommandForget,
+		"có những chức năng nào":                      CommandHelp,
+		"nói tiếng Việt đi, tôi không hiểu tiếng Anh": CommandLang,
+	} {
+		if r := e.Answer("vi", q); r.Action != ActionCommand || r.Command != want {
+			t.Errorf("%q: got %s, want command:%s", q, Got(r), want)
+		}
+	}
+}
+
+// A price, the weather or another province named before a Hanoi place is
+// declined: the place does not make it a question about where it went.
+func TestAPriceOrAProvinceNamedWithAPlaceIsDeclined(t *testing.T) {
+	e, _ := testEngine(t)
+	for q, want := range map[string]string{
+		"Giá chung cư ở phường Cầu Giấy bao nhiêu một mét vuông?": DeclinePrices,
+		"Đăng ký nhận tin giá vàng mỗi sáng cho tôi":              DeclinePrices,
+		"Tỉnh Vĩnh Phúc sáp nhập với tỉnh nào thế?":               DeclineProvince,
+	} {
+		if r := e.Answer("vi", q); r.Action != ActionDecline || r.Decline != want {
+			t.Errorf("%q: got %s (%s), want the %s decline", q, Got(r), r.Decline, want)
+		}
+	}
+	// the ward of that name is still found
+	if r := e.Answer("vi", "Phường Vĩnh Phúc cũ giờ thuộc phường nào?"); r.Action != ActionLocality {
+		t.Errorf("the Hanoi ward: got %s", Got(r))
+	}
+}
