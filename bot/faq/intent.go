@@ -105,6 +105,13 @@ var injectionPhrases = padded(
 	"ban hay tro thanh", "ban bay gio la", "lenh he thong", "prompt", "viet tho", "lam tho", "bai tho", "write a poem", "write me a", "write me an", "write an essay", "essay", "bai luan", "viet bai van",
 	"viet cho toi mot bai", "viet giup toi", "poem", "song lyrics", "joke",
 	"tell me a joke", "ke chuyen cuoi", "hat mot bai", "chui",
+	"gia lam nhan vien", "gia lam can bo", "hay gia lam", "you are dan", "do anything now", "how do i hack",
+	"how to hack", "cach hack", "hack someone", "hack tai khoan cua", "hack vneid cua",
+	// another person's data: Loa gives out no one's address, number or password
+	"so dien thoai cua ong", "so dien thoai cua ba", "dia chi nha cua ong", "dia chi nha cua ba",
+	"dia chi nha va so dien thoai", "mat khau vneid cua", "mat khau cua vo", "mat khau cua chong",
+	"tai khoan cua nguoi khac", "thong tin cua nguoi khac", "someone else s password", "someone else s account",
+	"someone s phone number", "someone s address",
 )
 
 var weatherPhrases = padded(
@@ -312,6 +319,11 @@ var generalPhrases = padded(
 	"how do i get to", "safe at night",
 	// more health
 	"dau rang", "tieu duong", "huyet ap", "sot xuat huyet", "dengue", "an kieng", "giam can",
+	"khang sinh",
+	// code, other apps' own accounts, investments
+	"debug", "my code", "nil pointer", "golang", "stack trace", "into japanese", "into korean", "into chinese",
+	"sang tieng nhat", "sang tieng han", "sang tieng trung", "grab driver", "shopee seller", "seller account",
+	"good investment", "nen dau tu", "dau tu dat",
 )
 
 var pricePhrases = padded(
@@ -344,6 +356,9 @@ var politicsPhrases = padded(
 	"who do you vote", "who are you voting", "who did you vote", "vote for who", "vote for whom",
 	"vote for which", "which candidate", "candidate", "candidates", "ung vien", "which party", "political party", "bau cho ai", "what do you think about", "your opinion", "do you support",
 	"president of", "who is better", "communist", "democracy", "dan chu", "bieu tinh",
+	// asking for the bot's own judgement: "theo bạn sáp nhập là đúng hay sai"
+	"ban nghi sao", "ban nghi the nao", "ban thay sao ve", "dung hay sai", "la sai lam", "a mistake",
+	"honestly think", "what do you think of", "do you think", "chi la hinh thuc", "phong trao hinh thuc",
 	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",
 )
