@@ -2,6 +2,7 @@ package faq
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/loa-vn/loa/locales"
@@ -88,7 +89,7 @@ func TestNoHeldOutQuestionIsAnExample(t *testing.T) {
 	seen := map[string]bool{}
 	for _, lang := range Languages {
 		for _, x := range kbs[lang].Examples {
-			if !containsString(DevFiles, x.From) {
+			if !slices.Contains(DevFiles, x.From) {
 				t.Errorf("an example comes from %s, not a development set", x.From)
 			}
 			seen[Fold(x.Q)] = true
@@ -108,13 +109,4 @@ func TestNoHeldOutQuestionIsAnExample(t *testing.T) {
 			}
 		}
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
