@@ -175,8 +175,9 @@ func LoadDev(fsys fs.FS) ([]EvalCase, error) {
 // locales.FS) and prints, per kind, one row per held-out set (HeldOutSets,
 // which did not tune the engine), the development sets scored each by an
 // engine that did not learn from it (CrossValidate), the development row
-// (DevFiles, which the engine tuned on and learned from), then latency on the real KB and on a synthetic 1,000-entry KB. It
-// backs `loa bench faq`; o.DevOnly leaves every held-out set out.
+// (DevFiles, which the engine tuned on and learned from), then latency on
+// the real KB and on a synthetic 1,000-entry KB. It backs `loa bench faq`;
+// o.DevOnly leaves every held-out set out.
 func RunBench(w io.Writer, fsys fs.FS, o BenchOptions) error {
 	kbs, err := LoadFS(fsys)
 	if err != nil {
@@ -246,10 +247,15 @@ func CrossValidate(kbs map[string]*KB, fsys fs.FS) (EvalReport, error) {
 
 // leaveOut copies kbs without the examples read from file.
 func leaveOut(kbs map[string]*KB, file string) map[string]*KB {
+	return dropExamples(kbs, func(x Example) bool { return x.From == file })
+}
+
+// dropExamples copies kbs without the examples drop reports.
+func dropExamples(kbs map[string]*KB, drop func(Example) bool) map[string]*KB {
 	out := make(map[string]*KB, len(kbs))
 	for lang, kb := range kbs {
 		k := *kb
-		k.Examples = slices.DeleteFunc(slices.Clone(kb.Examples), func(x Example) bool { return x.From == file })
+		k.Examples = slices.DeleteFunc(slices.Clone(kb.Examples), drop)
 		out[lang] = &k
 	}
 	return out

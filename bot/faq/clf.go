@@ -66,7 +66,8 @@ const (
 	clfKeep = 0.1
 )
 
-// keys appends the feature keys of toks: each word and each adjacent pair.
+// featureKeys appends the feature keys of toks: each word and each
+// adjacent pair.
 func featureKeys(dst []uint64, toks []string) []uint64 {
 	var prev uint64
 	for i, t := range toks {
@@ -137,7 +138,8 @@ type trainingExample struct {
 // trainClassifier fits the weights by stochastic gradient descent on the
 // cross-entropy, in a fixed shuffled order (the same examples give the same
 // model), without regularisation: the weights kept are pruned instead
-// (clfKeep), and the falling rate stops them running away. It returns nil when there is nothing to learn from.
+// (clfKeep), and the falling rate stops them running away. It returns nil
+// when there is nothing to learn from.
 func trainClassifier(classes int, exs []trainingExample) *classifier {
 	c := &classifier{rows: map[uint64]int32{}, classes: classes}
 	for _, ex := range exs {
