@@ -124,6 +124,11 @@ const HeldOut11File = "faq/heldout11.yaml"
 // dev23-26 and the dev26 decline phrases (91.3%, English 83.3%).
 const HeldOut12File = "faq/heldout12.yaml"
 
+// HeldOut13File is the thirteenth held-out set, written blind in session
+// 14 (2026-12-07, 22:45-22:48 UTC) the same way, before that session's
+// round (dev27-32 as examples); only its aggregates are read.
+const HeldOut13File = "faq/heldout13.yaml"
+
 // HeldOutSet is one held-out set and the name of its accuracy row (a
 // format with one %d for the number of cases). The name says how clean the
 // set still is.
@@ -145,6 +150,7 @@ var HeldOutSets = []HeldOutSet{
 	{HeldOut10File, "held-out 10 (%d, written blind s11, never tuned on, read 19×)"},
 	{HeldOut11File, "held-out 11 (%d, written blind s12, never tuned on, read 11×)"},
 	{HeldOut12File, "held-out 12 (%d, written blind s13, never tuned on, read 5×)"},
+	{HeldOut13File, "held-out 13 (%d, written blind s14, never tuned on, read 0×)"},
 }
 
 // BenchOptions changes what RunBench measures.
