@@ -163,7 +163,10 @@ var domainPhrases = padded("vneid", "dinh danh", "de an 06", "dich vu cong", "ih
 	"sinh trac hoc", "quet mat", "xac thuc khuon mat", "biometric",
 	// the national portal by its address or shorthand ("nộp thuế trên
 	// dichvucong.gov.vn" was declined as a household tax question)
-	"dichvucong", "dvc", "national portal", "public service portal", "service portal")
+	"dichvucong", "dvc", "national portal", "public service portal", "service portal",
+	// filing online and the city's help line, whatever the weather or the
+	// price of petrol that kept the resident at home
+	"nop ho so", "ho so truc tuyen", "thu tuc truc tuyen", "thu tuc online", "online application", "1022")
 
 // scanCues returns every cue of padded (" folded question "), allocating
 // nothing: one map lookup per word, then a prefix test per phrase that

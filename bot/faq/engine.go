@@ -151,25 +151,53 @@ func (e *Engine) train(kbs map[string]*KB) {
 		var exs []trainingExample
 		for _, en := range kb.Entries {
 			for _, q := range en.Questions {
-				exs = e.appendExample(exs, ix, Fold(q), en.ID)
+				exs = e.appendExample(exs, ix, Fold(q), en.ID, false)
 			}
 		}
 		for _, x := range kb.Examples {
-			exs = e.appendExample(exs, ix, Fold(x.Q), x.Entry)
+			exs = e.appendExample(exs, ix, Fold(x.Q), x.Entry, true)
 		}
 		ix.clf = trainClassifier(len(ix.entries), exs)
 	}
 }
 
 // appendExample adds the question (folded) labelled id to exs, as the
-// search will see such a question: normalised and cut into its terms.
-func (e *Engine) appendExample(exs []trainingExample, ix *index, raw, id string) []trainingExample {
+// search will see such a question: normalised and cut into its terms; a
+// resident's question (drop) also with terms left out (appendDropped).
+func (e *Engine) appendExample(exs []trainingExample, ix *index, raw, id string, drop bool) []trainingExample {
 	d, ok := ix.docOf[id]
 	if !ok {
 		return exs
 	}
 	toks := ix.an.tokens(nil, e.normalize(ix.lang, raw))
-	return append(exs, trainingExample{keys: featureKeys(nil, toks), gold: d})
+	exs = append(exs, trainingExample{keys: featureKeys(nil, toks), gold: d})
+	if !drop {
+		return exs
+	}
+	return appendDropped(exs, toks, d)
+}
+
+// appendDropped adds clfDropCopies copies of a question of at least four
+// terms, each without about one term in clfDropEvery, chosen by a hash
+// (the same examples give the same model). A resident asks with other
+// words around and fewer of the entry's own: trained on the whole
+// phrasings only, the classifier leaned on the one or two words that
+// told the training examples apart and missed when they were absent.
+func appendDropped(exs []trainingExample, toks []string, gold int32) []trainingExample {
+	if len(toks) < 4 {
+		return exs
+	}
+	kept := make([]string, 0, len(toks))
+	for k := range clfDropCopies {
+		kept = kept[:0]
+		for i, t := range toks {
+			if fnv64(t, uint64(len(exs)*31+k*7+i))%clfDropEvery != 0 {
+				kept = append(kept, t)
+			}
+		}
+		exs = append(exs, trainingExample{keys: featureKeys(nil, kept), gold: gold})
+	}
+	return exs
 }
 
 // Answer matches question and answers in the question's own language, which
@@ -273,15 +301,29 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 	c := scanCues(padded)
 	if raw != folded {
 		// the concept table may rewrite a question about the bot ("what
-		// else can you do" reads "what features…"): it is asked in words
-		c |= scanCues(pad(raw)) & cueAbout
+		// else can you do" reads "what features…"): it is asked in words;
+		// and it drops a newcomer's context ("moved to Hanoi"), which
+		// still says the question is Hanoi's
+		c |= scanCues(pad(raw)) & (cueAbout | cueHanoi)
 	}
 	if c.has(cueInjection) {
 		res.Decline = DeclineRoleplay
 		return res
 	}
 	placeAsk := c.has(cueLocOld | cueLocAsk | cueLocChange | cueLocSplit | cueLocRename)
+	pl := placeTables()
+	prov, typed := pl.otherProvinceTyped(padded)
+	if prov == "" && raw != folded {
+		// the chat table must not hide a place: "Can Tho" is not "can though"
+		prov, typed = pl.otherProvinceTyped(pad(raw))
+	}
 	cmd, sure := selfCommand(padded, raw)
+	if cmd == CommandSubscribe && prov != "" && !c.has(cueHanoi) {
+		// "I live in Can Tho, how do I subscribe to my ward there": Loa
+		// has only Hanoi's wards to offer
+		res.Decline, res.Province = DeclineProvince, prov
+		return res
+	}
 	if sure && !placeAsk {
 		// before small talk: "what do you know about me" is not "what do you know"
 		return commandResult(res, cmd, folded)
@@ -289,12 +331,6 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 	if k := smalltalk(folded, c); k != "" {
 		res.Action, res.Decline, res.Smalltalk = ActionSmalltalk, "", k
 		return res
-	}
-	pl := placeTables()
-	prov, typed := pl.otherProvinceTyped(padded)
-	if prov == "" && raw != folded {
-		// the chat table must not hide a place: "Can Tho" is not "can though"
-		prov, typed = pl.otherProvinceTyped(pad(raw))
 	}
 	// A price, the weather or a match asked about a place is still not
 	// Loa's to answer: "Giá chung cư ở phường Cầu Giấy bao nhiêu" is not
@@ -325,7 +361,10 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 		res.Decline, res.Province = DeclineProvince, prov
 		return res
 	}
-	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && (r == DeclineLegal || r == DeclinePrices || r == DeclineGeneral)) {
+	// One of Loa's subjects named, the weather or a match is the
+	// resident's aside ("trời mưa không muốn ra phường, nộp hồ sơ trên
+	// mạng được chưa"): the search decides, as for a price.
+	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && r != DeclineRoleplay && r != DeclinePolitics && r != DeclineService) {
 		res.Decline = r
 		return res
 	}
@@ -473,8 +512,35 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 				return r
 			}
 		}
+		if r := ix.decide(res, top[:n]); r.Action == ActionAnswer {
+			return r
+		}
+		return ix.scamAdvice(res, top[:n])
 	}
 	return ix.decide(res, top[:n])
+}
+
+// scamAdvice answers a scam story no entry fits clearly ("điện lực gọi
+// dọa cắt điện nếu không thanh toán qua link", "shipper bảo chuyển khoản
+// phí trước") with the ways to tell a scam and what to do: the story
+// itself says it is one, and the resident needs that more than the help
+// line. The candidates the search found are offered beside it.
+func (ix *index) scamAdvice(res Result, top []hit) Result {
+	en := ix.byID[scamAdviceEntry]
+	if en == nil {
+		return ix.decide(res, top)
+	}
+	res.Action, res.Decline, res.Fallback, res.lead = ActionAnswer, "", false, false
+	res.Entry = en
+	runner := int32(-1)
+	for _, h := range top {
+		if ix.entries[h.doc] != en {
+			runner = h.doc
+			break
+		}
+	}
+	res.Related = ix.related(en, runner)
+	return res
 }
 
 // scamOnly moves the scam entries among the candidates to the front, best
@@ -499,6 +565,8 @@ const (
 	scamTopic    = "lua-dao"
 	hotlineTopic = "duong-day"
 	realAppEntry = "vneid-tai-app"
+	// scamAdviceEntry tells how to spot and avoid a scam (scamAdvice).
+	scamAdviceEntry = "ld-nguyen-tac"
 )
 
 // ranks reports whether en is among the whole message's top candidates:

@@ -194,13 +194,22 @@ var scamAskPhrases = padded("vay tien", "muon tien", "hoi vay", "muon vay", "vay
 var contactPhrases = padded("co nguoi goi", "nguoi goi", "co nguoi nhan tin", "co nguoi nhan", "co nguoi gui",
 	"co nguoi bao", "co nguoi moi", "co nguoi xung", "nguoi la", "so la", "xung cong an", "nhan duoc tin nhan",
 	"someone called", "got a call", "a call from", "got a message", "texted me", "messaged me", "a stranger",
-	"someone offered", "hang xom bao")
+	"someone offered", "hang xom bao",
+	// calls and messages that say who sent them: "điện lực gọi dọa cắt
+	// điện", "tin nhắn báo trúng thưởng", "an SMS from Vietnam Immigration"
+	"goi dien bao", "goi bao", "goi doa", "tin nhan bao", "nhan tin bao", "tin nhan brandname", "nhan duoc sms",
+	"tu xung", "xung la", "shipper goi", "got a text", "got an sms", "an sms from", "a text from", "an email from",
+	"received an email", "called saying", "called me", "calls from", "keeps sending", "added me")
 
 var scamSignPhrases = padded("doc ma otp", "xin ma otp", "gui ma otp", "cung cap ma otp", "ma otp vua",
 	"gui link", "kem link", "gui mot duong link", "duong link", "bam vao link", "bam link", "nhan vao link",
 	"cai ung dung vao", "cai app vao", "tai ung dung theo link", "mat phi", "read the code", "send the code",
 	"give the code", "click the link", "click a link", "install an app", "install the app", "for a fee",
-	"pay a fee")
+	"pay a fee",
+	// money asked for up front, a prize, a threat
+	"qua link", "chuyen khoan phi", "chuyen phi", "dong phi", "phi nhan", "trung thuong", "doa cat", "cat dien",
+	"bi khoa sim", "sim sap bi khoa", "khoa sim", "rua tien", "through a link", "via a link", "a deposit",
+	"transfer a deposit", "pay through", "won a prize", "cut tonight", "money laundering", "investment tips")
 
 // otherAppPhrases name platforms whose accounts are not Loa's (VNeID's
 // are): social networks, e-mail, e-wallets. Banks are left out: a bank
@@ -286,7 +295,7 @@ var generalPhrases = padded(
 	// recipes and food
 	"cach nau", "nau an", "cong thuc lam", "cong thuc nau", "mon an", "recipe", "cook", "lam banh",
 	"nem ran", "quan an", "quan nao ngon", "ngon nhat", "street food", "street foods", "best food", "best foods", "foods to try", "an gi ngon",
-	"egg coffee", "ca phe trung",
+	"egg coffee", "ca phe trung", "o dau ngon", "cho nao ngon", "an pho", "quan pho",
 	// health
 	"uong thuoc", "thuoc gi", "bi sot", "sot cao", "dau bung", "dau dau", "dau hong", "cam cum", "benh gi",
 	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",
@@ -358,7 +367,8 @@ var politicsPhrases = padded(
 	"president of", "who is better", "communist", "democracy", "dan chu", "bieu tinh",
 	// asking for the bot's own judgement: "theo bạn sáp nhập là đúng hay sai"
 	"ban nghi sao", "ban nghi the nao", "ban thay sao ve", "dung hay sai", "la sai lam", "a mistake",
-	"honestly think", "what do you think of", "do you think", "chi la hinh thuc", "phong trao hinh thuc",
+	"honestly think", "what do you think of", "do you think", "honest opinion", "personally think",
+	"your view on", "your views on", "chi la hinh thuc", "phong trao hinh thuc",
 	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",
 )
@@ -398,7 +408,7 @@ func remitDecline(c cue) string {
 var (
 	localityAsk = padded(
 		"phuong nao", "xa nao", "phuong gi", "xa gi", "thuoc dau", "thuoc ve dau", "ve dau", "nhap vao dau",
-		"sap nhap vao dau", "nhap vao phuong", "sap nhap vao phuong", "sap nhap vao xa", "gio la dau",
+		"sap nhap vao dau", "nhap vao phuong", "nhap vao xa", "sap nhap vao phuong", "sap nhap vao xa", "gio la dau",
 		"ten moi", "phuong moi", "xa moi", "dia chi moi", "which ward", "what ward", "which commune",
 		"new ward", "ward now", "ward is it now", "which new", "now part of", "part of which",
 		"merged into", "what is it called now", "new name", "new address",
@@ -418,7 +428,7 @@ var (
 	localityRename = padded("doi ten", "ten la gi", "ten gi", "mang ten gi", "ten moi la gi",
 		"what happened to", "what became of", "what is it now", "called now", "part of",
 		"gio la gi", "bay gio la gi", "nay la gi", "hien nay la gi", "bay gio thanh gi", "gio thanh gi",
-		"con khong", "con ton tai", "khong con", "con nua khong", "bi xoa", "giai the", "still there",
+		"con khong", "con ton tai", "khong con", "con ten", "con nua khong", "bi xoa", "giai the", "still there",
 		"still exist", "still exists", "no longer", "not exist", "thuoc phuong", "thuoc xa", "la phuong",
 		"la xa", "nhap voi", "sap nhap voi", "sap nhap thanh", "nhap thanh", "merged with",
 		"thuoc ve phuong", "thuoc ve xa", "ve phuong", "ve xa", "thuoc p", "thuoc ph", "chung mot phuong",
@@ -459,19 +469,30 @@ var (
 )
 
 // locality recognises an old-unit → new-ward question.
+// agencyWords name a government body, whose merger is not a ward's.
+var agencyWords = padded("so thong tin", "so khoa hoc", "so noi vu", "truyen thong", "ban chi dao", "uy ban nhan dan thanh pho",
+	"department", "ministry", "bo thong tin", "bo khoa hoc", "bo cong an")
+
 func locality(folded string, c cue, pl *places) *LocalityQuery {
 	ask, split, rename := c.has(cueLocAsk), c.has(cueLocSplit), c.has(cueLocRename)
 	if !ask && !split && !rename && !c.has(cueLocOld) {
 		return nil // no cue: skip the name search
 	}
-	// "mấy phường" is the city-wide count (an entry) unless a district is
-	// named and said to be split: "quận Hoàn Kiếm chia thành mấy phường".
-	if c.has(cueLocNot) && !(split && c.has(cueDistrict)) {
-		return nil
-	}
 	change := c.has(cueLocChange)
 	words := strings.Fields(folded)
 	found, text, prefixed := pl.hanoiPlace(words)
+	// "mấy phường" is the city-wide count (an entry) unless a district or
+	// a named unit is said to be split: "quận Hoàn Kiếm chia thành mấy
+	// phường", "Phường Láng Hạ bị chia ra mấy phường".
+	if c.has(cueLocNot) && !(split && (c.has(cueDistrict) || prefixed && found != nil)) {
+		return nil
+	}
+	// No place named, a question of where something went is about one of
+	// Loa's subjects ("Sở Thông tin và Truyền thông giờ sáp nhập vào
+	// đâu", "tổ công nghệ số có tên mới là gì"), not a ward.
+	if found == nil && (c.has(cueDomain) || hasAny(pad(folded), agencyWords)) {
+		return nil
+	}
 	switch {
 	case ask && (found != nil || change):
 	case (split || rename) && found != nil:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -130,8 +131,23 @@ func buildPlaces() *places {
 		"phu quoc": "Tỉnh An Giang", "sapa": "Tỉnh Lào Cai", "sa pa": "Tỉnh Lào Cai",
 		"buon ma thuot": "Tỉnh Đắk Lắk", "quy nhon": "Tỉnh Gia Lai", "vinh": "Tỉnh Nghệ An",
 		"dak lak": "Tỉnh Đắk Lắk", "daklak": "Tỉnh Đắk Lắk", "dak nong": "Tỉnh Đắk Nông (nay thuộc Tỉnh Lâm Đồng)",
+		// towns and districts better known than their province, and Hồ
+		// Chí Minh City's numbered districts (Hà Nội never numbered its)
+		"thu duc": "Thành phố Hồ Chí Minh", "binh thanh": "Thành phố Hồ Chí Minh", "go vap": "Thành phố Hồ Chí Minh",
+		"tan binh": "Thành phố Hồ Chí Minh", "phu nhuan": "Thành phố Hồ Chí Minh", "thu dau mot": "Thành phố Hồ Chí Minh",
+		"hoi an": "Thành phố Đà Nẵng", "tam ky": "Thành phố Đà Nẵng",
+		"tu son": "Tỉnh Bắc Ninh", "bien hoa": "Tỉnh Đồng Nai", "my tho": "Tỉnh Tiền Giang (nay thuộc Tỉnh Đồng Tháp)",
+		"rach gia": "Tỉnh Kiên Giang (nay thuộc Tỉnh An Giang)", "long xuyen": "Tỉnh An Giang",
+		"cam ranh": "Tỉnh Khánh Hòa", "pleiku": "Tỉnh Gia Lai", "dong hoi": "Tỉnh Quảng Bình (nay thuộc Tỉnh Quảng Trị)",
+		"viet tri": "Tỉnh Phú Thọ", "tuy hoa": "Tỉnh Phú Yên (nay thuộc Tỉnh Đắk Lắk)",
+		"phan thiet": "Tỉnh Bình Thuận (nay thuộc Tỉnh Lâm Đồng)", "mui ne": "Tỉnh Bình Thuận (nay thuộc Tỉnh Lâm Đồng)",
+		"cat ba": "Thành phố Hải Phòng", "mong cai": "Tỉnh Quảng Ninh", "uong bi": "Tỉnh Quảng Ninh",
+		"cam pha": "Tỉnh Quảng Ninh",
 	} {
 		p.province[alias] = name
+	}
+	for n := 1; n <= 12; n++ {
+		p.province[fmt.Sprintf("quan %d", n)] = "Thành phố Hồ Chí Minh"
 	}
 	for alias, name := range countries {
 		p.province[alias] = name

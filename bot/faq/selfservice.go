@@ -49,7 +49,9 @@ var selfRules = []selfRule{
 		"opt out of updates", "opt out of loa", "don t send me", "do not send me", "stop texting me", "turn off notifications",
 		"cancel my subscription", "cancel subscription", "stop the news", "stop news", "stop updates",
 		"stop the updates", "dung nhan tin nua", "dung nhan tin tu loa",
-		"bo dang ky", "bo dang ki", "mute notifications", "mute loa", "mute this", "mute the bot", "tat tin", "tat nhan tin"),
+		"bo dang ky", "bo dang ki", "mute notifications", "mute loa", "mute this", "mute the bot", "tat tin", "tat nhan tin",
+		"dont want the ward notifications", "don t want the ward notifications", "notifications anymore",
+		"notices anymore", "announcements anymore", "turn them off"),
 		padded("huy dang ky", "huy dang ki", "dung nhan tin", "opt out", "dung gui", "ngung gui", "thoi gui"), padded("ngung", "dung lai", "stop", "mute")},
 	{CommandSubscribe, padded(
 		"dang ky nhan tin", "dang ki nhan tin", "dang ky nhan thong bao", "dang ki nhan thong bao",
@@ -65,7 +67,10 @@ var selfRules = []selfRule{
 		// "đăg ký" typed with a letter short
 		"dag ky nhan tin", "dag ky nhan thong bao", "dag ki nhan tin", "dang ky nhan tin tuc",
 		"want news for", "want news from", "want updates for", "want updates from", "send me news", "send me updates",
-		"news for my", "news of my"),
+		"news for my", "news of my", "announcements from my", "announcements for my", "ward announcements",
+		"announcements from the ward", "notices from my ward", "register for notices", "sign up for notices",
+		"nhan thong bao phuong", "nhan thong bao xa", "nhan tin phuong", "nhan tin xa", "dang ky phuong",
+		"dang ki phuong", "dang ky xa", "dang ki xa"),
 		padded("dang ky loa", "dang ky voi loa", "dang ky tren loa", "get updates", "get news", "receive updates",
 			"receive news", "receive notifications", "get notifications"),
 		padded("muon dang ky", "muon dang ki", "dang ky", "dang ki", "nhan thong bao", "nhan tin")},
@@ -93,7 +98,9 @@ var selfRules = []selfRule{
 		"forget about me", "wipe my data", "erase my info", "delete my number", "delete my phone number",
 		"remove my number", "everything you have about me", "everything you know about me", "all you have about me",
 		"xoa vinh vien du lieu", "xoa vinh vien thong tin", "khong luu gi ve toi", "dung luu gi ve toi", "dung luu thong tin",
-		"xoa du lieu ca nhan cua toi", "xoa du lieu ca nhan cua minh", "delete everything about me", "erase everything about me"),
+		"xoa du lieu ca nhan cua toi", "xoa du lieu ca nhan cua minh", "delete everything about me", "erase everything about me",
+		"delete everything you", "erase everything you", "delete what you", "erase what you",
+		"xoa thong tin ca nhan cua minh", "xoa thong tin ca nhan cua toi", "khoi he thong cua loa"),
 		padded("xoa du lieu", "xoa thong tin", "erase everything", "delete everything", "delete all my", "erase all my",
 			"remove all my", "xoa het"), nil},
 	{CommandMyData, padded(

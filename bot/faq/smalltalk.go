@@ -49,7 +49,9 @@ var stWords = func() map[string]stClass {
 		// wishes: "chúc bạn một ngày tốt lành"
 		"chuc", "mot",
 		// "hôm nay bạn có khỏe không", "dạo này Loa khỏe không"
-		"hom", "nay", "dao")
+		"hom", "nay", "dao",
+		// "tks b nhe": "bạn" as chat writes it
+		"b", "bn")
 	// "Loa ơi", "ad ơi": calling the bot is greeting it
 	add(stGreet, "oi", "oii", "chao", "hi", "hello", "hey", "heya", "hiya", "alo", "helo", "hii", "yo", "sup",
 		"wassup", "whatsup", "morning", "good", "afternoon", "evening", "buoi", "sang", "trua", "chieu",
@@ -88,7 +90,8 @@ var stPhrases = func() map[string][]stPhrase {
 		"anybody here", "you there", "are you there")
 	// wishes and "I'm new here": pleasantries a greeting comes with
 	add(stFiller, "ngay tot lanh", "tot lanh", "vui ve", "suc khoe", "nice day", "great day",
-		"nice weekend", "have a", "moi dung", "lan dau", "lan dau tien", "first time", "new here", "ca nha")
+		"nice weekend", "have a", "moi dung", "lan dau", "lan dau tien", "first time", "new here", "ca nha",
+		"lam quen", "lam quen cai", "moi vao", "saved me a trip")
 	for _, ps := range m {
 		// the longest phrase first: "lần đầu tiên" before "lần đầu"
 		slices.SortFunc(ps, func(a, b stPhrase) int { return len(b.text) - len(a.text) })
