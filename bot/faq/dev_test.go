@@ -183,10 +183,10 @@ func TestDevSet(t *testing.T) {
 		"faq/dev22.yaml": {KindAccented: 0.72, KindPlain: 0.70, KindGap: 0.50},
 		// dev23.yaml, written blind in session 13: long messages from older
 		// residents (80.0% at its first score).
-		"faq/dev23.yaml": {KindAccented: 0.76, KindPlain: 0.80, KindGap: 0.28},
+		"faq/dev23.yaml": {KindAccented: 0.76, KindPlain: 0.80, KindGap: 0.25}, // gap 19/71 since the sure classifier lifts more (s14)
 		// dev24.yaml, written blind in session 13: teencode and quick
 		// typing (83.6% at its first score).
-		"faq/dev24.yaml": {KindAccented: 0.88, KindPlain: 0.77, KindGap: 0.15},
+		"faq/dev24.yaml": {KindAccented: 0.88, KindPlain: 0.77, KindGap: 0.12}, // gap 4/31 since the sure classifier lifts more (s14)
 		// dev25.yaml, written blind in session 13: English from expats,
 		// foreign spouses and students (72.4% at its first score).
 		"faq/dev25.yaml": {KindEnglish: 0.70, KindLocality: 0.99, KindGap: 0.35},

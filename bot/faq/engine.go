@@ -857,7 +857,10 @@ func (ix *index) decide(res Result, top []hit) Result {
 	// little by a classifier that is sure (clfLiftAt); the ranking,
 	// classifier included, decides what and how clearly
 	conf := best.lex
-	if best.p >= clfLiftAt {
+	switch {
+	case best.p >= clfSureAt:
+		conf += clfSureLift * best.p
+	case best.p >= clfLiftAt:
 		conf += clfLift * best.p
 	}
 	res.Score = float64(conf)
