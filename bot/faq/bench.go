@@ -129,6 +129,12 @@ const HeldOut12File = "faq/heldout12.yaml"
 // round (dev27-32 as examples); only its aggregates are read.
 const HeldOut13File = "faq/heldout13.yaml"
 
+// HeldOut14File is the fourteenth held-out set, written blind in session
+// 14 (2026-12-07, 23:26-23:29 UTC) the same way, after that session's
+// first changes and before its second round (dev33-38 as examples); only
+// its aggregates are read.
+const HeldOut14File = "faq/heldout14.yaml"
+
 // HeldOutSet is one held-out set and the name of its accuracy row (a
 // format with one %d for the number of cases). The name says how clean the
 // set still is.
@@ -151,6 +157,7 @@ var HeldOutSets = []HeldOutSet{
 	{HeldOut11File, "held-out 11 (%d, written blind s12, never tuned on, read 11×)"},
 	{HeldOut12File, "held-out 12 (%d, written blind s13, never tuned on, read 5×)"},
 	{HeldOut13File, "held-out 13 (%d, written blind s14, never tuned on, read 0×)"},
+	{HeldOut14File, "held-out 14 (%d, written blind s14, never tuned on, read 0×)"},
 }
 
 // BenchOptions changes what RunBench measures.
