@@ -220,7 +220,10 @@ var otherAppPhrases = padded("mang xa hoi", "social network", "facebook", "gmail
 	// other accounts still: a phone maker's, a bank's ("iCloud bị khóa thì
 	// mở sao", "my bank account got locked" found the VNeID unlock entry;
 	// a bank's biometric check is Loa's, see paperPhrases)
-	"icloud", "apple id", "google account", "instagram", "tiktok", "bank account", "tai khoan ngan hang")
+	"icloud", "apple id", "google account", "instagram", "tiktok", "bank account", "tai khoan ngan hang",
+	// a bank's own app and login (its biometric check is Loa's: paperPhrases)
+	"internet banking", "mobile banking", "app ngan hang", "bidv", "vietcombank", "techcombank", "agribank",
+	"vietinbank", "mb bank", "mbbank", "tpbank", "vpbank", "sacombank")
 
 // accountTroublePhrases are an account's troubles, which the VNeID
 // account entry answers for VNeID.
@@ -426,7 +429,7 @@ var (
 	// Ma ward still there") and checking a guess ("xã Tân Triều giờ thuộc
 	// phường Định Công à", "… nay là phường Hồng Hà đúng không").
 	localityRename = padded("doi ten", "ten la gi", "ten gi", "mang ten gi", "ten moi la gi",
-		"what happened to", "what became of", "what is it now", "called now", "part of",
+		"what happened to", "what became of", "become after", "district become", "commune become", "ward become", "what is it now", "called now", "part of",
 		"gio la gi", "bay gio la gi", "nay la gi", "hien nay la gi", "bay gio thanh gi", "gio thanh gi",
 		"con khong", "con ton tai", "khong con", "con ten", "con nua khong", "bi xoa", "giai the", "still there",
 		"still exist", "still exists", "no longer", "not exist", "thuoc phuong", "thuoc xa", "la phuong",
@@ -469,6 +472,9 @@ var (
 )
 
 // locality recognises an old-unit → new-ward question.
+// longPlaceWords: a message longer than this, in words, tells a story.
+const longPlaceWords = 30
+
 // agencyWords name a government body, whose merger is not a ward's.
 var agencyWords = padded("so thong tin", "so khoa hoc", "so noi vu", "truyen thong", "ban chi dao", "uy ban nhan dan thanh pho",
 	"department", "ministry", "bo thong tin", "bo khoa hoc", "bo cong an")
@@ -491,6 +497,12 @@ func locality(folded string, c cue, pl *places) *LocalityQuery {
 	// Loa's subjects ("Sở Thông tin và Truyền thông giờ sáp nhập vào
 	// đâu", "tổ công nghệ số có tên mới là gì"), not a ward.
 	if found == nil && (c.has(cueDomain) || hasAny(pad(folded), agencyWords)) {
+		return nil
+	}
+	// A long message names the resident's place as context ("tôi là cán
+	// bộ hưu trí ở phường Thanh Xuân, dạo này…"): there only a clear ask
+	// makes it a place question, and not beside one of Loa's subjects.
+	if len(words) > longPlaceWords && (c.has(cueDomain) || !ask && !split) {
 		return nil
 	}
 	switch {

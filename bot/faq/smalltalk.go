@@ -55,7 +55,7 @@ var stWords = func() map[string]stClass {
 	// "Loa ơi", "ad ơi": calling the bot is greeting it
 	add(stGreet, "oi", "oii", "chao", "hi", "hello", "hey", "heya", "hiya", "alo", "helo", "hii", "yo", "sup",
 		"wassup", "whatsup", "morning", "good", "afternoon", "evening", "buoi", "sang", "trua", "chieu",
-		"greetings", "howdy", "halo", "hallo", "hola", "xinchao", "chaoo", "hellu")
+		"greetings", "howdy", "halo", "hallo", "hola", "xinchao", "chaoo", "hellu", "annyeong", "konnichiwa", "nihao", "bonjour")
 	// "tối" and "lô" fold like "tôi" and the "lô" of an address: they pass
 	// but do not make a greeting on their own.
 	add(stFiller, "toi", "lo")
@@ -91,7 +91,7 @@ var stPhrases = func() map[string][]stPhrase {
 	// wishes and "I'm new here": pleasantries a greeting comes with
 	add(stFiller, "ngay tot lanh", "tot lanh", "vui ve", "suc khoe", "nice day", "great day",
 		"nice weekend", "have a", "moi dung", "lan dau", "lan dau tien", "first time", "new here", "ca nha",
-		"lam quen", "lam quen cai", "moi vao", "saved me a trip")
+		"lam quen", "lam quen cai", "moi vao", "saved me a trip", "moi vao nhom", "vao nhom")
 	for _, ps := range m {
 		// the longest phrase first: "lần đầu tiên" before "lần đầu"
 		slices.SortFunc(ps, func(a, b stPhrase) int { return len(b.text) - len(a.text) })
@@ -283,6 +283,7 @@ var aboutPhrases = padded(slices.Concat([]string{
 	"ban thuoc co quan nao", "ban la cua co quan nao", "ban cua co quan nao", "ban thuoc ve co quan nao",
 	"ban do co quan nao", "ban la cua ai", "ai lap trinh ra", "do you answer", "can you answer",
 	"stuff do you", "things do you", "what sort of stuff", "what kind of stuff",
+	"are you from the government", "from the government or", "government or a company", "government or some company",
 	"person or a machine", "person or machine", "human or a bot", "human or bot", "bot or a human",
 	"bot or human", "nguoi hay bot", "nguoi hay robot", "nguoi that hay",
 },
