@@ -310,7 +310,9 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 		res.Decline = DeclineRoleplay
 		return res
 	}
-	placeAsk := c.has(cueLocOld | cueLocAsk | cueLocChange | cueLocSplit | cueLocRename)
+	// (a word of change alone, "nay", "giờ", "now", is in every other
+	// message: "xóa toàn bộ thông tin khỏi bot này" is a request)
+	placeAsk := c.has(cueLocOld | cueLocAsk | cueLocSplit | cueLocRename)
 	pl := placeTables()
 	prov, typed := pl.otherProvinceTyped(padded)
 	if prov == "" && raw != folded {
@@ -359,6 +361,10 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 	// Nội…"), unless it weighs the two: Loa has no other province's figures.
 	if prov != "" && (!c.has(cueHanoi) || c.has(cueCompare)) {
 		res.Decline, res.Province = DeclineProvince, prov
+		return res
+	}
+	if c.has(cueTask) {
+		res.Decline = DeclineGeneral
 		return res
 	}
 	// One of Loa's subjects named, the weather or a match is the

@@ -87,9 +87,22 @@ func TestInScopeMissesAreSplitByWhatTheResidentGot(t *testing.T) {
 	none := EvalCase{Q: "xin chào", Lang: "vi", Kind: KindPlain, Expect: "vneid-la-gi"}
 	oos := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindOOS, Expect: ""}
 	right := EvalCase{Q: "VNeID là gì?", Lang: "vi", Kind: KindAccented, Expect: "vneid-la-gi"}
-	choices := EvalCase{Q: "Tra cứu quy hoạch đất ở Hà Nội trên trang nào?", Lang: "vi", Kind: KindAccented, Expect: "ihanoi-tien-ich"}
-	if res := e.Answer(choices.Lang, choices.Q); res.Action != ActionChoices {
-		t.Fatalf("%q: got %s, want a did you mean (pick another question for this test)", choices.Q, Got(res))
+	// a did you mean the engine gives today: which question gets one
+	// moves as the ranking learns, so the test finds one among the dev
+	// sets' rather than naming it
+	choices, found := EvalCase{}, false
+	dev, err := LoadDev(testFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range dev {
+		if res := e.Answer(c.Lang, c.Q); isInScope(c.Kind) && c.Row() != KindGap && res.Action == ActionChoices && Got(res) != c.Expect {
+			choices, found = c, true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no development question gets a did you mean")
 	}
 	r := Evaluate(e, []EvalCase{wrong, none, oos, right, choices})
 	if r.Wrong != 1 || r.NoAnswer != 1 || r.Choices != 1 {

@@ -153,6 +153,9 @@ var servicePhrases = padded(
 	// public holidays: "Lịch nghỉ Tết năm nay là ngày nào?" found this
 	// year's DT Day theme
 	"nghi tet", "lich nghi", "nghi le", "public holiday", "tet holiday", "days off for tet",
+	// a telecom's plans, a bank's own services
+	"goi data", "cuoc 4g", "cuoc 5g", "so du tai khoan", "check my balance",
+	"get a vietnamese driving", "get a driving licence", "get a driving license",
 )
 
 // elsewherePhrases name matters no entry covers whose words meet the
@@ -298,11 +301,13 @@ var generalPhrases = padded(
 	// recipes and food
 	"cach nau", "nau an", "cong thuc lam", "cong thuc nau", "mon an", "recipe", "cook", "lam banh",
 	"nem ran", "quan an", "quan nao ngon", "ngon nhat", "street food", "street foods", "best food", "best foods", "foods to try", "an gi ngon",
-	"egg coffee", "ca phe trung", "o dau ngon", "cho nao ngon", "an pho", "quan pho",
+	"egg coffee", "ca phe trung", "nau pho", "nuoc dung", "gia vi", "ninh xuong", "lich thi", "thi dai hoc",
+	"doctors", "o dau ngon", "cho nao ngon", "an pho", "quan pho",
 	// health
 	"uong thuoc", "thuoc gi", "bi sot", "sot cao", "dau bung", "dau dau", "dau hong", "cam cum", "benh gi",
 	"trieu chung", "vac xin", "vaccine", "tiem phong", "di vien", "kham benh", "bac si", "sore throat",
-	"headache", "fever", "symptom", "paracetamol", "ibuprofen", "medicine", "doctor",
+	"headache", "fever", "symptom", "paracetamol", "ibuprofen", "medicine", "doctor", "diarrhea", "tieu chay",
+	"what should i take",
 	// holidays, the date and the time
 	"quoc khanh", "national day", "independence day", "tet nguyen dan", "trung thu", "am lich",
 	"may gio roi", "what time is it", "hom nay la thu may", "hom nay thu may", "what day is it",
@@ -323,7 +328,8 @@ var generalPhrases = padded(
 	// everyday life in the city: eating out, shopping, getting around,
 	// renting, jobs, learning the language ("hi, can you recommend a good
 	// restaurant" found iHanoi's features)
-	"recommend a", "recommend me", "recommend some", "restaurant", "restaurants", "cafe", "coffee shop",
+	"recommend a", "recommend me", "recommend some", "good place to retire", "good place to live",
+	"neighbourhoods are best", "neighborhoods are best", "best neighbourhood", "best neighborhood", "restaurant", "restaurants", "cafe", "coffee shop",
 	"quan cafe", "quan ca phe", "hotel", "khach san", "homestay", "want to buy", "where can i buy",
 	"where to buy", "mua o dau", "sim card", "taxi", "book me", "dat xe", "airport", "san bay", "metro",
 	"xe buyt", "bus route", "flight", "ve may bay", "learn vietnamese", "hoc tieng", "thue nha",
@@ -338,11 +344,19 @@ var generalPhrases = padded(
 	"good investment", "nen dau tu", "dau tu dat",
 )
 
+// taskPhrases are tasks Loa does not do even about its own subjects:
+// "Write a Python script to scrape dichvucong.gov.vn", "Translate 'level
+// 2 electronic identification' into Japanese", "debug my Go code" (whose
+// "code" the concept table reads as an OTP).
+var taskPhrases = padded("python", "javascript", "golang", "react", "debug", "scrape", "nil pointer", "stack trace",
+	"write code", "write a script", "viet code", "viet chuong trinh", "translate", "into japanese", "into korean",
+	"into chinese", "into french", "into german")
+
 var pricePhrases = padded(
 	"gia vang", "ty gia", "gia xang", "gia dau", "gia nha", "gia dat", "gia bitcoin", "gia co phieu",
 	"chung khoan", "gia usd", "gia iphone", "gia xe", "gia thit", "gia rau",
 	"gia chung cu", "gold price", "exchange rate", "price of", "stock price", "how much is a", "bitcoin",
-	"lai suat", "interest rate", "usd to vnd", "vnd to usd", "dollar rate",
+	"lai suat", "interest rate", "phan bon", "phan dam", "gia phan", "vn index", "vnindex", "bat day", "co phieu", "usd to vnd", "vnd to usd", "dollar rate",
 	"dat tho cu", "mot met vuong", "bao nhieu 1m2", "gia thue nha", "gia thue phong", "gia can ho",
 )
 
@@ -352,7 +366,7 @@ var legalPhrases = padded(
 	// "đòi nợ", "bị nợ" fold like "đổi nó", "bị nó (lừa)": only a debt's contexts
 	"bi doi no", "di doi no", "doi no thue", "doi no tien", "no nan", "no xau", "bi no tien", "mac no",
 	"toa an", "divorce", "inheritance", "lawyer", "my landlord", "sue my", "custody", "neighbour dispute",
-	"neighbor dispute", "tien dat coc", "dat coc", "so hong", "giay chung nhan quyen su dung dat",
+	"neighbor dispute", "hang xom", "nha ben canh", "kien o dau", "tien dat coc", "dat coc", "so hong", "giay chung nhan quyen su dung dat",
 )
 
 var politicsPhrases = padded(
@@ -372,7 +386,7 @@ var politicsPhrases = padded(
 	"ban nghi sao", "ban nghi the nao", "ban thay sao ve", "dung hay sai", "la sai lam", "a mistake",
 	"honestly think", "what do you think of", "do you think", "honest opinion", "personally think",
 	"your view on", "your views on", "chi la hinh thuc", "phong trao hinh thuc",
-	"tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
+	"ban nghi sap nhap", "ban nghi viec sap nhap", "ong chu tich", "ba chu tich", "tong bi thu la ai", "chu tich nuoc la ai", "thu tuong hien nay la ai", "chu tich thanh pho la ai",
 	"chu tich ha noi la ai", "bi thu thanh uy la ai",
 )
 
@@ -429,7 +443,7 @@ var (
 	// Ma ward still there") and checking a guess ("xã Tân Triều giờ thuộc
 	// phường Định Công à", "… nay là phường Hồng Hà đúng không").
 	localityRename = padded("doi ten", "ten la gi", "ten gi", "mang ten gi", "ten moi la gi",
-		"what happened to", "what became of", "become after", "district become", "commune become", "ward become", "what is it now", "called now", "part of",
+		"what happened to", "what became of", "become after", "goi la gi", "gio goi la", "bay gio goi la", "district become", "commune become", "ward become", "what is it now", "called now", "part of",
 		"gio la gi", "bay gio la gi", "nay la gi", "hien nay la gi", "bay gio thanh gi", "gio thanh gi",
 		"con khong", "con ton tai", "khong con", "con ten", "con nua khong", "bi xoa", "giai the", "still there",
 		"still exist", "still exists", "no longer", "not exist", "thuoc phuong", "thuoc xa", "la phuong",

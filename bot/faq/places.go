@@ -142,7 +142,8 @@ func buildPlaces() *places {
 		"viet tri": "Tỉnh Phú Thọ", "tuy hoa": "Tỉnh Phú Yên (nay thuộc Tỉnh Đắk Lắk)",
 		"phan thiet": "Tỉnh Bình Thuận (nay thuộc Tỉnh Lâm Đồng)", "mui ne": "Tỉnh Bình Thuận (nay thuộc Tỉnh Lâm Đồng)",
 		"cat ba": "Thành phố Hải Phòng", "mong cai": "Tỉnh Quảng Ninh", "uong bi": "Tỉnh Quảng Ninh",
-		"cam pha": "Tỉnh Quảng Ninh",
+		"cam pha": "Tỉnh Quảng Ninh", "phuc yen": "Tỉnh Vĩnh Phúc (nay thuộc Tỉnh Phú Thọ)",
+		"luong son": "Tỉnh Hòa Bình (nay thuộc Tỉnh Phú Thọ)",
 	} {
 		p.province[alias] = name
 	}
@@ -245,6 +246,9 @@ func (p *places) otherProvinceTyped(padded string) (string, bool) {
 		}
 		return padded[starts[i]:ends[i]]
 	}
+	// the first province named, typed if any mention of one is ("Hải
+	// Dương sáp nhập rồi, phường Trần Hưng Đạo bên Hải Dương giờ tên gì")
+	first, anyTyped := "", false
 	for size := 4; size >= 1; size-- {
 		for i := 0; i+size <= n; i++ {
 			c := padded[starts[i]:ends[i+size-1]]
@@ -259,14 +263,19 @@ func (p *places) otherProvinceTyped(padded string) (string, bool) {
 			if _, ok := countries[c]; ok && selfFrom(word, i) {
 				continue
 			}
-			typed := prev == "tinh" || prev == "tp" || prev == "province" || prev == "city" || prev == "pho" && word(i-2) == "thanh"
+			// "bên Hải Dương": over in another province, as a type word says it
+			typed := prev == "tinh" || prev == "tp" || prev == "province" || prev == "city" || prev == "pho" && word(i-2) == "thanh" ||
+				prev == "ben"
 			if p.weak[c] && !typed && !p.weakPlaced(c, i, prev, word(i+size)) {
 				continue
 			}
-			return name, typed
+			if first == "" {
+				first = name
+			}
+			anyTyped = anyTyped || typed
 		}
 	}
-	return "", false
+	return first, anyTyped
 }
 
 // selfFrom reports whether the country at word i says who the resident

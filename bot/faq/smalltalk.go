@@ -91,7 +91,8 @@ var stPhrases = func() map[string][]stPhrase {
 	// wishes and "I'm new here": pleasantries a greeting comes with
 	add(stFiller, "ngay tot lanh", "tot lanh", "vui ve", "suc khoe", "nice day", "great day",
 		"nice weekend", "have a", "moi dung", "lan dau", "lan dau tien", "first time", "new here", "ca nha",
-		"lam quen", "lam quen cai", "moi vao", "saved me a trip", "moi vao nhom", "vao nhom")
+		"lam quen", "lam quen cai", "moi vao", "saved me a trip", "moi vao nhom", "vao nhom", "cai nay",
+		"anyone home", "that worked", "it worked")
 	for _, ps := range m {
 		// the longest phrase first: "lần đầu tiên" before "lần đầu"
 		slices.SortFunc(ps, func(a, b stPhrase) int { return len(b.text) - len(a.text) })
@@ -283,7 +284,7 @@ var aboutPhrases = padded(slices.Concat([]string{
 	"ban thuoc co quan nao", "ban la cua co quan nao", "ban cua co quan nao", "ban thuoc ve co quan nao",
 	"ban do co quan nao", "ban la cua ai", "ai lap trinh ra", "do you answer", "can you answer",
 	"stuff do you", "things do you", "what sort of stuff", "what kind of stuff",
-	"are you from the government", "from the government or", "government or a company", "government or some company",
+	"are you from the government", "from the government or", "run by the government", "random company", "government or a company", "government or some company",
 	"person or a machine", "person or machine", "human or a bot", "human or bot", "bot or a human",
 	"bot or human", "nguoi hay bot", "nguoi hay robot", "nguoi that hay",
 },
