@@ -367,10 +367,11 @@ func (e *Engine) answerAs(lang, question, raw string) Result {
 		res.Decline = DeclineGeneral
 		return res
 	}
-	// One of Loa's subjects named, the weather or a match is the
-	// resident's aside ("trời mưa không muốn ra phường, nộp hồ sơ trên
-	// mạng được chưa"): the search decides, as for a price.
-	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && r != DeclineRoleplay && r != DeclinePolitics && r != DeclineService) {
+	// One of Loa's subjects named, a price, the weather, a match, a legal
+	// or general word is the resident's aside ("trời mưa không muốn ra
+	// phường, nộp hồ sơ trên mạng được chưa"): the search decides.
+	// Politics and another authority's procedure stay declined.
+	if r := remitDecline(c); r != "" && !(c.has(cueDomain) && r != DeclinePolitics && r != DeclineService) {
 		res.Decline = r
 		return res
 	}
@@ -518,26 +519,27 @@ func (e *Engine) ask(ix *index, res Result, folded string) Result {
 				return r
 			}
 		}
-		if r := ix.decide(res, top[:n]); r.Action == ActionAnswer {
-			return r
-		}
-		return ix.scamAdvice(res, top[:n])
 	}
-	return ix.decide(res, top[:n])
+	r := ix.decide(res, top[:n])
+	if res.scamStory && r.Action != ActionAnswer {
+		return ix.scamAdvice(r, top[:n])
+	}
+	return r
 }
 
 // scamAdvice answers a scam story no entry fits clearly ("điện lực gọi
 // dọa cắt điện nếu không thanh toán qua link", "shipper bảo chuyển khoản
 // phí trước") with the ways to tell a scam and what to do: the story
 // itself says it is one, and the resident needs that more than the help
-// line. The candidates the search found are offered beside it.
+// line. The candidates the search found are offered beside it; res is
+// what the search decided without it.
 func (ix *index) scamAdvice(res Result, top []hit) Result {
 	en := ix.byID[scamAdviceEntry]
 	if en == nil {
-		return ix.decide(res, top)
+		return res
 	}
 	res.Action, res.Decline, res.Fallback, res.lead = ActionAnswer, "", false, false
-	res.Entry = en
+	res.Entry, res.Suggestions = en, nil
 	runner := int32(-1)
 	for _, h := range top {
 		if ix.entries[h.doc] != en {
