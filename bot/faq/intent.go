@@ -411,7 +411,8 @@ func remitDecline(c cue) string {
 		return DeclineService
 	case c.has(cueElsewhere) && !c.has(cueDomain) && !c.has(cueScamAsk):
 		return DeclineService
-	case (c.has(cueOtherApp) && c.has(cueAccount) || c.has(cueEveryday)) && !c.has(cueDomain) && !c.has(cuePapers):
+	case (c.has(cueOtherApp) && c.has(cueAccount) || c.has(cueEveryday)) && !c.has(cueDomain) && !c.has(cuePapers) &&
+		!(c.has(cueContact) && c.has(cueScamSign)):
 		// "ví điện tử bị khóa thì mở lại sao" found the VNeID unlock
 		// entry: another platform's account is that platform's to fix
 		return DeclineService
