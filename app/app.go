@@ -37,6 +37,29 @@ type App struct {
 	// broadcastMetrics registers the fleet's broadcast collector once
 	broadcastMetrics sync.Once
 	closer           []func()
+	// listening is closed once the web process's HTTP listener is bound
+	// (see Listening): webhooks are registered only then
+	listening     chan struct{}
+	listeningOnce sync.Once
+}
+
+// Listening returns a channel closed once the web process's HTTP listener
+// is bound.
+func (a *App) Listening() <-chan struct{} { return a.listeningChan() }
+
+func (a *App) listeningChan() chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.listening == nil {
+		a.listening = make(chan struct{})
+	}
+	return a.listening
+}
+
+// markListening closes the Listening channel, once.
+func (a *App) markListening() {
+	ch := a.listeningChan()
+	a.listeningOnce.Do(func() { close(ch) })
 }
 
 // Main runs one command line and returns the process exit code: 0, 1 when

@@ -84,6 +84,7 @@ func serveHTTP(ctx context.Context, a *App, addr string, h http.Handler, ready f
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	a.Log.Info("http listening", "addr", ln.Addr().String())
+	a.markListening()
 	ready()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -91,7 +91,8 @@ func (a *App) zaloBot(ctx context.Context, api zaloAPI, residents *conv.Bot) (*z
 }
 
 // mountZaloWebhook serves POST /zalo/webhook when Zalo is on (PUBLIC_URL is
-// set: the caller checked) and registers it with setWebhook once mounted.
+// set: the caller checked) and registers it with setWebhook once the HTTP
+// listener is bound.
 func (a *App) mountZaloWebhook(ctx context.Context, mux *http.ServeMux, residents *conv.Bot) error {
 	if a.Cfg.ZaloState() != StateOn {
 		return nil
@@ -106,8 +107,14 @@ func (a *App) mountZaloWebhook(ctx context.Context, mux *http.ServeMux, resident
 	}
 	mux.Handle("POST "+ZaloWebhookPath, wh)
 	go func() {
-		// the listener is bound right after the routes are mounted; the
-		// platform may call at once, so a failure is retried a few times
+		// the platform delivers as soon as the webhook is set: set it only
+		// once the listener is bound, or the first messages meet a closed
+		// port (the fake platform gives up after three tries, 150 ms)
+		select {
+		case <-a.Listening():
+		case <-ctx.Done():
+			return
+		}
 		for i := range 5 {
 			err := b.SetWebhook(ctx, a.Cfg.PublicURL+ZaloWebhookPath, a.Cfg.ZaloWebhookSecret)
 			if err == nil {

@@ -90,6 +90,11 @@ func TestWebZaloWebhook(t *testing.T) {
 	}()
 	user := zalofake.User{ID: "6ede9afa66b88fe6d6a9", DisplayName: "Lan Zalo"}
 	waitUntil(t, func() bool { return fake.Calls("setWebhook") > 0 && fake.Statuses()[http.StatusOK] > 0 }, &logs)
+	// the platform delivers at once: the webhook is set only after the
+	// port is bound, or the first messages are lost
+	if l := logs.String(); strings.Index(l, "http listening") > strings.Index(l, "zalo webhook set") {
+		t.Errorf("setWebhook before the listener was bound: %s", l)
+	}
 	id := fake.SendText(user, "trợ giúp")
 	waitUntil(t, func() bool { return fake.CountTo(user.ID) > 0 }, &logs)
 	if got := fake.SentTo(user.ID)[0].Text; !strings.Contains(got, "Loa có thể giúp bạn") || strings.Contains(got, "<") {
