@@ -39,6 +39,7 @@ const (
 	cueContact   // a stranger reached the resident: a call, a message, a link sent (contactPhrases)
 	cueScamSign  // what that stranger asked: a code, a link, an app, a fee to do a procedure for them (scamSignPhrases)
 	cueTask      // a task Loa does not do, whatever subject it names: code, translation (taskPhrases)
+	cueAgency    // a government body ("Sở Thông tin và Truyền thông"), whose merger is not a ward's (agencyWords)
 )
 
 // cuePhrase is one phrase (padded: " a b ") of a list.
@@ -103,6 +104,7 @@ var cues = func() cueTable {
 	t.add(cueDomain, domainPhrases)
 	t.add(cueGeneral, generalPhrases)
 	t.add(cueTask, taskPhrases)
+	t.add(cueAgency, agencyWords)
 	t.add(cueCompare, padded("so voi", "hon ha noi", "hon hn", "than hanoi", "than ha noi", "compared", "compare",
 		"versus", "vs", "higher than", "better than", "lower than", "ahead of"))
 	// "dân số" (population), unless it is "công dân số" (digital citizen)

@@ -511,7 +511,7 @@ func locality(folded string, c cue, pl *places) *LocalityQuery {
 	// No place named, a question of where something went is about one of
 	// Loa's subjects ("Sở Thông tin và Truyền thông giờ sáp nhập vào
 	// đâu", "tổ công nghệ số có tên mới là gì"), not a ward.
-	if found == nil && (c.has(cueDomain) || hasAny(pad(folded), agencyWords)) {
+	if found == nil && c.has(cueDomain|cueAgency) {
 		return nil
 	}
 	// A long message names the resident's place as context ("tôi là cán
