@@ -79,7 +79,7 @@ func TestHeldOutSetsAreDistinct(t *testing.T) {
 		}
 		files, rows = append(files, h.File), append(rows, h.Row)
 	}
-	for _, f := range []string{HeldOutFile, HeldOut2File, HeldOut3File, HeldOut4File, HeldOut5File, HeldOut6File, HeldOut7File, HeldOut8File, HeldOut9File, HeldOut10File, HeldOut11File, HeldOut12File, HeldOut13File, HeldOut14File} {
+	for _, f := range []string{HeldOutFile, HeldOut2File, HeldOut3File, HeldOut4File, HeldOut5File, HeldOut6File, HeldOut7File, HeldOut8File, HeldOut9File, HeldOut10File, HeldOut11File, HeldOut12File, HeldOut13File, HeldOut14File, HeldOut15File, HeldOut16File} {
 		if !slices.Contains(files, f) {
 			t.Errorf("HeldOutSets = %v, want %s", files, f)
 		}

@@ -208,7 +208,13 @@ func TestDevSet(t *testing.T) {
 			KindGap: 0.30},
 		"faq/dev31.yaml": {KindAccented: 0.92, KindPlain: 0.9, KindEnglish: 0.8, KindOOS: 0.8,
 			KindLocality: 0.99, KindGap: 0.35},
-		"faq/dev32.yaml": {KindAccented: 0.8, KindPlain: 0.63, KindEnglish: 0.8, KindOOS: 0.9,
+		// Session 15 lowered five floors of dev32, dev37, dev38 and dev44
+		// (each by one or two cases; dev38 has five accented cases): the
+		// class of questions no entry answers, and the 27 dev cases
+		// removed as repeats of held-out 15 and 16, which reorder the
+		// classifier's training, moved them; the pooled left-out-file
+		// figures are in clf.go (noneAt).
+		"faq/dev32.yaml": {KindAccented: 0.78, KindPlain: 0.63, KindEnglish: 0.8, KindOOS: 0.9,
 			KindSmalltalk: 0.7, KindLocality: 0.93, KindCommand: 0.8},
 		// dev33-38, written blind in session 14 after its first round
 		// (first scores in their headers): a day's mixed traffic, young
@@ -222,8 +228,8 @@ func TestDevSet(t *testing.T) {
 			KindCommand: 0.99, KindGap: 0.5},
 		"faq/dev36.yaml": {KindAccented: 0.73, KindPlain: 0.86, KindEnglish: 0.73, KindOOS: 0.93,
 			KindCommand: 0.68, KindGap: 0.22},
-		"faq/dev37.yaml": {KindAccented: 0.6, KindPlain: 0.84, KindEnglish: 0.6, KindOOS: 0.99, KindGap: 0.47},
-		"faq/dev38.yaml": {KindAccented: 0.78, KindPlain: 0.77, KindOOS: 0.99, KindLocality: 0.99,
+		"faq/dev37.yaml": {KindAccented: 0.6, KindPlain: 0.82, KindEnglish: 0.6, KindOOS: 0.9, KindGap: 0.47},
+		"faq/dev38.yaml": {KindAccented: 0.6, KindPlain: 0.77, KindOOS: 0.99, KindLocality: 0.99,
 			KindCommand: 0.88, KindGap: 0.28},
 		// dev39-44, written blind in session 14 after its second round
 		// (first scores in their headers): mixed traffic, suburban and
@@ -239,7 +245,7 @@ func TestDevSet(t *testing.T) {
 			KindCommand: 0.99, KindGap: 0.18},
 		"faq/dev43.yaml": {KindAccented: 0.93, KindPlain: 0.9, KindEnglish: 0.99, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindLocality: 0.99, KindCommand: 0.99, KindGap: 0.27},
-		"faq/dev44.yaml": {KindAccented: 0.86, KindPlain: 0.95, KindEnglish: 0.85, KindOOS: 0.99, KindGap: 0.17},
+		"faq/dev44.yaml": {KindAccented: 0.86, KindPlain: 0.95, KindEnglish: 0.85, KindOOS: 0.99, KindGap: 0.07},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]

@@ -135,8 +135,9 @@ func NewEngine(kbs map[string]*KB) *Engine {
 	return e
 }
 
-// train fits each index's classifier on the KB's own phrasings and on its
-// examples. An example trains the index of the language it is written in,
+// train fits each index's classifier on the KB's own phrasings, on its
+// examples and on the questions no entry answers (KB.Outside), learned as
+// one more class (noneShare). An example trains the index of the language it is written in,
 // even when it would be searched in the other first: an English question
 // quoting "tổ công nghệ số cộng đồng" reads as Vietnamese, finds nothing
 // there and is retried in English (answerMixed), where it should be
@@ -157,7 +158,14 @@ func (e *Engine) train(kbs map[string]*KB) {
 		for _, x := range kb.Examples {
 			exs = e.appendExample(exs, ix, Fold(x.Q), x.Entry, true)
 		}
-		ix.clf = trainClassifier(len(ix.entries), exs)
+		for _, x := range kb.Outside {
+			exs = e.appendOutside(exs, ix, Fold(x.Q))
+		}
+		classes := len(ix.entries)
+		if len(kb.Outside) > 0 {
+			classes++ // the class of questions no entry answers (noneShare)
+		}
+		ix.clf = trainClassifier(classes, exs)
 	}
 }
 
@@ -175,6 +183,16 @@ func (e *Engine) appendExample(exs []trainingExample, ix *index, raw, id string,
 		return exs
 	}
 	return appendDropped(exs, toks, d)
+}
+
+// appendOutside adds a question no entry answers (KB.Outside) to exs,
+// labelled with the class after the entries' (noneShare), with its
+// dropped-term copies.
+func (e *Engine) appendOutside(exs []trainingExample, ix *index, raw string) []trainingExample {
+	toks := ix.an.tokens(nil, e.normalize(ix.lang, raw))
+	none := int32(len(ix.entries))
+	exs = append(exs, trainingExample{keys: featureKeys(nil, toks), gold: none})
+	return appendDropped(exs, toks, none)
 }
 
 // appendDropped adds clfDropCopies copies of a question of at least four
@@ -872,6 +890,11 @@ func (ix *index) decide(res Result, top []hit) Result {
 		conf += clfLift * best.p
 	}
 	res.Score = float64(conf)
+	if best.none >= noneAt && best.p < best.none && !res.lead {
+		// residents' questions like this one were ones no entry answers
+		// (noneAt), and it names none of Loa's subjects
+		return res
+	}
 	margin := float32(1)
 	if len(top) > 1 {
 		margin = best.score - top[1].score

@@ -42,6 +42,12 @@ type KB struct {
 	// learns its ranking from (clf.go): the development sets' in-scope
 	// cases, loaded by LoadFS. An example whose entry is gone is skipped.
 	Examples []Example `yaml:"-"`
+	// Outside are the development sets' questions no entry answers (gap
+	// and out-of-scope cases) in this language: the classifier learns
+	// from them what the KB does not cover (noneShare). A gap topic that
+	// gets its entry must have its cases relabelled with the entry's id,
+	// or they go on teaching that no entry answers them.
+	Outside []Example `yaml:"-"`
 }
 
 // Example is a resident's question and the entry that answers it.
@@ -87,7 +93,8 @@ func LoadFS(fsys fs.FS) (map[string]*KB, error) {
 }
 
 // loadExamples gives each KB the in-scope cases of the development sets
-// (DevFiles) written in its language. No development case may repeat a
+// (DevFiles) written in its language, and their gap and out-of-scope
+// cases as the questions outside it (KB.Outside). No development case may repeat a
 // held-out question (TestNoHeldOutQuestionIsAnExample): learned, it would
 // make that held-out case a test of memory.
 func loadExamples(fsys fs.FS, kbs map[string]*KB) error {
@@ -101,6 +108,10 @@ func loadExamples(fsys fs.FS, kbs map[string]*KB) error {
 		}
 		for _, c := range cases {
 			kb := kbs[c.Lang]
+			if kb != nil && (c.Kind == KindOOS || isInScope(c.Kind) && c.Row() == KindGap) {
+				kb.Outside = append(kb.Outside, Example{Q: c.Q, From: name})
+				continue
+			}
 			if kb == nil || !isInScope(c.Kind) || c.Expect == "" || strings.Contains(c.Expect, ":") {
 				continue
 			}

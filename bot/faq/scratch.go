@@ -15,7 +15,7 @@ type scratch struct {
 	qtouched []int32
 	best     []float32 // per entry: best question cosine
 	keys     []uint64  // the question's classifier features
-	prob     []float32 // per entry: the classifier's probability
+	prob     []float32 // per entry, then the none class (noneShare): the classifier's probability
 }
 
 // qterm is one distinct query term and its weight (lower for typo fixes).
@@ -37,7 +37,7 @@ func newScratch(docs, terms, questions int) any {
 		dot:     make([]float32, questions),
 		best:    make([]float32, docs),
 		keys:    make([]uint64, 0, 64),
-		prob:    make([]float32, docs),
+		prob:    make([]float32, docs+1),
 	}
 }
 

@@ -50,6 +50,7 @@ type hit struct {
 	lex   float32 // blended, 0..1: the confidence
 	p     float32 // the classifier's probability (0 without one)
 	supp  float32 // share of the query's mass matched on non-generic terms
+	none  float32 // the classifier's probability that no entry answers
 }
 
 // query state shared by the scoring passes.
@@ -68,7 +69,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 	ix.accumulate(sc)
 	if ix.clf != nil {
 		sc.keys = featureKeys(sc.keys[:0], sc.toks)
-		ix.clf.probs(sc.prob, sc.keys)
+		ix.clf.probs(sc.prob[:ix.clf.classes], sc.keys)
 	}
 	qnorm := float32(math.Sqrt(float64(st.norm2)))
 	var maxBM25 float32
@@ -97,6 +98,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 		}
 		sc.best[d] = max(sc.best[d], cos)
 	}
+	none := ix.noneShare(sc)
 	var nums [4]string
 	qnums := docNumbers(nums[:0], folded)
 	n := 0
@@ -114,7 +116,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 			p = sc.prob[d]
 			s += clfShare * p
 		}
-		n = insertHit(top, n, hit{doc: d, score: s, lex: lex, p: p, supp: sc.supp[d] / st.mass})
+		n = insertHit(top, n, hit{doc: d, score: s, lex: lex, p: p, supp: sc.supp[d] / st.mass, none: none})
 	}
 	sc.reset()
 	return n

@@ -139,9 +139,10 @@ func buildKB(lang string, rows []store.FAQEntry, file *faq.KB) *faq.KB {
 	kb := &faq.KB{Lang: lang}
 	known := map[string]bool{}
 	if file != nil {
-		// the labelled questions the engine learns its ranking from stay
-		// with the curated entries: one whose key is gone is skipped
-		kb.Examples = file.Examples
+		// the labelled questions the engine learns its ranking from, and
+		// those it learns no entry answers, stay with the curated entries:
+		// an example whose key is gone is skipped
+		kb.Examples, kb.Outside = file.Examples, file.Outside
 		kb.Topics = append(kb.Topics, file.Topics...)
 		for _, t := range file.Topics {
 			known[t.ID] = true

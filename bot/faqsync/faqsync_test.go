@@ -86,5 +86,9 @@ func TestTheCuratedKnowledgeBaseKeepsTheExamplesItLearnsFrom(t *testing.T) {
 		if got, want := len(kbs[lang].Examples), len(files[lang].Examples); got != want {
 			t.Errorf("%s: built from the table with %d examples, want the files' %d", lang, got, want)
 		}
+		if len(files[lang].Outside) == 0 || len(kbs[lang].Outside) != len(files[lang].Outside) {
+			t.Errorf("%s: built from the table with %d questions outside the KB, want the files' %d",
+				lang, len(kbs[lang].Outside), len(files[lang].Outside))
+		}
 	}
 }
