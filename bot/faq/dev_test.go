@@ -208,7 +208,7 @@ func TestDevSet(t *testing.T) {
 			KindGap: 0.30},
 		"faq/dev31.yaml": {KindAccented: 0.92, KindPlain: 0.9, KindEnglish: 0.8, KindOOS: 0.8,
 			KindLocality: 0.99, KindGap: 0.35},
-		// Session 15 lowered five floors of dev32, dev37, dev38 and dev44
+		// Session 15 lowered seven floors of dev32, dev33, dev37, dev38 and dev44
 		// (each by one or two cases; dev38 has five accented cases): the
 		// class of questions no entry answers, and the 27 dev cases
 		// removed as repeats of held-out 15 and 16, which reorder the
@@ -220,7 +220,7 @@ func TestDevSet(t *testing.T) {
 		// (first scores in their headers): a day's mixed traffic, young
 		// people's chat, English from non-native writers, long messages,
 		// scams and personal data, misspelled Vietnamese.
-		"faq/dev33.yaml": {KindAccented: 0.93, KindPlain: 0.87, KindEnglish: 0.93, KindOOS: 0.99,
+		"faq/dev33.yaml": {KindAccented: 0.91, KindPlain: 0.87, KindEnglish: 0.93, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindLocality: 0.99, KindCommand: 0.99, KindGap: 0.55},
 		"faq/dev34.yaml": {KindAccented: 0.86, KindPlain: 0.85, KindEnglish: 0.9, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindLocality: 0.99, KindCommand: 0.75, KindGap: 0.12},
@@ -228,7 +228,7 @@ func TestDevSet(t *testing.T) {
 			KindCommand: 0.99, KindGap: 0.5},
 		"faq/dev36.yaml": {KindAccented: 0.73, KindPlain: 0.86, KindEnglish: 0.73, KindOOS: 0.93,
 			KindCommand: 0.68, KindGap: 0.22},
-		"faq/dev37.yaml": {KindAccented: 0.6, KindPlain: 0.82, KindEnglish: 0.6, KindOOS: 0.9, KindGap: 0.47},
+		"faq/dev37.yaml": {KindAccented: 0.58, KindPlain: 0.82, KindEnglish: 0.6, KindOOS: 0.9, KindGap: 0.47},
 		"faq/dev38.yaml": {KindAccented: 0.6, KindPlain: 0.77, KindOOS: 0.99, KindLocality: 0.99,
 			KindCommand: 0.88, KindGap: 0.28},
 		// dev39-44, written blind in session 14 after its second round
@@ -246,6 +246,15 @@ func TestDevSet(t *testing.T) {
 		"faq/dev43.yaml": {KindAccented: 0.93, KindPlain: 0.9, KindEnglish: 0.99, KindOOS: 0.99,
 			KindSmalltalk: 0.99, KindLocality: 0.99, KindCommand: 0.99, KindGap: 0.27},
 		"faq/dev44.yaml": {KindAccented: 0.86, KindPlain: 0.95, KindEnglish: 0.85, KindOOS: 0.99, KindGap: 0.07},
+		// dev45-47, written blind in session 15 after its first change
+		// (first scores in their headers): the border of Loa's knowledge,
+		// English of every kind, everyday residents on Zalo.
+		"faq/dev45.yaml": {KindAccented: 0.85, KindPlain: 0.78, KindEnglish: 0.9, KindOOS: 0.95,
+			KindSmalltalk: 0.6, KindCommand: 0.99, KindGap: 0.7},
+		"faq/dev46.yaml": {KindAccented: 0.9, KindEnglish: 0.75, KindOOS: 0.87, KindSmalltalk: 0.8,
+			KindLocality: 0.85, KindCommand: 0.85, KindGap: 0.65},
+		"faq/dev47.yaml": {KindAccented: 0.89, KindPlain: 0.9, KindEnglish: 0.9, KindOOS: 0.99,
+			KindSmalltalk: 0.99, KindLocality: 0.85, KindCommand: 0.99, KindGap: 0.58},
 	}
 	for _, name := range devSets() {
 		floor, ok := floors[name]

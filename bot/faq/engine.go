@@ -890,9 +890,10 @@ func (ix *index) decide(res Result, top []hit) Result {
 		conf += clfLift * best.p
 	}
 	res.Score = float64(conf)
-	if best.none >= noneAt && best.p < best.none && !res.lead {
+	if best.none >= noneAt && best.p < best.none && (!res.lead || best.none >= noneLeadAt) {
 		// residents' questions like this one were ones no entry answers
-		// (noneAt), and it names none of Loa's subjects
+		// (noneAt): unless it names one of Loa's subjects, or the
+		// classifier is surer still (noneLeadAt)
 		return res
 	}
 	margin := float32(1)
