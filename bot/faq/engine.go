@@ -226,6 +226,14 @@ func appendDropped(exs []trainingExample, toks []string, gold int32) []trainingE
 // main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
 	r := e.answerAll(lang, question)
+	if r.Lang == "vi" && r.Action != ActionAnswer && r.Action != ActionChoices && !(r.Action == ActionDecline && r.Decline == DeclineNoMatch) &&
+		hasVietnameseMarks(question) && e.wordVotes(Fold(question)) > 0 {
+		// "Which ward is Kim Liên in now?": the diacritics are the place's,
+		// the resident wrote in English, so the reply (the place, small
+		// talk, a request, a decline) is in English (an entry's answer is
+		// retried in English by answerMixed)
+		r.Lang = "en"
+	}
 	if r.Locality != nil {
 		r.Locality.Shown = shownSpan(question, r.Locality.Text)
 	}

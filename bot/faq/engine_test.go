@@ -225,3 +225,22 @@ func TestTheEntryTheSearchNearlyChoseIsOfferedFirst(t *testing.T) {
 		}
 	}
 }
+
+// The diacritics of a place's name do not make an English question
+// Vietnamese for the replies that are not an entry's answer (a place, a
+// decline), while a Vietnamese question stays Vietnamese.
+func TestAnEnglishQuestionNamingAPlaceWithDiacriticsGetsItsReplyInEnglish(t *testing.T) {
+	e, _ := testEngine(t)
+	for _, c := range []struct{ q, action, lang string }{
+		{"Which ward is Kim Liên in now?", string(ActionLocality), "en"},
+		{"What happened to Sóc Sơn district after the merger?", string(ActionLocality), "en"},
+		{"I live in Đà Nẵng, can I subscribe?", string(ActionDecline), "en"},
+		{"Phường Kim Liên cũ giờ là phường nào?", string(ActionLocality), "vi"},
+		{"cảm ơn nhé", string(ActionSmalltalk), "vi"},
+	} {
+		r := e.Answer("vi", c.q)
+		if string(r.Action) != c.action || r.Lang != c.lang {
+			t.Errorf("%q: %s in %s, want %s in %s", c.q, r.Action, r.Lang, c.action, c.lang)
+		}
+	}
+}
