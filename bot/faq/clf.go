@@ -113,20 +113,18 @@ const noneAt = 0.6
 const noneLeadAt = 0.8
 
 // noneShare is the classifier's probability that no entry answers the
-// question of sc (0 without the class); the entries' probabilities are
-// then renormalised among themselves, so that the ranking and the lifts
-// keep the meaning they had without it.
-func (ix *index) noneShare(sc *scratch) float32 {
+// question of sc (0 without that class), and the scale that renormalises
+// the entries' probabilities among themselves, so that the ranking and the
+// lifts keep the meaning they had without it.
+func (ix *index) noneShare(sc *scratch) (none, scale float32) {
 	if ix.clf == nil || ix.clf.classes <= len(ix.entries) {
-		return 0
+		return 0, 1
 	}
-	none := sc.prob[len(ix.entries)]
-	if none < 1 {
-		for d := range ix.entries {
-			sc.prob[d] /= 1 - none
-		}
+	none = sc.prob[len(ix.entries)]
+	if none >= 1 {
+		return none, 1
 	}
-	return none
+	return none, 1 / (1 - none)
 }
 
 // featureKeys appends the feature keys of toks: each word and each

@@ -159,7 +159,7 @@ func (e *Engine) train(kbs map[string]*KB) {
 			exs = e.appendExample(exs, ix, Fold(x.Q), x.Entry, true)
 		}
 		for _, x := range kb.Outside {
-			exs = e.appendOutside(exs, ix, Fold(x.Q))
+			exs = e.appendLabelled(exs, ix, Fold(x.Q), int32(len(ix.entries)), true)
 		}
 		classes := len(ix.entries)
 		if len(kb.Outside) > 0 {
@@ -169,30 +169,28 @@ func (e *Engine) train(kbs map[string]*KB) {
 	}
 }
 
-// appendExample adds the question (folded) labelled id to exs, as the
-// search will see such a question: normalised and cut into its terms; a
-// resident's question (drop) also with terms left out (appendDropped).
+// appendExample adds the question (folded) labelled id to exs; an id the
+// KB does not have (an entry gone) is skipped.
 func (e *Engine) appendExample(exs []trainingExample, ix *index, raw, id string, drop bool) []trainingExample {
 	d, ok := ix.docOf[id]
 	if !ok {
 		return exs
 	}
+	return e.appendLabelled(exs, ix, raw, d, drop)
+}
+
+// appendLabelled adds the question (folded) of class gold to exs, as the
+// search will see such a question: normalised and cut into its terms; a
+// resident's question (drop) also with terms left out (appendDropped). A
+// question no entry answers (KB.Outside) has the class after the entries'
+// (noneShare).
+func (e *Engine) appendLabelled(exs []trainingExample, ix *index, raw string, gold int32, drop bool) []trainingExample {
 	toks := ix.an.tokens(nil, e.normalize(ix.lang, raw))
-	exs = append(exs, trainingExample{keys: featureKeys(nil, toks), gold: d})
+	exs = append(exs, trainingExample{keys: featureKeys(nil, toks), gold: gold})
 	if !drop {
 		return exs
 	}
-	return appendDropped(exs, toks, d)
-}
-
-// appendOutside adds a question no entry answers (KB.Outside) to exs,
-// labelled with the class after the entries' (noneShare), with its
-// dropped-term copies.
-func (e *Engine) appendOutside(exs []trainingExample, ix *index, raw string) []trainingExample {
-	toks := ix.an.tokens(nil, e.normalize(ix.lang, raw))
-	none := int32(len(ix.entries))
-	exs = append(exs, trainingExample{keys: featureKeys(nil, toks), gold: none})
-	return appendDropped(exs, toks, none)
+	return appendDropped(exs, toks, gold)
 }
 
 // appendDropped adds clfDropCopies copies of a question of at least four

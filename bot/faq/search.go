@@ -98,7 +98,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 		}
 		sc.best[d] = max(sc.best[d], cos)
 	}
-	none := ix.noneShare(sc)
+	none, scale := ix.noneShare(sc)
 	var nums [4]string
 	qnums := docNumbers(nums[:0], folded)
 	n := 0
@@ -113,7 +113,7 @@ func (ix *index) search(sc *scratch, folded string, top *[4]hit) int {
 		}
 		lex, p := s, float32(0)
 		if ix.clf != nil {
-			p = sc.prob[d]
+			p = sc.prob[d] * scale
 			s += clfShare * p
 		}
 		n = insertHit(top, n, hit{doc: d, score: s, lex: lex, p: p, supp: sc.supp[d] / st.mass, none: none})
