@@ -158,8 +158,8 @@ const HeldOut14File = "faq/heldout14.yaml"
 // tried and dropped (88.2%, 89.4%), with the class of questions no entry
 // answers (87.6%, 91.1%), in the bench after it, after dev45-47 joined
 // the examples with and without noneLeadAt (87.6% and 90.6% with it),
-// and in the closing bench. The lead saw two of
-// their questions in a diff when the dev repeats were removed.
+// and in the closing bench. The lead saw two of their questions in a diff
+// when the dev repeats were removed.
 const (
 	HeldOut15File = "faq/heldout15.yaml"
 	HeldOut16File = "faq/heldout16.yaml"

@@ -106,8 +106,8 @@ const noneAt = 0.6
 // Left-out-file runs over 48 dev sets (6,782 in-scope cases): without it
 // 5,929 right and 515 of 1,055 gap questions not answered wrongly, at 0.8
 // 5,900 and 641; over the 45 sets before dev45-47, from 5,656 and 442, at
-// 0.85 5,634 and 539, at 0.7 5,626 and 565. On dev45-47 before they joined the examples: 2 fewer right of 302,
-// 15 more gap of 128. Held-out 13-16: 3 fewer right of 706, 19 more gap
+// 0.85 5,634 and 539, at 0.7 5,626 and 565. On dev45-47 before they
+// joined the examples: 2 fewer right of 302, 15 more gap of 128. Held-out 13-16: 3 fewer right of 706, 19 more gap
 // of 94. A resident who asks what Loa does not know is better told so
 // than given a neighbour's answer, at that price.
 const noneLeadAt = 0.8

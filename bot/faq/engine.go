@@ -137,8 +137,9 @@ func NewEngine(kbs map[string]*KB) *Engine {
 
 // train fits each index's classifier on the KB's own phrasings, on its
 // examples and on the questions no entry answers (KB.Outside), learned as
-// one more class (noneShare). An example trains the index of the language it is written in,
-// even when it would be searched in the other first: an English question
+// one more class (noneShare). An example trains the index of the language
+// it is written in, even when it would be searched in the other first: an
+// English question
 // quoting "tổ công nghệ số cộng đồng" reads as Vietnamese, finds nothing
 // there and is retried in English (answerMixed), where it should be
 // found. A KB without examples gets no classifier: its phrasings alone are
@@ -223,9 +224,10 @@ func appendDropped(exs []trainingExample, toks []string, gold int32) []trainingE
 // words (scanCues). A message holding several questions is answered by its
 // main one, the others going to Result.Also.
 func (e *Engine) Answer(lang, question string) Result {
-	r := e.answerAll(lang, question)
-	if r.Lang == "vi" && r.Action != ActionAnswer && r.Action != ActionChoices && !(r.Action == ActionDecline && r.Decline == DeclineNoMatch) &&
-		hasVietnameseMarks(question) && e.wordVotes(Fold(question)) > 0 {
+	raw := Fold(question)
+	r := e.answerAll(lang, question, raw)
+	if r.Lang == "vi" && r.Action != ActionAnswer && r.Action != ActionChoices &&
+		!(r.Action == ActionDecline && r.Decline == DeclineNoMatch) && e.quotesVietnamese(question, raw) {
 		// "Which ward is Kim Liên in now?": the diacritics are the place's,
 		// the resident wrote in English, so the reply (the place, small
 		// talk, a request, a decline) is in English (an entry's answer is
@@ -241,8 +243,7 @@ func (e *Engine) Answer(lang, question string) Result {
 // answerAll is Answer before the place is given back in the resident's
 // words: every retry (answerCore, answerMixed) included. (index.search is
 // the KB search of one language.)
-func (e *Engine) answerAll(lang, question string) Result {
-	raw := Fold(question)
+func (e *Engine) answerAll(lang, question, raw string) Result {
 	r := e.answerAs(e.detect(lang, question, raw), question, raw)
 	if r.Action == ActionAnswer && r.Lang == "vi" {
 		// an English question quoting Vietnamese may find a Vietnamese
@@ -267,16 +268,20 @@ func (e *Engine) answerAll(lang, question string) Result {
 // services?"): a diacritic makes a question Vietnamese (detect), and its
 // English words then weigh as words the Vietnamese KB does not know.
 func (e *Engine) answerMixed(r Result, question, raw string) Result {
-	if r.Lang != "vi" || e.idx["en"] == nil || !hasVietnameseMarks(question) {
-		return r
-	}
-	if e.wordVotes(raw) <= 0 {
+	if r.Lang != "vi" || !e.quotesVietnamese(question, raw) {
 		return r
 	}
 	if er := e.answerAs("en", question, raw); er.Action == ActionAnswer {
 		return er
 	}
 	return r
+}
+
+// quotesVietnamese reports an English question (raw, its folded form)
+// that reads as Vietnamese only for its diacritics: a place or a term
+// quoted, the words around it English.
+func (e *Engine) quotesVietnamese(question, raw string) bool {
+	return e.idx["en"] != nil && hasVietnameseMarks(question) && e.wordVotes(raw) > 0
 }
 
 // answerCore retries a message that found no clear answer without the

@@ -94,9 +94,9 @@ func LoadFS(fsys fs.FS) (map[string]*KB, error) {
 
 // loadExamples gives each KB the in-scope cases of the development sets
 // (DevFiles) written in its language, and their gap and out-of-scope
-// cases as the questions outside it (KB.Outside). No development case may repeat a
-// held-out question (TestNoHeldOutQuestionIsAnExample): learned, it would
-// make that held-out case a test of memory.
+// cases as the questions outside it (KB.Outside). No development case may
+// repeat a held-out question (TestNoHeldOutQuestionIsAnExample): learned,
+// it would make that held-out case a test of memory.
 func loadExamples(fsys fs.FS, kbs map[string]*KB) error {
 	for _, name := range DevFiles {
 		cases, err := LoadEvalFile(fsys, name)

@@ -11,9 +11,8 @@ import (
 // half of another, plus words drawn from the real vocabulary), so term
 // frequencies and posting-list lengths look like a larger real KB. It is
 // deterministic: the same input gives the same KB. The examples (and the
-// questions outside the KB) stay, so
-// the engine trains its classifier over all n entries as it would for a
-// real KB of that size.
+// questions outside the KB) stay, so the engine trains its classifier over
+// all n entries as it would for a real KB of that size.
 func Synthetic(kb *KB, n int) *KB {
 	out := &KB{Lang: kb.Lang, Topics: kb.Topics, Examples: kb.Examples, Outside: kb.Outside}
 	out.Entries = append(out.Entries, kb.Entries...)
